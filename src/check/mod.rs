@@ -1,0 +1,298 @@
+//! Stage 2, check: [`PlatformInput`] → [`Platform`], applying every semantic
+//! rule of the contract. Problems are collected, never returned early, so a
+//! run reports all of them.
+
+mod clusters;
+pub mod htpasswd;
+mod identity;
+mod models;
+pub mod suggest;
+mod tiers;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, SourceMap};
+use crate::input::{self, PlatformInput};
+use crate::model::*;
+use crate::source::{Sp, Span};
+
+/// What the checker needs to know about where the input came from.
+pub struct CheckContext<'a> {
+    /// The maas.yaml path, as diagnostics print it.
+    pub file: &'a Path,
+    /// Folder relative paths in the input resolve against.
+    pub base_dir: &'a Path,
+    /// Inline htpasswd content (KRM functionConfig): used instead of reading
+    /// `identity.htpasswd.file` from disk.
+    pub htpasswd_override: Option<String>,
+}
+
+/// Shared state of one check run.
+pub(crate) struct Checker<'a> {
+    pub file: &'a Path,
+    pub base_dir: &'a Path,
+    pub htpasswd_override: Option<String>,
+    pub diags: Diagnostics,
+    pub sources: SourceMap,
+}
+
+impl Checker<'_> {
+    pub fn error(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let d = Diagnostic::error(code, self.file, span, message).with_hint(hint);
+        self.diags.push(d);
+    }
+
+    pub fn warning(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let d = Diagnostic::warning(code, self.file, span, message).with_hint(hint);
+        self.diags.push(d);
+    }
+
+    /// Validates a name with `parse`, reporting E010 with `what` on failure.
+    pub fn name<T>(
+        &mut self,
+        what: &str,
+        raw: &Sp<String>,
+        parse: fn(&str) -> Result<T, NameError>,
+    ) -> Option<T> {
+        match parse(&raw.value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error(
+                    Code::InvalidName,
+                    raw.span,
+                    format!("{what} `{}` {e}", raw.value),
+                    "names are DNS-1123 labels: lowercase letters, digits and `-`, at most 63 characters",
+                );
+                None
+            }
+        }
+    }
+
+    /// Reports every name that appears twice in `items` (keyed by `key`).
+    pub fn unique<'s>(&mut self, what: &str, items: impl IntoIterator<Item = (String, Span)>) {
+        let mut seen: std::collections::BTreeMap<String, Span> = std::collections::BTreeMap::new();
+        for (key, span) in items {
+            if let Some(first) = seen.get(&key) {
+                let first = *first;
+                self.error(
+                    Code::DuplicateName,
+                    span,
+                    format!("{what} `{key}` is defined twice"),
+                    format!(
+                        "the first definition is at line {}; names must be unique",
+                        first.line
+                    ),
+                );
+            } else {
+                seen.insert(key, span);
+            }
+        }
+    }
+
+    pub fn window(&mut self, raw: &Sp<String>) -> Option<Window> {
+        match Window::parse(&raw.value) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                self.error(
+                    Code::InvalidDuration,
+                    raw.span,
+                    e,
+                    "durations are `<int><s|m|h|d>`, e.g. 2m or 1h",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn quantity(&mut self, raw: &Sp<input::ScalarString>) -> Option<Quantity> {
+        match Quantity::parse(raw.value.as_str()) {
+            Ok(q) => Some(q),
+            Err(e) => {
+                self.error(
+                    Code::InvalidQuantity,
+                    raw.span,
+                    e,
+                    "write quantities like 4, 500m, 16Gi",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The result of checking: the platform when there were no errors, and
+/// every diagnostic (warnings too) with the sources they quote.
+pub struct CheckOutcome {
+    pub platform: Option<Platform>,
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+}
+
+/// Runs every semantic rule over a parsed input.
+pub fn check(input: &PlatformInput, ctx: CheckContext<'_>) -> CheckOutcome {
+    let mut c = Checker {
+        file: ctx.file,
+        base_dir: ctx.base_dir,
+        htpasswd_override: ctx.htpasswd_override,
+        diags: Diagnostics::default(),
+        sources: SourceMap::default(),
+    };
+    let platform = check_platform(&mut c, input);
+    let platform = if c.diags.has_errors() { None } else { platform };
+    CheckOutcome {
+        platform,
+        diagnostics: c.diags,
+        sources: c.sources,
+    }
+}
+
+fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform> {
+    if input.api_version.value != input::API_VERSION {
+        c.error(
+            Code::WrongKind,
+            input.api_version.span,
+            format!(
+                "apiVersion `{}` is not `{}`",
+                input.api_version.value,
+                input::API_VERSION
+            ),
+            format!("set `apiVersion: {}`", input::API_VERSION),
+        );
+    }
+    if input.kind.value != input::KIND {
+        c.error(
+            Code::WrongKind,
+            input.kind.span,
+            format!("kind `{}` is not `{}`", input.kind.value, input::KIND),
+            format!("set `kind: {}`", input::KIND),
+        );
+    }
+    let name = c.name("platform name", &input.metadata.name, PlatformName::parse);
+    let spec = &input.spec;
+    let gitops = check_gitops(c, &spec.gitops);
+    let gateway = check_gateway(c, spec.maas.gateway.as_ref());
+    let default_api = spec.maas.api.as_ref().map(|a| a.value).unwrap_or_default();
+    let identity = identity::check(c, spec.identity.as_ref());
+    let tiers = tiers::check(c, &spec.tiers, &identity);
+    let mut clusters = clusters::check(c, &spec.clusters, default_api, spec);
+    let models = models::check(
+        c,
+        &spec.models,
+        &models::Declared::from_spec(spec),
+        &clusters,
+    );
+    clusters::check_overrides(c, &spec.clusters, &models, &tiers);
+    clusters::apply_model_overrides(&mut clusters, &spec.clusters, &models);
+    tiers::check_windows_for_api(c, &spec.tiers, &spec.clusters, default_api);
+    tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
+    Some(Platform {
+        name: name?,
+        gitops: gitops?,
+        gateway: gateway?,
+        clusters,
+        tiers,
+        identity: identity.model,
+        models,
+    })
+}
+
+fn or_default(raw: &Option<Sp<String>>, default: &str) -> Sp<String> {
+    raw.clone()
+        .unwrap_or_else(|| Sp::synthetic(default.to_string()))
+}
+
+fn check_gitops(c: &mut Checker<'_>, g: &input::GitopsInput) -> Option<Gitops> {
+    if g.repo_url.trim().is_empty() {
+        c.error(
+            Code::InvalidValue,
+            g.repo_url.span,
+            "repoURL is empty",
+            "set the Git URL ArgoCD clones, e.g. https://github.com/acme/ai-platform.git",
+        );
+    }
+    let path = or_default(&g.path, "clusters");
+    let clean = path.value.trim_matches('/').to_string();
+    let bad_path = clean.is_empty()
+        || path.value.starts_with('/')
+        || clean
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..");
+    if bad_path {
+        c.error(
+            Code::InvalidValue,
+            path.span,
+            format!("gitops.path `{}` is not a repo-relative folder", path.value),
+            "use a relative path inside the repository without `..`, e.g. clusters",
+        );
+    }
+    let namespace = c.name(
+        "argocdNamespace",
+        &or_default(&g.argocd_namespace, "openshift-gitops"),
+        NamespaceName::parse,
+    );
+    let project = or_default(&g.project, "maas");
+    let project_ok = c.name("project", &project, PlatformName::parse).is_some();
+    let revision = or_default(&g.target_revision, "HEAD");
+    if revision.trim().is_empty() {
+        c.error(
+            Code::InvalidValue,
+            revision.span,
+            "targetRevision is empty",
+            "name a branch, tag or commit, e.g. main",
+        );
+    }
+    (!bad_path && project_ok).then_some(())?;
+    Some(Gitops {
+        repo_url: g.repo_url.value.clone(),
+        target_revision: revision.value,
+        path: clean,
+        argocd_namespace: namespace?,
+        project: project.value,
+    })
+}
+
+fn check_gateway(c: &mut Checker<'_>, g: Option<&input::GatewayInput>) -> Option<Gateway> {
+    let default = input::GatewayInput::default();
+    let g = g.unwrap_or(&default);
+    let name = or_default(&g.name, "maas-default-gateway");
+    let name_ok = c.name("gateway name", &name, PlatformName::parse).is_some();
+    let namespace = c.name(
+        "gateway namespace",
+        &or_default(&g.namespace, "openshift-ingress"),
+        NamespaceName::parse,
+    );
+    let hostname = or_default(&g.hostname, "maas.{baseDomain}");
+    let probe = hostname.value.replace("{baseDomain}", "example.com");
+    if check_dns_subdomain(&probe).is_err() {
+        c.error(
+            Code::InvalidValue,
+            hostname.span,
+            format!("gateway hostname `{}` is not a DNS name", hostname.value),
+            "use a DNS name; `{baseDomain}` is replaced by each cluster's baseDomain",
+        );
+        return None;
+    }
+    name_ok.then_some(())?;
+    Some(Gateway {
+        name: name.value,
+        namespace: namespace?,
+        hostname_template: hostname.value,
+    })
+}
+
+/// Resolves a path from the input relative to the input's folder.
+pub(crate) fn resolve_path(base_dir: &Path, relative: &str) -> PathBuf {
+    base_dir.join(relative)
+}

@@ -1,0 +1,404 @@
+//! Models: names, references to tiers, pools and clusters, and whether the
+//! model fits the GPUs it asks for.
+
+use super::{Checker, suggest};
+use crate::diagnostic::Code;
+use crate::input::ModelInput;
+use crate::model::*;
+use crate::source::Sp;
+
+const URI_SCHEMES: &[&str] = &["hf://", "oci://", "pvc://", "s3://"];
+
+/// Names as declared in the input, valid or not, so that one bad
+/// definition does not also turn every reference to it into an error.
+pub(crate) struct Declared {
+    /// Cluster name → its pool names.
+    pub clusters: Vec<(String, Vec<String>)>,
+    pub tiers: Vec<String>,
+}
+
+impl Declared {
+    pub fn from_spec(spec: &crate::input::SpecInput) -> Declared {
+        Declared {
+            clusters: spec
+                .clusters
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.value.clone(),
+                        c.machine_pools
+                            .iter()
+                            .map(|p| p.name.value.clone())
+                            .collect(),
+                    )
+                })
+                .collect(),
+            tiers: spec.tiers.iter().map(|t| t.name.value.clone()).collect(),
+        }
+    }
+}
+
+pub(crate) fn check(
+    c: &mut Checker<'_>,
+    input: &[Sp<ModelInput>],
+    declared: &Declared,
+    clusters: &[Cluster],
+) -> Vec<Model> {
+    let namespace_of = |m: &ModelInput| {
+        m.namespace
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_else(|| "llm".into())
+    };
+    c.unique(
+        "model",
+        input
+            .iter()
+            .map(|m| (format!("{}/{}", namespace_of(m), m.name.value), m.name.span)),
+    );
+    c.unique(
+        "served model name",
+        input.iter().map(|m| {
+            let served = m.model_name.clone().unwrap_or_else(|| m.name.value.clone());
+            (format!("{}/{}", namespace_of(m), served), m.name.span)
+        }),
+    );
+    let mut models: Vec<Model> = input
+        .iter()
+        .filter_map(|m| check_model(c, m, declared, clusters))
+        .collect();
+    models.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    models
+}
+
+fn check_model(
+    c: &mut Checker<'_>,
+    m: &Sp<ModelInput>,
+    declared: &Declared,
+    clusters: &[Cluster],
+) -> Option<Model> {
+    let name = c.name("model name", &m.name, ModelName::parse);
+    let namespace = match &m.namespace {
+        Some(ns) => c.name("namespace", ns, NamespaceName::parse),
+        None => NamespaceName::parse("llm").ok(),
+    };
+    if !URI_SCHEMES
+        .iter()
+        .any(|s| m.uri.value.starts_with(s) && m.uri.value.len() > s.len())
+    {
+        c.error(
+            Code::InvalidValue,
+            m.uri.span,
+            format!("model uri `{}` does not start with hf://, oci://, pvc:// or s3://", m.uri.value),
+            "use e.g. hf://Qwen/Qwen3-0.6B or oci://registry.redhat.io/rhelai1/modelcar-granite-8b-code-instruct:1.4.0",
+        );
+    }
+    let runtime = m.runtime.as_ref().map(|r| r.value).unwrap_or(Runtime::Vllm);
+    let gpus = m
+        .gpus
+        .as_ref()
+        .map(|g| g.value)
+        .unwrap_or(u32::from(runtime == Runtime::Vllm));
+    if gpus > 0 && runtime != Runtime::Vllm {
+        let span = m.gpus.as_ref().map(|g| g.span).unwrap_or(m.span);
+        c.error(
+            Code::PoolMismatch,
+            span,
+            format!(
+                "model `{}` runs on {runtime:?}, which uses no GPUs, but asks for {gpus}",
+                m.name.value
+            ),
+            "set `gpus: 0`, or `runtime: vllm`",
+        );
+    }
+    let tiers_ok = check_tiers(c, m, &declared.tiers);
+    let pool = m
+        .pool
+        .as_ref()
+        .and_then(|p| c.name("pool", p, PoolName::parse));
+    if gpus > 0 && m.pool.is_none() {
+        c.error(
+            Code::PoolMismatch,
+            m.name.span,
+            format!(
+                "model `{}` asks for {gpus} GPU(s) but names no pool",
+                m.name.value
+            ),
+            "add `pool:` naming a GPU machine pool of its clusters",
+        );
+    }
+    let deployed = deployed_clusters(c, m, declared);
+    if let Some(pool) = &pool {
+        for cluster in clusters.iter().filter(|cl| deployed.contains(&cl.name)) {
+            if let Some(p) = cluster.pool(pool) {
+                check_fit(c, m, gpus, p, &cluster.name);
+            }
+        }
+    }
+    let parameters =
+        m.parameters
+            .as_ref()
+            .and_then(|p| match Parameters::parse(p.value.as_str()) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    c.error(
+                        Code::InvalidParameters,
+                        p.span,
+                        e,
+                        "write the parameter count with a unit, e.g. 8B",
+                    );
+                    None
+                }
+            });
+    let cpu = m
+        .resources
+        .as_ref()
+        .and_then(|r| r.cpu.as_ref())
+        .map(|q| c.quantity(q));
+    let memory = m
+        .resources
+        .as_ref()
+        .and_then(|r| r.memory.as_ref())
+        .map(|q| c.quantity(q));
+    let replicas = m.replicas.as_ref().map(|r| r.value).unwrap_or(1);
+    for (key, _) in &m.env {
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '.' || ch == '-')
+            || key.starts_with(|ch: char| ch.is_ascii_digit())
+        {
+            c.error(
+                Code::InvalidValue,
+                m.span,
+                format!(
+                    "env name `{key}` of model `{}` is not a valid variable name",
+                    m.name.value
+                ),
+                "use letters, digits and `_`, not starting with a digit",
+            );
+        }
+    }
+    if let Some(image) = &m.image
+        && (image.value.trim().is_empty() || image.value.contains(char::is_whitespace))
+    {
+        c.error(
+            Code::InvalidValue,
+            image.span,
+            format!("image `{}` is not an image reference", image.value),
+            "use e.g. registry.redhat.io/rhaii/vllm-cuda-rhel9:3.4.1",
+        );
+    }
+    if !tiers_ok || deployed.is_empty() {
+        return None;
+    }
+    let mut model_tiers: Vec<TierName> = m
+        .tiers
+        .iter()
+        .flat_map(|t| t.value.iter())
+        .filter_map(|t| TierName::parse(&t.value).ok())
+        .collect();
+    model_tiers.sort();
+    model_tiers.dedup();
+    Some(Model {
+        name: name?,
+        namespace: namespace?,
+        display_name: m.display_name.clone(),
+        description: m.description.clone(),
+        uri: m.uri.value.clone(),
+        served_name: m.model_name.clone().unwrap_or_else(|| m.name.value.clone()),
+        runtime,
+        image: m.image.as_ref().map(|i| i.value.clone()),
+        parameters,
+        gpus,
+        pool,
+        replicas,
+        cpu: cpu.flatten(),
+        memory: memory.flatten(),
+        args: m.args.clone(),
+        env: m.env.clone(),
+        tiers: model_tiers,
+        clusters: deployed,
+    })
+}
+
+/// Every listed tier exists, and there is at least one: an empty tier list
+/// would be the `'[]'` annotation, which opens the model to every tier.
+fn check_tiers(c: &mut Checker<'_>, m: &Sp<ModelInput>, tiers: &[String]) -> bool {
+    let listed = m
+        .tiers
+        .as_ref()
+        .map(|t| t.value.as_slice())
+        .unwrap_or_default();
+    if listed.is_empty() {
+        let span = m.tiers.as_ref().map(|t| t.span).unwrap_or(m.name.span);
+        c.error(
+            Code::EmptyTiers,
+            span,
+            format!("model `{}` lists no tiers", m.name.value),
+            "name the tiers that may call it, e.g. `tiers: [free]`; an empty list would open it to every tier",
+        );
+        return false;
+    }
+    let mut ok = true;
+    for t in listed {
+        if !tiers.contains(&t.value) {
+            ok = false;
+            c.error(
+                Code::UnknownReference,
+                t.span,
+                format!(
+                    "model `{}` names tier `{}`, which is not defined",
+                    m.name.value, t.value
+                ),
+                suggest::hint_for(&t.value, "tier", tiers.iter().map(String::as_str)),
+            );
+        }
+    }
+    ok
+}
+
+/// The clusters the model runs on: the listed ones (each must have the pool),
+/// or by default every cluster that has the pool (every cluster for a model
+/// without pool). Names that are not valid cluster names are left out: their
+/// definition is already reported.
+fn deployed_clusters(
+    c: &mut Checker<'_>,
+    m: &Sp<ModelInput>,
+    declared: &Declared,
+) -> Vec<ClusterName> {
+    let pool = m.pool.as_ref().map(|p| p.value.as_str());
+    let has_pool = |pools: &Vec<String>| pool.is_none_or(|p| pools.iter().any(|q| q == p));
+    let mut out: Vec<ClusterName> = Vec::new();
+    match &m.clusters {
+        Some(list) => {
+            for name in list {
+                let Some((_, pools)) = declared.clusters.iter().find(|(n, _)| *n == name.value)
+                else {
+                    c.error(
+                        Code::UnknownReference,
+                        name.span,
+                        format!(
+                            "model `{}` names cluster `{}`, which is not defined",
+                            m.name.value, name.value
+                        ),
+                        suggest::hint_for(
+                            &name.value,
+                            "cluster",
+                            declared.clusters.iter().map(|(n, _)| n.as_str()),
+                        ),
+                    );
+                    continue;
+                };
+                if !has_pool(pools) {
+                    let pool = pool.unwrap_or_default();
+                    c.error(
+                        Code::UnknownReference,
+                        m.pool.as_ref().map(|p| p.span).unwrap_or(name.span),
+                        format!(
+                            "model `{}` needs pool `{pool}`, which cluster `{}` does not have",
+                            m.name.value, name.value
+                        ),
+                        suggest::hint_for(pool, "pool", pools.iter().map(String::as_str)),
+                    );
+                    continue;
+                }
+                out.extend(ClusterName::parse(&name.value).ok());
+            }
+            if list.is_empty() {
+                c.error(
+                    Code::ModelNotDeployed,
+                    m.name.span,
+                    format!("model `{}` lists no clusters", m.name.value),
+                    "leave out `clusters` to deploy it wherever its pool exists",
+                );
+            }
+        }
+        None => {
+            let hosts: Vec<&String> = declared
+                .clusters
+                .iter()
+                .filter(|(_, pools)| has_pool(pools))
+                .map(|(n, _)| n)
+                .collect();
+            out.extend(hosts.iter().filter_map(|n| ClusterName::parse(n).ok()));
+            if hosts.is_empty() && !declared.clusters.is_empty() {
+                let pool_name = pool.unwrap_or_default();
+                c.error(
+                    Code::UnknownReference,
+                    m.pool.as_ref().map(|p| p.span).unwrap_or(m.name.span),
+                    format!(
+                        "model `{}` names pool `{pool_name}`, which no cluster has",
+                        m.name.value
+                    ),
+                    suggest::hint_for(
+                        pool_name,
+                        "pool",
+                        declared
+                            .clusters
+                            .iter()
+                            .flat_map(|(_, p)| p.iter().map(String::as_str)),
+                    ),
+                );
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// GPUs per replica fit one node of the pool, and the weights fit the GPUs.
+fn check_fit(
+    c: &mut Checker<'_>,
+    m: &Sp<ModelInput>,
+    gpus: u32,
+    pool: &MachinePool,
+    cluster: &ClusterName,
+) {
+    let span = m.gpus.as_ref().map(|g| g.span).unwrap_or(m.name.span);
+    if gpus > 0 && !pool.instance.is_gpu() {
+        c.error(
+            Code::PoolMismatch,
+            m.pool.as_ref().map(|p| p.span).unwrap_or(span),
+            format!("model `{}` asks for {gpus} GPU(s) but pool `{}` ({}) on cluster `{cluster}` has none", m.name.value, pool.name, pool.instance_type),
+            "name a GPU pool, or set `gpus: 0` with `runtime: vllm-cpu`",
+        );
+        return;
+    }
+    if gpus > pool.instance.gpus {
+        c.error(
+            Code::GpusExceedNode,
+            span,
+            format!(
+                "model `{}` asks for {gpus} GPUs per replica but one {} node of pool `{}` on cluster `{cluster}` has {}",
+                m.name.value, pool.instance_type, pool.name, pool.instance.gpus
+            ),
+            "ask for at most as many GPUs as one node has, or use a larger instance type",
+        );
+        return;
+    }
+    let (Some(params), Some(acc)) = (
+        m.parameters
+            .as_ref()
+            .and_then(|p| Parameters::parse(p.value.as_str()).ok()),
+        pool.instance.accelerator,
+    ) else {
+        return;
+    };
+    let available = f64::from(gpus * acc.memory_gib);
+    let needed = params.serving_memory_gib();
+    if gpus > 0 && needed > available {
+        c.error(
+            Code::ModelTooLarge,
+            m.parameters.as_ref().map(|p| p.span).unwrap_or(span),
+            format!(
+                "model `{}` ({}) needs about {needed:.1} GiB for fp16 weights and headroom, but {gpus} × {} has {available:.0} GiB (cluster `{cluster}`)",
+                m.name.value,
+                m.parameters.as_ref().map(|p| p.value.to_string()).unwrap_or_default(),
+                acc.short
+            ),
+            "ask for more GPUs, pick a pool with larger GPUs, or serve a smaller or quantized model",
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! Tiers: names, groups, limits, and the rules that span tiers and users.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::identity::CheckedIdentity;
+use super::{Checker, suggest};
+use crate::diagnostic::Code;
+use crate::input::{ClusterInput, LimitsInput, MaasApi, TierInput};
+use crate::model::*;
+use crate::source::Sp;
+
+pub(crate) fn check(
+    c: &mut Checker<'_>,
+    input: &[Sp<TierInput>],
+    identity: &CheckedIdentity,
+) -> Vec<Tier> {
+    c.unique(
+        "tier",
+        input.iter().map(|t| (t.name.value.clone(), t.name.span)),
+    );
+    let mut tiers = Vec::new();
+    for t in input {
+        let name = c.name("tier name", &t.name, TierName::parse);
+        for g in &t.groups {
+            let known = g.value.starts_with("system:")
+                || identity.defined_groups.contains(&g.value)
+                || identity.external_groups.contains(&g.value);
+            if !known {
+                let candidates = identity
+                    .defined_groups
+                    .iter()
+                    .chain(&identity.external_groups)
+                    .map(String::as_str);
+                c.error(
+                    Code::UndefinedGroup,
+                    g.span,
+                    format!("tier `{}` names group `{}`, which is not defined", t.name.value, g.value),
+                    format!(
+                        "{}; define it under identity.groups, or list it in identity.externalGroups if another identity provider owns it",
+                        suggest::hint_for(&g.value, "group", candidates)
+                    ),
+                );
+            }
+        }
+        c.unique(
+            &format!("group of tier `{}`", t.name.value),
+            t.groups.iter().map(|g| (g.value.clone(), g.span)),
+        );
+        let limits = limits(c, t.limits.as_ref());
+        if let (Some(name), Some(limits)) = (name, limits) {
+            let mut groups: Vec<String> = t.groups.iter().map(|g| g.value.clone()).collect();
+            groups.dedup();
+            tiers.push(Tier {
+                name,
+                level: t.level.value,
+                display_name: t.display_name.clone(),
+                description: t.description.clone(),
+                groups,
+                limits,
+            });
+        }
+    }
+    tiers.sort_by(|a, b| a.name.cmp(&b.name));
+    tiers
+}
+
+pub(crate) fn limits(c: &mut Checker<'_>, input: Option<&LimitsInput>) -> Option<Limits> {
+    let Some(input) = input else {
+        return Some(Limits::default());
+    };
+    let mut rate = |r: &Option<crate::input::RateInput>| -> Result<Option<Rate>, ()> {
+        let Some(r) = r else { return Ok(None) };
+        let window = c.window(&r.window).ok_or(())?;
+        Ok(Some(Rate {
+            limit: r.limit.value,
+            window,
+        }))
+    };
+    let requests = rate(&input.requests);
+    let tokens = rate(&input.tokens);
+    Some(Limits {
+        requests: requests.ok()?,
+        tokens: tokens.ok()?,
+    })
+}
+
+/// Subscription-era MaaSSubscription windows must match `^[1-9]\d{0,3}(s|m|h)$`:
+/// days convert to hours, anything longer than 9999 units is refused.
+pub(crate) fn check_windows_for_api(
+    c: &mut Checker<'_>,
+    tiers: &[Sp<TierInput>],
+    clusters: &[Sp<ClusterInput>],
+    default: MaasApi,
+) {
+    let subscription_clusters: Vec<&str> = clusters
+        .iter()
+        .filter(|cl| {
+            cl.maas
+                .as_ref()
+                .and_then(|m| m.api.as_ref())
+                .map(|a| a.value)
+                .unwrap_or(default)
+                == MaasApi::Subscriptions
+        })
+        .map(|cl| cl.name.value.as_str())
+        .collect();
+    if subscription_clusters.is_empty() {
+        return;
+    }
+    let mut token_windows: Vec<&Sp<String>> = Vec::new();
+    for t in tiers {
+        token_windows.extend(
+            t.limits
+                .as_ref()
+                .and_then(|l| l.tokens.as_ref())
+                .map(|r| &r.window),
+        );
+    }
+    for cl in clusters
+        .iter()
+        .filter(|cl| subscription_clusters.contains(&cl.name.value.as_str()))
+    {
+        for o in cl.overrides.tiers.values() {
+            token_windows.extend(
+                o.limits
+                    .as_ref()
+                    .and_then(|l| l.tokens.as_ref())
+                    .map(|r| &r.window),
+            );
+        }
+    }
+    for w in token_windows {
+        if let Ok(window) = Window::parse(&w.value)
+            && window.for_subscriptions().is_none()
+        {
+            c.error(
+                Code::UnsupportedWindow,
+                w.span,
+                format!(
+                    "token window `{}` cannot be expressed by MaaSSubscription (cluster {} uses `maas.api: subscriptions`)",
+                    w.value,
+                    subscription_clusters.join(", ")
+                ),
+                "MaaSSubscription windows are at most 4 digits of s, m or h (1d becomes 24h); use at most 9999h (416d)",
+            );
+        }
+    }
+    for t in tiers {
+        if let Some(r) = t.limits.as_ref().and_then(|l| l.requests.as_ref()) {
+            c.warning(
+                Code::ApiCannotExpress,
+                r.window.span,
+                format!(
+                    "tier `{}` has a request limit, which MaaSSubscription cannot express: it is not enforced on {}",
+                    t.name.value,
+                    subscription_clusters.join(", ")
+                ),
+                "the subscription era limits tokens only; keep the request limit for tier-era clusters or remove it",
+            );
+        }
+    }
+}
+
+/// A user whose groups reach two tiers of one level makes the effective tier
+/// ambiguous (the highest level wins, and there are two).
+pub(crate) fn check_ambiguous_levels(
+    c: &mut Checker<'_>,
+    input: &[Sp<TierInput>],
+    tiers: &[Tier],
+    identity: &CheckedIdentity,
+) {
+    let everyone: BTreeSet<&str> = identity
+        .model
+        .groups
+        .iter()
+        .flat_map(|g| g.users.iter().map(UserName::as_str))
+        .collect();
+    let members = |group: &str| -> Vec<&str> {
+        if group == "system:authenticated" || group == "system:authenticated:oauth" {
+            return everyone.iter().copied().collect();
+        }
+        identity
+            .model
+            .groups
+            .iter()
+            .filter(|g| g.name.as_str() == group)
+            .flat_map(|g| g.users.iter().map(UserName::as_str))
+            .collect()
+    };
+    // (user, level) → tiers reaching that user at that level
+    let mut reach: BTreeMap<(&str, i64), BTreeSet<&str>> = BTreeMap::new();
+    for t in tiers {
+        for g in &t.groups {
+            for u in members(g) {
+                reach
+                    .entry((u, t.level))
+                    .or_default()
+                    .insert(t.name.as_str());
+            }
+        }
+    }
+    for ((user, level), names) in reach {
+        if names.len() > 1 {
+            let names: Vec<&str> = names.into_iter().collect();
+            // Blame the level of the conflicting tier defined last in the file.
+            let span = input
+                .iter()
+                .filter(|t| names.contains(&t.name.value.as_str()))
+                .map(|t| t.level.span)
+                .max()
+                .unwrap_or_default();
+            c.error(
+                Code::AmbiguousTier,
+                span,
+                format!("user `{user}` reaches tiers {} which share level {level}; which one applies is ambiguous", names.join(" and ")),
+                "give the tiers different levels, or remove the user from one of their groups",
+            );
+        }
+    }
+}

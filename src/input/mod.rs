@@ -1,0 +1,462 @@
+//! The maas.yaml language as read from disk: serde types for every field of
+//! the contract (`shared/spec/maas-yaml.md`), before any semantic check.
+//!
+//! Unknown fields are errors everywhere. Values a check must blame keep their
+//! [`Sp`]an. Nothing here is validated beyond its YAML type: the `check`
+//! stage turns these into the typed model in [`crate::model`].
+
+mod scalar;
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::source::Sp;
+pub use scalar::ScalarString;
+
+pub const API_VERSION: &str = "maas.opendatahub.io/v1alpha1";
+pub const KIND: &str = "MaaSPlatform";
+
+/// A whole maas.yaml: a Kubernetes-style object, so that it can also be the
+/// `functionConfig` of a kustomize KRM function.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(
+    title = "MaaSPlatform",
+    description = "maasc input: one Models-as-a-Service platform on OpenShift, compiled into an ArgoCD App-of-Apps GitOps tree."
+)]
+pub struct PlatformInput {
+    /// Always `maas.opendatahub.io/v1alpha1`.
+    pub api_version: Sp<String>,
+    /// Always `MaaSPlatform`.
+    pub kind: Sp<String>,
+    pub metadata: MetadataInput,
+    pub spec: SpecInput,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MetadataInput {
+    /// DNS-1123 label naming the platform.
+    pub name: Sp<String>,
+    /// Kept so that kustomize can annotate the object as a functionConfig.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub namespace: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SpecInput {
+    pub gitops: GitopsInput,
+    #[serde(default)]
+    pub maas: MaasInput,
+    pub clusters: Vec<Sp<ClusterInput>>,
+    #[serde(default)]
+    pub tiers: Vec<Sp<TierInput>>,
+    #[serde(default)]
+    pub identity: Option<Sp<IdentityInput>>,
+    #[serde(default)]
+    pub models: Vec<Sp<ModelInput>>,
+}
+
+/// Where the generated tree is committed and how ArgoCD is set up.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GitopsInput {
+    /// Git URL of the repository that holds the generated tree.
+    #[serde(rename = "repoURL")]
+    pub repo_url: Sp<String>,
+    /// Branch, tag or commit ArgoCD follows (default `HEAD`).
+    pub target_revision: Option<Sp<String>>,
+    /// Repo-relative folder of the generated tree (default `clusters`).
+    pub path: Option<Sp<String>>,
+    /// Namespace where ArgoCD runs and Applications live (default `openshift-gitops`).
+    pub argocd_namespace: Option<Sp<String>>,
+    /// The AppProject maasc generates and every Application uses (default `maas`).
+    pub project: Option<Sp<String>>,
+}
+
+/// Which MaaS API generation to target and the gateway models attach to.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MaasInput {
+    /// `tiers` (RHOAI 3.0–3.3, default) or `subscriptions` (RHOAI 3.4+).
+    pub api: Option<Sp<MaasApi>>,
+    pub gateway: Option<GatewayInput>,
+}
+
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    JsonSchema,
+    serde::Serialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum MaasApi {
+    /// Tier ConfigMap, model annotation and gateway-wide rate limit policies.
+    #[default]
+    Tiers,
+    /// MaaSModelRef, MaaSAuthPolicy and MaaSSubscription.
+    Subscriptions,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GatewayInput {
+    /// Gateway name (default `maas-default-gateway`).
+    pub name: Option<Sp<String>>,
+    /// Gateway namespace (default `openshift-ingress`).
+    pub namespace: Option<Sp<String>>,
+    /// Listener hostname; `{baseDomain}` is replaced per cluster (default `maas.{baseDomain}`).
+    pub hostname: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ClusterInput {
+    /// DNS-1123 label, unique among clusters.
+    pub name: Sp<String>,
+    /// Free label (dev, stage, prod…).
+    pub environment: Option<Sp<String>>,
+    /// ArgoCD destination server (default `https://kubernetes.default.svc`).
+    pub server: Option<Sp<String>>,
+    /// Wildcard apps domain, e.g. `apps.ocp.example.com`.
+    pub base_domain: Sp<String>,
+    pub platform: Sp<PlatformSettingsInput>,
+    #[serde(default)]
+    pub operators: OperatorsInput,
+    #[serde(default)]
+    pub machine_pools: Vec<Sp<MachinePoolInput>>,
+    /// Per-cluster override of `spec.maas` (only `api`).
+    pub maas: Option<ClusterMaasInput>,
+    #[serde(default)]
+    pub overrides: OverridesInput,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ClusterMaasInput {
+    pub api: Option<Sp<MaasApi>>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PlatformSettingsInput {
+    #[serde(rename = "type")]
+    pub kind: Sp<PlatformType>,
+    /// `self` (default), `rosa` or `aro`.
+    pub managed: Option<Sp<Managed>>,
+    pub region: Option<Sp<String>>,
+    /// Infrastructure ID used to name MachineSets; required with machine pools on aws.
+    #[serde(rename = "infrastructureID")]
+    pub infrastructure_id: Option<Sp<String>>,
+    /// AMI of the worker nodes; aws only, required with machine pools.
+    #[serde(rename = "amiID")]
+    pub ami_id: Option<Sp<String>>,
+}
+
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    JsonSchema,
+    serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum PlatformType {
+    Aws,
+    Azure,
+    Gcp,
+    Baremetal,
+    None,
+}
+
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    JsonSchema,
+    serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Managed {
+    #[default]
+    #[serde(rename = "self")]
+    SelfManaged,
+    Rosa,
+    Aro,
+}
+
+/// Operators the cluster installs. What its workload needs is implied; list
+/// one here to add it (kueue) or to override its subscription.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OperatorsInput {
+    pub cert_manager: Option<Sp<OperatorInput>>,
+    pub nfd: Option<Sp<OperatorInput>>,
+    pub nvidia_gpu: Option<Sp<OperatorInput>>,
+    pub leader_worker_set: Option<Sp<OperatorInput>>,
+    pub kueue: Option<Sp<OperatorInput>>,
+    #[serde(rename = "openshiftAI")]
+    pub openshift_ai: Option<Sp<OperatorInput>>,
+    pub connectivity_link: Option<Sp<OperatorInput>>,
+    pub service_mesh: Option<Sp<OperatorInput>>,
+    pub serverless: Option<Sp<OperatorInput>>,
+    pub keycloak: Option<Sp<OperatorInput>>,
+}
+
+/// Subscription overrides for one operator.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OperatorInput {
+    /// Set false to leave out an operator the workload would imply.
+    pub enabled: Option<bool>,
+    pub channel: Option<Sp<String>>,
+    pub source: Option<Sp<String>>,
+    pub source_namespace: Option<Sp<String>>,
+    #[serde(rename = "startingCSV")]
+    pub starting_csv: Option<Sp<String>>,
+    /// `Automatic` (default) or `Manual` (ArgoCD never approves an InstallPlan).
+    pub install_plan_approval: Option<Sp<InstallPlanApproval>>,
+}
+
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, JsonSchema, serde::Serialize,
+)]
+pub enum InstallPlanApproval {
+    #[default]
+    Automatic,
+    Manual,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MachinePoolInput {
+    /// DNS-1123 label, unique within the cluster.
+    pub name: Sp<String>,
+    /// Cloud instance type, e.g. `g6.8xlarge`.
+    pub instance_type: Sp<String>,
+    #[serde(default)]
+    pub zones: Vec<Sp<String>>,
+    /// Fixed size per zone; leave out with `autoscale`.
+    pub replicas: Option<Sp<u32>>,
+    /// MachineAutoscaler bounds per zone.
+    pub autoscale: Option<Sp<AutoscaleInput>>,
+    /// Default for GPU pools: `nvidia.com/gpu:NoSchedule`.
+    pub taints: Option<Vec<TaintInput>>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AutoscaleInput {
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TaintInput {
+    pub key: Sp<String>,
+    pub value: Option<String>,
+    pub effect: TaintEffect,
+}
+
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    JsonSchema,
+    serde::Serialize,
+)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+/// Per-cluster overrides.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OverridesInput {
+    /// By model name (or `namespace/name` when the name is not unique).
+    #[serde(default)]
+    pub models: BTreeMap<String, Sp<ModelOverrideInput>>,
+    /// By tier name.
+    #[serde(default)]
+    pub tiers: BTreeMap<String, Sp<TierOverrideInput>>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ModelOverrideInput {
+    pub replicas: Option<u32>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TierOverrideInput {
+    pub limits: Option<LimitsInput>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TierInput {
+    /// DNS-1123 label, unique, immutable once published.
+    pub name: Sp<String>,
+    /// Highest level wins when a user's groups reach several tiers.
+    pub level: Sp<i64>,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    /// Groups whose members get this tier: defined groups, `system:` groups or external groups.
+    #[serde(default)]
+    pub groups: Vec<Sp<String>>,
+    #[serde(default)]
+    pub limits: Option<LimitsInput>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LimitsInput {
+    /// Requests per user per window (RateLimitPolicy).
+    pub requests: Option<RateInput>,
+    /// Total tokens per user per window (TokenRateLimitPolicy / MaaSSubscription).
+    pub tokens: Option<RateInput>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RateInput {
+    pub limit: Sp<u64>,
+    /// `<int><s|m|h|d>`.
+    pub window: Sp<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IdentityInput {
+    pub htpasswd: Option<Sp<HtpasswdInput>>,
+    #[serde(default)]
+    pub groups: Vec<Sp<GroupInput>>,
+    /// Users bound to `cluster-admin`.
+    #[serde(default)]
+    pub cluster_admins: Vec<Sp<String>>,
+    /// Groups owned by another identity provider that tiers may name.
+    #[serde(default)]
+    pub external_groups: Vec<Sp<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HtpasswdInput {
+    /// Identity provider name (default `maas-users`); also the prefix of user identities.
+    pub name: Option<Sp<String>>,
+    /// htpasswd file, relative to maas.yaml; bcrypt entries only.
+    pub file: Option<Sp<String>>,
+    /// A Secret in openshift-config managed elsewhere.
+    pub existing_secret: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GroupInput {
+    pub name: Sp<String>,
+    #[serde(default)]
+    pub users: Vec<Sp<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ModelInput {
+    /// DNS-1123 label, unique per namespace.
+    pub name: Sp<String>,
+    /// Namespace of the LLMInferenceService (default `llm`).
+    pub namespace: Option<Sp<String>>,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    /// `hf://`, `oci://`, `pvc://` or `s3://`.
+    pub uri: Sp<String>,
+    /// Name clients send in `model` (default: the model's `name`).
+    pub model_name: Option<String>,
+    /// `vllm` (default), `vllm-cpu` or `simulator`.
+    pub runtime: Option<Sp<Runtime>>,
+    /// Container image; overrides the runtime's default image.
+    pub image: Option<Sp<String>>,
+    /// Parameter count, e.g. `0.6B`, `8B`, `125M`: checked against GPU memory.
+    pub parameters: Option<Sp<ScalarString>>,
+    /// GPUs per replica (default 1 for `vllm`, 0 otherwise).
+    pub gpus: Option<Sp<u32>>,
+    /// Machine pool the model runs on; optional for CPU models.
+    pub pool: Option<Sp<String>>,
+    pub replicas: Option<Sp<u32>>,
+    pub resources: Option<ResourcesInput>,
+    #[serde(default)]
+    pub args: Vec<String>,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Tiers that may call the model; never empty.
+    #[serde(default)]
+    pub tiers: Option<Sp<Vec<Sp<String>>>>,
+    /// Clusters it is deployed on (default: every cluster that has its pool).
+    pub clusters: Option<Vec<Sp<String>>>,
+}
+
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    JsonSchema,
+    serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Runtime {
+    Vllm,
+    VllmCpu,
+    Simulator,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ResourcesInput {
+    pub cpu: Option<Sp<ScalarString>>,
+    pub memory: Option<Sp<ScalarString>>,
+}

@@ -1,0 +1,111 @@
+//! maasc compiles one declarative `maas.yaml` into the ArgoCD App-of-Apps
+//! GitOps tree of a Models-as-a-Service platform on OpenShift.
+//!
+//! The library is a pipeline, one module per stage:
+//! [`parse`] (YAML with spans) → [`check`] (semantic rules, typed
+//! [`model`]) → `plan` (every object to emit) → `render` (templates) →
+//! `emit` (files). [`load`] runs the first two.
+
+pub mod catalog;
+pub mod check;
+pub mod diagnostic;
+pub mod input;
+pub mod model;
+pub mod parse;
+pub mod schema;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+
+use diagnostic::{Diagnostics, SourceMap};
+use source::SourceFile;
+
+/// A maas.yaml that was read, parsed and checked.
+pub struct Loaded {
+    pub platform: model::Platform,
+    /// Warnings (there are no errors when loading succeeded).
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+    pub path: PathBuf,
+}
+
+/// Why a maas.yaml could not be loaded: every diagnostic, with the sources
+/// they quote, ready to print.
+#[derive(Debug)]
+pub struct LoadError {
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+    /// The file could not be read at all (exit code 2 rather than 1).
+    pub io: bool,
+}
+
+impl LoadError {
+    pub fn render(&self) -> String {
+        self.diagnostics.render(&self.sources)
+    }
+}
+
+/// Reads, parses and checks the maas.yaml at `path`.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let text = parse::read_text(path, parse::MAX_INPUT_BYTES).map_err(|d| {
+        let io = d.code == diagnostic::Code::Io;
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(d);
+        LoadError {
+            diagnostics,
+            sources: SourceMap::default(),
+            io,
+        }
+    })?;
+    load_text(path, text, None)
+}
+
+/// Parses and checks maas.yaml text that claims to come from `path`
+/// (relative paths inside it resolve against `path`'s folder).
+/// `htpasswd` replaces the content of `identity.htpasswd.file` when given.
+pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<Loaded, LoadError> {
+    let source = SourceFile::new(path, text);
+    let mut sources = SourceMap::default();
+    let parsed = parse::parse_platform(&source);
+    sources.insert(source);
+    let input = match parsed {
+        Ok(input) => input,
+        Err(d) => {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.push(d);
+            return Err(LoadError {
+                diagnostics,
+                sources,
+                io: false,
+            });
+        }
+    };
+    let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let outcome = check::check(
+        &input,
+        check::CheckContext {
+            file: path,
+            base_dir: &base_dir,
+            htpasswd_override: htpasswd,
+        },
+    );
+    let mut all_sources = outcome.sources;
+    for file in [path] {
+        if let Some(s) = sources.get(file) {
+            all_sources.insert(s.clone());
+        }
+    }
+    match outcome.platform {
+        Some(platform) => Ok(Loaded {
+            platform,
+            diagnostics: outcome.diagnostics,
+            sources: all_sources,
+            path: path.to_path_buf(),
+        }),
+        None => Err(LoadError {
+            diagnostics: outcome.diagnostics,
+            sources: all_sources,
+            io: false,
+        }),
+    }
+}

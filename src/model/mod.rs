@@ -1,0 +1,232 @@
+//! The checked platform: what `check` produces from the input once every
+//! rule holds. Defaults are resolved, references point at things that exist,
+//! and lists are sorted by name so output never depends on input order.
+
+mod names;
+mod values;
+
+use std::collections::BTreeMap;
+
+pub use names::*;
+pub use values::*;
+
+use crate::catalog::instance_types::InstanceSpec;
+use crate::catalog::operators::OperatorKind;
+pub use crate::input::{InstallPlanApproval, MaasApi, Managed, PlatformType, Runtime, TaintEffect};
+
+#[derive(Clone, Debug)]
+pub struct Platform {
+    pub name: PlatformName,
+    pub gitops: Gitops,
+    pub gateway: Gateway,
+    pub clusters: Vec<Cluster>,
+    pub tiers: Vec<Tier>,
+    pub identity: Identity,
+    pub models: Vec<Model>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Gitops {
+    pub repo_url: String,
+    pub target_revision: String,
+    /// Repo-relative folder of the generated tree, `/`-separated, no trailing slash.
+    pub path: String,
+    pub argocd_namespace: NamespaceName,
+    pub project: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    pub name: String,
+    pub namespace: NamespaceName,
+    /// May contain `{baseDomain}`.
+    pub hostname_template: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub name: ClusterName,
+    pub environment: Option<String>,
+    pub server: String,
+    pub base_domain: String,
+    pub platform: PlatformSettings,
+    pub api: MaasApi,
+    /// Every operator the cluster installs, implied ones included.
+    pub operators: BTreeMap<OperatorKind, OperatorSubscription>,
+    pub pools: Vec<MachinePool>,
+    /// Replica overrides by model (namespace, name).
+    pub model_replicas: BTreeMap<(NamespaceName, ModelName), u32>,
+    /// Limit overrides by tier.
+    pub tier_limits: BTreeMap<TierName, Limits>,
+}
+
+impl Cluster {
+    pub fn pool(&self, name: &PoolName) -> Option<&MachinePool> {
+        self.pools.iter().find(|p| &p.name == name)
+    }
+
+    pub fn has_operator(&self, kind: OperatorKind) -> bool {
+        self.operators.contains_key(&kind)
+    }
+
+    pub fn has_gpus(&self) -> bool {
+        self.pools.iter().any(|p| p.instance.is_gpu())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PlatformSettings {
+    pub kind: PlatformType,
+    pub managed: Managed,
+    pub region: Option<String>,
+    pub infrastructure_id: Option<String>,
+    pub ami_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorSubscription {
+    pub channel: String,
+    pub source: String,
+    pub source_namespace: String,
+    pub starting_csv: Option<String>,
+    pub approval: InstallPlanApproval,
+}
+
+#[derive(Clone, Debug)]
+pub struct MachinePool {
+    pub name: PoolName,
+    pub instance_type: String,
+    pub instance: InstanceSpec,
+    pub zones: Vec<String>,
+    pub scaling: Scaling,
+    pub taints: Vec<Taint>,
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scaling {
+    Fixed(u32),
+    Autoscale { min: u32, max: u32 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taint {
+    pub key: String,
+    pub value: Option<String>,
+    pub effect: TaintEffect,
+}
+
+#[derive(Clone, Debug)]
+pub struct Tier {
+    pub name: TierName,
+    pub level: i64,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    /// Group names as OpenShift sees them (defined, `system:` or external).
+    pub groups: Vec<String>,
+    pub limits: Limits,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    pub requests: Option<Rate>,
+    pub tokens: Option<Rate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate {
+    pub limit: u64,
+    pub window: Window,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Identity {
+    pub htpasswd: Option<Htpasswd>,
+    pub groups: Vec<Group>,
+    pub cluster_admins: Vec<UserName>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Htpasswd {
+    /// Identity provider name, also the prefix of user identities.
+    pub provider: String,
+    pub source: HtpasswdSource,
+}
+
+#[derive(Clone, Debug)]
+pub enum HtpasswdSource {
+    /// maasc emits the Secret from this file content (bcrypt only).
+    File {
+        secret_name: String,
+        content: String,
+        users: Vec<UserName>,
+    },
+    /// A Secret in openshift-config managed elsewhere.
+    ExistingSecret(String),
+}
+
+impl Htpasswd {
+    pub fn secret_name(&self) -> &str {
+        match &self.source {
+            HtpasswdSource::File { secret_name, .. } => secret_name,
+            HtpasswdSource::ExistingSecret(name) => name,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub name: GroupName,
+    pub users: Vec<UserName>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub name: ModelName,
+    pub namespace: NamespaceName,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub uri: String,
+    pub served_name: String,
+    pub runtime: Runtime,
+    pub image: Option<String>,
+    pub parameters: Option<Parameters>,
+    pub gpus: u32,
+    pub pool: Option<PoolName>,
+    pub replicas: u32,
+    pub cpu: Option<Quantity>,
+    pub memory: Option<Quantity>,
+    pub args: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub tiers: Vec<TierName>,
+    pub clusters: Vec<ClusterName>,
+}
+
+impl Platform {
+    pub fn cluster(&self, name: &ClusterName) -> Option<&Cluster> {
+        self.clusters.iter().find(|c| &c.name == name)
+    }
+
+    pub fn tier(&self, name: &TierName) -> Option<&Tier> {
+        self.tiers.iter().find(|t| &t.name == name)
+    }
+
+    /// Models deployed on `cluster`, in (namespace, name) order.
+    pub fn models_on<'a>(
+        &'a self,
+        cluster: &'a ClusterName,
+    ) -> impl Iterator<Item = &'a Model> + 'a {
+        self.models
+            .iter()
+            .filter(move |m| m.clusters.contains(cluster))
+    }
+
+    /// The limits of `tier` on `cluster`, overrides applied.
+    pub fn limits_on(&self, tier: &Tier, cluster: &Cluster) -> Limits {
+        cluster
+            .tier_limits
+            .get(&tier.name)
+            .cloned()
+            .unwrap_or_else(|| tier.limits.clone())
+    }
+}

@@ -1,0 +1,155 @@
+//! Stage 1, parse: maas.yaml text → [`PlatformInput`] with spans.
+//!
+//! The YAML reader runs under budgets so that a hostile document (huge,
+//! deeply nested, an alias bomb) is refused quickly with a clear error
+//! instead of exhausting memory.
+
+use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::input::PlatformInput;
+use crate::source::{SourceFile, Span};
+
+/// Largest maas.yaml accepted, in bytes.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+/// Deepest nesting of mappings and sequences accepted.
+pub const MAX_DEPTH: usize = 64;
+/// Most alias (`*ref`) uses accepted in one document.
+pub const MAX_ALIASES: usize = 1_000;
+/// Most parser events replayed through aliases: bounds alias expansion.
+pub const MAX_REPLAYED_EVENTS: usize = 100_000;
+
+/// Reads a file of at most `max_bytes`, as UTF-8.
+pub fn read_text(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
+    let io_error = |e: std::io::Error| {
+        Diagnostic::error(
+            Code::Io,
+            path,
+            Span::UNKNOWN,
+            format!("cannot read {}: {e}", path.display()),
+        )
+        .with_hint("check the path given with -f / --file")
+    };
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    if meta.len() > max_bytes {
+        return Err(Diagnostic::error(
+            Code::Budget,
+            path,
+            Span::UNKNOWN,
+            format!(
+                "{} is {} bytes, more than the {} bytes maasc reads",
+                path.display(),
+                meta.len(),
+                max_bytes
+            ),
+        )
+        .with_hint("a maas.yaml describes a platform, not data: split out or remove the bulk"));
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            Code::Syntax,
+            path,
+            Span::UNKNOWN,
+            format!("{} is not UTF-8: {e}", path.display()),
+        )
+        .with_hint("save the file as UTF-8")
+    })
+}
+
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_aliases = MAX_ALIASES;
+    budget.max_documents = 1;
+    budget.max_reader_input_bytes = Some(MAX_INPUT_BYTES as usize);
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    options.with_snippet = false;
+    options
+}
+
+/// Parses the text of a maas.yaml. On failure returns the one diagnostic the
+/// YAML reader gave: serde stops at the first structural error.
+pub fn parse_platform(source: &SourceFile) -> Result<PlatformInput, Diagnostic> {
+    if source.text.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Diagnostic::error(
+            Code::Budget,
+            source.path(),
+            Span::UNKNOWN,
+            format!(
+                "the input is {} bytes, more than the {} bytes maasc reads",
+                source.text.len(),
+                MAX_INPUT_BYTES
+            ),
+        ));
+    }
+    serde_saphyr::from_str_with_options::<PlatformInput>(&source.text, options())
+        .map_err(|e| yaml_error(source.path(), &e))
+}
+
+/// Turns a YAML reader error into a diagnostic with a code and a hint.
+pub(crate) fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> Diagnostic {
+    let span = error
+        .location()
+        .map(|l| Span::from_location(&l))
+        .unwrap_or(Span::UNKNOWN);
+    let message = first_line(&error.to_string());
+    let lower = message.to_lowercase();
+    let debug = format!("{error:?}");
+    let (code, hint) = if debug.starts_with("Budget")
+        || lower.contains("budget")
+        || lower.contains("limit")
+            && (lower.contains("alias") || lower.contains("depth") || lower.contains("exceed"))
+    {
+        (
+            Code::Budget,
+            "the document is too large, too deep or expands too many aliases; maasc refuses it to stay safe",
+        )
+    } else if lower.contains("unknown field") {
+        (
+            Code::UnknownField,
+            "remove the field or fix its spelling; `maasc schema` lists every field",
+        )
+    } else if lower.contains("missing field") {
+        (
+            Code::MissingField,
+            "add the field; `maasc schema` lists the required ones",
+        )
+    } else if lower.contains("invalid type")
+        || lower.contains("unknown variant")
+        || lower.contains("invalid value")
+        || lower.contains("invalid length")
+    {
+        (
+            Code::WrongType,
+            "use the type the field expects; `maasc schema` describes each field",
+        )
+    } else if lower.contains("duplicate") {
+        (
+            Code::DuplicateName,
+            "a key may appear only once in a mapping",
+        )
+    } else {
+        (
+            Code::Syntax,
+            "fix the YAML syntax at this position (indentation, quotes, a missing `:`)",
+        )
+    };
+    Diagnostic::error(code, path, span, message).with_hint(hint)
+}
+
+fn first_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid YAML");
+    // The reader prefixes its own position; ours is printed separately.
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    match line.rfind(" at line ") {
+        Some(i) => line[..i].to_string(),
+        None => line.to_string(),
+    }
+}
