@@ -9,9 +9,12 @@
 pub mod catalog;
 pub mod check;
 pub mod diagnostic;
+pub mod emit;
 pub mod input;
 pub mod model;
 pub mod parse;
+pub mod plan;
+pub mod render;
 pub mod schema;
 pub mod source;
 
@@ -108,4 +111,16 @@ pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<
             io: false,
         }),
     }
+}
+
+/// Plans and renders the whole tree of a loaded platform, manifest included.
+pub fn build_tree(loaded: &Loaded, templates: Option<&Path>) -> Result<Vec<render::RenderedFile>, render::RenderError> {
+    let renderer = render::Renderer::new(templates)?;
+    let plan = plan::plan(&loaded.platform);
+    Ok(emit::with_manifest(renderer.render(&plan)?))
+}
+
+/// The folder `generate` writes by default: `spec.gitops.path` next to the input.
+pub fn default_output_dir(loaded: &Loaded) -> PathBuf {
+    loaded.path.parent().unwrap_or(Path::new("")).join(&loaded.platform.gitops.path)
 }

@@ -1,0 +1,188 @@
+//! Lays components out as files: shared bases, per-cluster overlays, the
+//! Applications, and the bootstrap folder with the root Application.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use super::components::Component;
+use super::objects::*;
+use super::{Plan, PlannedContent, PlannedFile, PlannedObject};
+use crate::model::{Cluster, Platform};
+
+/// The in-cluster API server as ArgoCD names it.
+const IN_CLUSTER: &str = "https://kubernetes.default.svc";
+
+/// Lua health check that makes ArgoCD assess child Applications, so sync
+/// waves between them really wait (gotcha 24).
+const APPLICATION_HEALTH_LUA: &str = "hs = {}\nhs.status = \"Progressing\"\nhs.message = \"\"\nif obj.status ~= nil and obj.status.health ~= nil then\n  hs.status = obj.status.health.status\n  if obj.status.health.message ~= nil then\n    hs.message = obj.status.health.message\n  end\nend\nreturn hs\n";
+
+/// `<kind>-<name>.yaml`, with the namespace when two objects of one folder
+/// share kind and name.
+fn file_names(objects: &[PlannedObject]) -> Vec<String> {
+    let base = |o: &PlannedObject| format!("{}-{}", o.kind.to_ascii_lowercase(), o.name);
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for o in objects {
+        *counts.entry(base(o)).or_default() += 1;
+    }
+    objects
+        .iter()
+        .map(|o| match (&o.namespace, counts[&base(o)] > 1) {
+            (Some(ns), true) => format!("{}-{}-{}.yaml", o.kind.to_ascii_lowercase(), ns, o.name),
+            _ => format!("{}.yaml", base(o)),
+        })
+        .collect()
+}
+
+fn push_object(files: &mut Vec<PlannedFile>, path: String, object: PlannedObject) {
+    files.push(PlannedFile { path, content: PlannedContent::Object(object) });
+}
+
+fn push_kustomization(files: &mut Vec<PlannedFile>, dir: &str, resources: Vec<String>) {
+    files.push(PlannedFile { path: format!("{dir}/kustomization.yaml"), content: PlannedContent::Kustomization { resources } });
+}
+
+pub fn lay_out(platform: &Platform, per_cluster: &[(&Cluster, Vec<Component>)]) -> Plan {
+    let mut files = Vec::new();
+    // dir → cluster → named objects
+    let mut by_dir: BTreeMap<&str, BTreeMap<&str, Vec<(String, &PlannedObject)>>> = BTreeMap::new();
+    for (cluster, components) in per_cluster {
+        for c in components {
+            let names = file_names(&c.objects);
+            by_dir.entry(c.dir.as_str()).or_default().insert(cluster.name.as_str(), names.into_iter().zip(&c.objects).collect());
+        }
+    }
+    for (dir, clusters) in &by_dir {
+        let shared = shared_files(clusters);
+        let base_dir = format!("base/{dir}");
+        if !shared.is_empty() {
+            let (_, first) = clusters.iter().next().expect("a dir has at least one cluster");
+            for (name, object) in first.iter().filter(|(n, _)| shared.contains(n)) {
+                push_object(&mut files, format!("{base_dir}/{name}"), (*object).clone());
+            }
+            push_kustomization(&mut files, &base_dir, shared.iter().cloned().collect());
+        }
+        for (cluster, objects) in clusters {
+            let overlay = format!("{cluster}/{dir}");
+            let mut resources = Vec::new();
+            if !shared.is_empty() {
+                let up = "../".repeat(1 + dir.split('/').count());
+                resources.push(format!("{up}{base_dir}"));
+            }
+            for (name, object) in objects.iter().filter(|(n, _)| !shared.contains(n)) {
+                push_object(&mut files, format!("{overlay}/{name}"), (*object).clone());
+                resources.push(name.clone());
+            }
+            push_kustomization(&mut files, &overlay, resources);
+        }
+    }
+    for (cluster, components) in per_cluster {
+        applications(platform, cluster, components, &mut files);
+        bootstrap(platform, cluster, &mut files);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Plan { files }
+}
+
+/// File names whose object is the same on every cluster that has the folder.
+fn shared_files(clusters: &BTreeMap<&str, Vec<(String, &PlannedObject)>>) -> BTreeSet<String> {
+    let mut iter = clusters.values();
+    let Some(first) = iter.next() else { return BTreeSet::new() };
+    let mut shared: BTreeMap<&String, &PlannedObject> = first.iter().map(|(n, o)| (n, *o)).collect();
+    for objects in iter {
+        shared.retain(|name, object| objects.iter().any(|(n, o)| n == *name && o == object));
+    }
+    shared.into_keys().cloned().collect()
+}
+
+fn app_name(cluster: &Cluster, dir: &str) -> String {
+    format!("{}-{}", cluster.name, dir.replace('/', "-"))
+}
+
+fn application_values(platform: &Platform, path: String, server: &str, namespace: Option<&str>, wave: i32, sync_options: Vec<&str>, cluster: &Cluster) -> Value {
+    json!({
+        "labels": {
+            "app.kubernetes.io/managed-by": "maasc",
+            "app.kubernetes.io/part-of": platform.name,
+            "maas.opendatahub.io/cluster": cluster.name,
+        },
+        "wave": wave.to_string(),
+        "project": platform.gitops.project,
+        "repoURL": platform.gitops.repo_url,
+        "targetRevision": platform.gitops.target_revision,
+        "path": path,
+        "server": server,
+        "destinationNamespace": namespace,
+        "syncOptions": sync_options,
+    })
+}
+
+fn applications(platform: &Platform, cluster: &Cluster, components: &[Component], files: &mut Vec<PlannedFile>) {
+    let argocd_ns = platform.gitops.argocd_namespace.as_str();
+    let apps_dir = format!("{}/apps", cluster.name);
+    let mut resources = Vec::new();
+    for c in components {
+        let mut options = Vec::new();
+        if !c.dir.starts_with("operators/") {
+            options.push(SKIP_DRY_RUN);
+        }
+        if c.server_side_apply {
+            options.push("ServerSideApply=true");
+        }
+        let name = app_name(cluster, &c.dir);
+        let path = format!("{}/{}/{}", platform.gitops.path, cluster.name, c.dir);
+        let values = application_values(platform, path, &cluster.server, c.namespace.as_deref(), c.wave, options, cluster);
+        let file = format!("{}.yaml", c.dir.replace('/', "-"));
+        push_object(files, format!("{apps_dir}/{file}"), application(argocd_ns, &name, values));
+        resources.push(file);
+    }
+    push_kustomization(files, &apps_dir, resources);
+}
+
+fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile>) {
+    let argocd_ns = platform.gitops.argocd_namespace.as_str();
+    let dir = format!("{}/bootstrap", cluster.name);
+    let gitops_ns = "openshift-gitops-operator";
+    let mut servers: BTreeSet<&str> = platform.clusters.iter().map(|c| c.server.as_str()).collect();
+    servers.insert(IN_CLUSTER);
+    let mut destinations: Vec<Value> = servers.iter().map(|s| json!({ "server": s, "namespace": "*" })).collect();
+    destinations.sort_by_key(|d| d["server"].as_str().map(str::to_string));
+    let controller_sa = format!("{argocd_ns}-argocd-application-controller");
+    let root_path = format!("{}/{}/apps", platform.gitops.path, cluster.name);
+    let root = application_values(platform, root_path, IN_CLUSTER, Some(argocd_ns), 0, vec![], cluster);
+    let objects = vec![
+        namespace_object(gitops_ns, json!({ "labels": { "openshift.io/cluster-monitoring": "true" } })),
+        operator_group(gitops_ns, gitops_ns, json!({ "targetNamespaces": null })),
+        subscription(
+            gitops_ns,
+            "openshift-gitops-operator",
+            json!({
+                "channel": "latest",
+                "installPlanApproval": "Automatic",
+                "package": "openshift-gitops-operator",
+                "source": "redhat-operators",
+                "sourceNamespace": "openshift-marketplace",
+                "startingCSV": null,
+                "env": [],
+            }),
+        ),
+        // Gotcha 27: the controller needs cluster-wide rights for
+        // namespaces, OAuth, ClusterPolicy, the DSC.
+        cluster_role_binding(
+            &format!("{controller_sa}-cluster-admin"),
+            json!({ "role": "cluster-admin", "subjects": [{ "kind": "ServiceAccount", "name": controller_sa, "namespace": argocd_ns }] }),
+        ),
+        argocd(argocd_ns, argocd_ns, json!({ "annotations": { "argocd.argoproj.io/sync-options": SKIP_DRY_RUN }, "healthLua": APPLICATION_HEALTH_LUA })),
+        app_project(
+            argocd_ns,
+            &platform.gitops.project,
+            json!({ "repoURL": platform.gitops.repo_url, "destinations": destinations, "description": format!("maasc platform {}", platform.name) }),
+        ),
+        application(argocd_ns, &format!("{}-root", cluster.name), root),
+    ];
+    let names = file_names(&objects);
+    for (name, object) in names.iter().zip(objects) {
+        push_object(files, format!("{dir}/{name}"), object);
+    }
+    push_kustomization(files, &dir, names);
+}

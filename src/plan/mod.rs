@@ -1,0 +1,59 @@
+//! Stage 3, plan: the checked [`Platform`] → every file of the GitOps tree,
+//! as data. Each object is a template name plus the values it needs; no YAML
+//! text is built here.
+//!
+//! Layout of the tree (relative to the output folder):
+//!
+//! ```text
+//! base/<component>/…            objects every cluster that uses the component shares
+//! <cluster>/<component>/…       overlay: kustomization on the base + what differs
+//! <cluster>/apps/…              one Application per component, the AppProject
+//! <cluster>/bootstrap/…         GitOps operator, controller RBAC, health checks,
+//!                               AppProject and the root Application
+//! ```
+
+mod components;
+mod layout;
+mod objects;
+
+use serde_json::Value;
+
+use crate::model::Platform;
+
+/// One Kubernetes object to render: its identity, and a template with values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedObject {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub namespace: Option<String>,
+    pub name: String,
+    pub template: &'static str,
+    pub values: Value,
+}
+
+/// What a file holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlannedContent {
+    Object(PlannedObject),
+    /// A kustomization listing `resources` (relative paths).
+    Kustomization { resources: Vec<String> },
+}
+
+/// One file of the tree, by its `/`-separated path inside the output folder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedFile {
+    pub path: String,
+    pub content: PlannedContent,
+}
+
+/// Every file of the tree, sorted by path.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    pub files: Vec<PlannedFile>,
+}
+
+/// Plans the whole tree for every cluster.
+pub fn plan(platform: &Platform) -> Plan {
+    let per_cluster: Vec<_> = platform.clusters.iter().map(|c| (c, components::for_cluster(platform, c))).collect();
+    layout::lay_out(platform, &per_cluster)
+}

@@ -1,0 +1,175 @@
+//! Stage 4, render: planned files → YAML text through minijinja templates.
+//!
+//! The templates in `templates/` are embedded in the binary; a folder given
+//! with `--templates DIR` overrides any of them by file name. Every rendered
+//! file is read back as YAML and its identity compared with the plan, so a
+//! broken override fails loudly instead of emitting a bad tree.
+
+pub mod yaml;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, UndefinedBehavior, Value as JValue};
+
+use crate::plan::{Plan, PlannedContent, PlannedFile};
+
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        /// Every template by name, as shipped in `templates/<name>.j2`.
+        pub const TEMPLATES: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../../templates/", $name, ".j2"))),)*
+        ];
+    };
+}
+
+templates!(
+    "app-project.yaml",
+    "application.yaml",
+    "argocd.yaml",
+    "auth-policy.yaml",
+    "cluster-autoscaler.yaml",
+    "cluster-policy.yaml",
+    "cluster-role-binding.yaml",
+    "cluster-role.yaml",
+    "config-map.yaml",
+    "data-science-cluster.yaml",
+    "gateway-class.yaml",
+    "gateway.yaml",
+    "group.yaml",
+    "kuadrant.yaml",
+    "kustomization.yaml",
+    "leader-worker-set-operator.yaml",
+    "llm-inference-service.yaml",
+    "machine-autoscaler.yaml",
+    "machine-set.yaml",
+    "namespace.yaml",
+    "network-policy.yaml",
+    "node-feature-discovery.yaml",
+    "oauth.yaml",
+    "operator-group.yaml",
+    "rate-limit-policy.yaml",
+    "secret.yaml",
+    "subscription.yaml",
+    "token-rate-limit-policy.yaml",
+);
+
+/// A file of the tree as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedFile {
+    pub path: String,
+    pub content: String,
+}
+
+#[derive(Debug)]
+pub struct RenderError {
+    pub message: String,
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+fn err(message: impl Into<String>) -> RenderError {
+    RenderError { message: message.into() }
+}
+
+/// The template environment, compiled once per run.
+pub struct Renderer {
+    env: Environment<'static>,
+}
+
+impl Renderer {
+    /// Loads the embedded templates, each replaced by `DIR/<name>.j2` when
+    /// that file exists in `overrides`.
+    pub fn new(overrides: Option<&Path>) -> Result<Renderer, RenderError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.add_filter("y", |v: JValue| -> Result<String, minijinja::Error> { Ok(yaml::scalar(&to_json(&v)?)) });
+        env.add_filter("yaml", |v: JValue, indent: usize| -> Result<String, minijinja::Error> {
+            Ok(yaml::block(&to_json(&v)?, indent))
+        });
+        env.add_filter("literal", |v: String, indent: usize| yaml::literal(&v, indent));
+        if let Some(dir) = overrides
+            && !dir.is_dir()
+        {
+            return Err(err(format!("--templates {}: not a folder", dir.display())));
+        }
+        for (name, embedded) in TEMPLATES {
+            let source = match overrides.map(|d| d.join(format!("{name}.j2"))) {
+                Some(path) if path.is_file() => read_override(&path)?,
+                _ => embedded.to_string(),
+            };
+            env.add_template_owned(name.to_string(), source)
+                .map_err(|e| err(format!("template {name}: {e:#}")))?;
+        }
+        Ok(Renderer { env })
+    }
+
+    fn render_template(&self, name: &str, values: &serde_json::Value) -> Result<String, RenderError> {
+        let template = self.env.get_template(name).map_err(|e| err(format!("template {name}: {e:#}")))?;
+        template
+            .render(JValue::from_serialize(values))
+            .map_err(|e| err(format!("template {name}: {e:#}")))
+    }
+
+    /// Renders one planned file and checks the result.
+    pub fn render_file(&self, file: &PlannedFile) -> Result<RenderedFile, RenderError> {
+        let mut content = match &file.content {
+            PlannedContent::Object(o) => self.render_template(o.template, &o.values)?,
+            PlannedContent::Kustomization { resources } => {
+                self.render_template("kustomization.yaml", &serde_json::json!({ "resources": resources }))?
+            }
+        };
+        if !content.ends_with('\n') {
+            content.push('\n');
+        }
+        verify(file, &content)?;
+        Ok(RenderedFile { path: file.path.clone(), content })
+    }
+
+    /// Renders every file of the plan, in plan order.
+    pub fn render(&self, plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
+        plan.files.iter().map(|f| self.render_file(f)).collect()
+    }
+}
+
+fn read_override(path: &PathBuf) -> Result<String, RenderError> {
+    std::fs::read_to_string(path).map_err(|e| err(format!("cannot read template {}: {e}", path.display())))
+}
+
+fn to_json(v: &JValue) -> Result<serde_json::Value, minijinja::Error> {
+    serde_json::to_value(v).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string()))
+}
+
+/// The rendered text must be one YAML document whose identity is the
+/// planned one.
+fn verify(file: &PlannedFile, content: &str) -> Result<(), RenderError> {
+    let doc: serde_json::Value = serde_saphyr::from_str(content)
+        .map_err(|e| err(format!("{}: the template produced invalid YAML: {e}", file.path)))?;
+    if let PlannedContent::Object(o) = &file.content {
+        let same = doc["apiVersion"] == o.api_version
+            && doc["kind"] == o.kind
+            && doc["metadata"]["name"] == o.name.as_str()
+            && doc["metadata"]["namespace"].as_str() == o.namespace.as_deref();
+        if !same {
+            return Err(err(format!(
+                "{}: template {} must render {} {} {}/{}",
+                file.path,
+                o.template,
+                o.api_version,
+                o.kind,
+                o.namespace.as_deref().unwrap_or("-"),
+                o.name
+            )));
+        }
+    }
+    Ok(())
+}

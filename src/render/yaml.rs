@@ -1,0 +1,188 @@
+//! A small, deterministic YAML writer for template filters: block style,
+//! keys in the order given, strings quoted only when YAML would read them as
+//! something else.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+/// Whether `s` can be written as a plain scalar and read back as the same string.
+fn plain_ok(s: &str) -> bool {
+    let Some(first) = s.chars().next() else { return false };
+    if s.trim() != s || s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+        return false;
+    }
+    if !(first.is_ascii_alphanumeric() || matches!(first, '/' | '_' | '.')) {
+        return false;
+    }
+    if !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '.' | '/' | '@' | '+' | '=' | '-' | ':' | '(' | ')' | ',' | '$' | '*')) {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~" | ".inf" | ".nan") {
+        return false;
+    }
+    // Anything that starts like a number and has only number-ish letters
+    // (exponents, hex, octal, binary) could be read as a number or a date.
+    if first.is_ascii_digit() || first == '.' {
+        let numberish = s.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, '.' | '-' | '+' | ':' | '_' | 'x' | 'X' | 'o' | 'O' | ' '));
+        if numberish {
+            return false;
+        }
+    }
+    true
+}
+
+/// One scalar (or a flow collection) as YAML text.
+pub fn scalar(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) if plain_ok(s) => s.clone(),
+        // Single quotes keep JSON-in-a-string (the tiers annotation) readable.
+        Value::String(s) if s.contains('"') && !s.contains('\'') && !s.contains('\\') && !s.chars().any(char::is_control) => {
+            format!("'{s}'")
+        }
+        Value::String(s) => serde_json::to_string(s).expect("strings serialize"),
+        other => serde_json::to_string(other).expect("values serialize"),
+    }
+}
+
+/// A nested value as block YAML, every line indented by `indent` spaces,
+/// without a trailing newline. Empty collections are written `{}` / `[]`.
+pub fn block(value: &Value, indent: usize) -> String {
+    let mut out = String::new();
+    write_block(&mut out, value, indent);
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+fn write_block(out: &mut String, value: &Value, indent: usize) {
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) if map.values().any(|v| !v.is_null()) => {
+            // Null entries are left out: Kubernetes schemas rarely allow them.
+            for (k, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+                let key = scalar(&Value::String(k.clone()));
+                write_entry(out, &format!("{pad}{key}:"), v, indent + 2, indent);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for v in items {
+                write_entry(out, &format!("{pad}-"), v, indent + 2, indent + 2);
+            }
+        }
+        other => {
+            let _ = writeln!(out, "{pad}{}", scalar_or_literal(other, indent));
+        }
+    }
+}
+
+/// Writes `prefix` followed by the value: inline for scalars, on the next
+/// lines for collections. A mapping inside a list starts on the dash line.
+fn write_entry(out: &mut String, prefix: &str, v: &Value, child_indent: usize, list_indent: usize) {
+    match v {
+        Value::Object(map) if map.values().any(|v| !v.is_null()) => {
+            if prefix.trim_start() == "-" {
+                // "- key: value" with the other keys aligned under the first.
+                let mut inner = String::new();
+                write_block(&mut inner, v, list_indent);
+                let first_line_trimmed = &inner[list_indent..];
+                let _ = write!(out, "{prefix} {first_line_trimmed}");
+            } else {
+                let _ = writeln!(out, "{prefix}");
+                write_block(out, v, child_indent);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            let _ = writeln!(out, "{prefix}");
+            // Lists under a key are indented like kubectl writes them.
+            write_block(out, v, child_indent);
+        }
+        other => {
+            let _ = writeln!(out, "{prefix} {}", scalar_or_literal(other, child_indent));
+        }
+    }
+}
+
+fn scalar_or_literal(v: &Value, indent: usize) -> String {
+    match v {
+        Value::String(s) if s.contains('\n') => literal(s, indent),
+        Value::Object(_) => "{}".to_string(),
+        Value::Array(_) => "[]".to_string(),
+        other => scalar(other),
+    }
+}
+
+/// A literal block scalar (`|`, `|-` or `|+`) whose lines are indented by `indent`.
+pub fn literal(s: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let chomp = if s.ends_with("\n\n") {
+        "+"
+    } else if s.ends_with('\n') {
+        ""
+    } else {
+        "-"
+    };
+    // A first line starting with a space needs an explicit indentation indicator.
+    let indicator = if s.starts_with(' ') { "2" } else { "" };
+    let mut out = format!("|{indicator}{chomp}");
+    for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn quotes_what_yaml_would_misread() {
+        for (s, want) in [
+            ("4", "\"4\""),
+            ("true", "\"true\""),
+            ("1e3", "\"1e3\""),
+            ("2001-12-14", "\"2001-12-14\""),
+            ("0x1F", "\"0x1F\""),
+            ("a: b", "\"a: b\""),
+            ("", "\"\""),
+            ("*", "\"*\""),
+            ("16Gi", "16Gi"),
+            ("0-gpu-model", "0-gpu-model"),
+            ("hf://Qwen/Qwen3-0.6B", "hf://Qwen/Qwen3-0.6B"),
+            ("--max-model-len=8192", "\"--max-model-len=8192\""),
+        ] {
+            assert_eq!(scalar(&json!(s)), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn writes_nested_blocks() {
+        let v = json!({"a": {"b": [1, {"c": "x", "d": [], "n": null}]}, "e": {}});
+        assert_eq!(block(&v, 0), "a:\n  b:\n    - 1\n    - c: x\n      d: []\ne: {}");
+    }
+
+    #[test]
+    fn writes_multi_line_strings_as_literals() {
+        let v = json!({"data": "line1\nline2\n"});
+        assert_eq!(block(&v, 2), "  data: |\n    line1\n    line2");
+        assert_eq!(literal("x", 2), "|-\n  x");
+    }
+
+    #[test]
+    fn output_reads_back_as_the_same_value() {
+        let v = json!({"s": ["4", "yes", "a b", "x:y", "-x", "#c", "a #b", "1.5", "null"], "n": 3, "t": true, "m": "a\n b\n"});
+        let text = block(&v, 0);
+        let back: Value = serde_saphyr::from_str(&text).unwrap();
+        assert_eq!(back, v, "{text}");
+    }
+}
