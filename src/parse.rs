@@ -86,57 +86,39 @@ pub fn parse_platform(source: &SourceFile) -> Result<PlatformInput, Diagnostic> 
             ),
         ));
     }
+    // A schema-less pass first: budgets (depth, aliases, size) and syntax
+    // are judged on the whole document, before the typed pass stops at the
+    // first field it does not like. Ignoring values builds nothing.
+    serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(&source.text, options())
+        .map_err(|e| yaml_error(source.path(), &e, false))?;
     serde_saphyr::from_str_with_options::<PlatformInput>(&source.text, options())
-        .map_err(|e| yaml_error(source.path(), &e))
+        .map_err(|e| yaml_error(source.path(), &e, true))
 }
 
 /// Turns a YAML reader error into a diagnostic with a code and a hint.
-pub(crate) fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> Diagnostic {
-    let span = error
-        .location()
-        .map(|l| Span::from_location(&l))
-        .unwrap_or(Span::UNKNOWN);
+/// `well_formed` says whether the text parses as YAML without the schema.
+pub(crate) fn yaml_error(path: &Path, error: &serde_saphyr::Error, well_formed: bool) -> Diagnostic {
+    let span = error.location().map(|l| Span::from_location(&l)).unwrap_or(Span::UNKNOWN);
     let message = first_line(&error.to_string());
     let lower = message.to_lowercase();
     let debug = format!("{error:?}");
-    let (code, hint) = if debug.starts_with("Budget")
+    let budget = debug.starts_with("Budget")
         || lower.contains("budget")
-        || lower.contains("limit")
-            && (lower.contains("alias") || lower.contains("depth") || lower.contains("exceed"))
-    {
-        (
-            Code::Budget,
-            "the document is too large, too deep or expands too many aliases; maasc refuses it to stay safe",
-        )
+        || (lower.contains("limit") && (lower.contains("alias") || lower.contains("depth") || lower.contains("exceed")));
+    let (code, hint) = if budget {
+        (Code::Budget, "the document is too large, too deep or expands too many aliases; maasc refuses it to stay safe")
     } else if lower.contains("unknown field") {
-        (
-            Code::UnknownField,
-            "remove the field or fix its spelling; `maasc schema` lists every field",
-        )
+        (Code::UnknownField, "remove the field or fix its spelling; `maasc schema` lists every field")
     } else if lower.contains("missing field") {
-        (
-            Code::MissingField,
-            "add the field; `maasc schema` lists the required ones",
-        )
-    } else if lower.contains("invalid type")
-        || lower.contains("unknown variant")
-        || lower.contains("invalid value")
-        || lower.contains("invalid length")
-    {
-        (
-            Code::WrongType,
-            "use the type the field expects; `maasc schema` describes each field",
-        )
+        (Code::MissingField, "add the field; `maasc schema` lists the required ones")
     } else if lower.contains("duplicate") {
-        (
-            Code::DuplicateName,
-            "a key may appear only once in a mapping",
-        )
+        (Code::DuplicateName, "a key may appear only once in a mapping")
+    } else if lower.contains("end of input") && span.line <= 2 {
+        (Code::MissingField, "the file is empty: start from an example under examples/ (`maasc schema` describes every field)")
+    } else if well_formed {
+        (Code::WrongType, "use the type the field expects; `maasc schema` describes each field")
     } else {
-        (
-            Code::Syntax,
-            "fix the YAML syntax at this position (indentation, quotes, a missing `:`)",
-        )
+        (Code::Syntax, "fix the YAML syntax at this position (indentation, quotes, brackets, a missing `:`)")
     };
     Diagnostic::error(code, path, span, message).with_hint(hint)
 }
@@ -148,8 +130,11 @@ fn first_line(text: &str) -> String {
         .unwrap_or("invalid YAML");
     // The reader prefixes its own position; ours is printed separately.
     let line = line.strip_prefix("error: ").unwrap_or(line);
+    // The reader's advice names its own API, which means nothing to a user.
+    let line = line.split(", set DuplicateKeyPolicy").next().unwrap_or(line);
     match line.rfind(" at line ") {
         Some(i) => line[..i].to_string(),
         None => line.to_string(),
     }
 }
+

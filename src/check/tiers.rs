@@ -71,10 +71,17 @@ pub(crate) fn limits(c: &mut Checker<'_>, input: Option<&LimitsInput>) -> Option
     let mut rate = |r: &Option<crate::input::RateInput>| -> Result<Option<Rate>, ()> {
         let Some(r) = r else { return Ok(None) };
         let window = c.window(&r.window).ok_or(())?;
-        Ok(Some(Rate {
-            limit: r.limit.value,
-            window,
-        }))
+        // Every era enforces limits through Kuadrant policies.
+        let Some(window) = window.for_kuadrant() else {
+            c.error(
+                Code::UnsupportedWindow,
+                r.window.span,
+                format!("window `{}` is longer than Kuadrant rate limits can express", r.window.value),
+                "Kuadrant windows are at most 99999 units of s, m or h (days become hours)",
+            );
+            return Err(());
+        };
+        Ok(Some(Rate { limit: r.limit.value, window }))
     };
     let requests = rate(&input.requests);
     let tokens = rate(&input.tokens);

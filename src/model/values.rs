@@ -129,6 +129,18 @@ impl Window {
     }
 }
 
+impl Window {
+    /// The window as Kuadrant policies accept it (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`):
+    /// days become hours; `None` when longer than 99999 units.
+    pub fn for_kuadrant(&self) -> Option<Window> {
+        let candidate = match self.unit {
+            WindowUnit::Days => Window { amount: self.amount.checked_mul(24)?, unit: WindowUnit::Hours },
+            _ => *self,
+        };
+        (candidate.amount <= 99_999).then_some(candidate)
+    }
+}
+
 impl fmt::Display for Window {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{}", self.amount, self.unit.suffix())
