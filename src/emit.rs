@@ -25,7 +25,10 @@ pub fn with_manifest(mut files: Vec<RenderedFile>) -> Vec<RenderedFile> {
         content.push_str(&f.path);
         content.push('\n');
     }
-    files.push(RenderedFile { path: MANIFEST_FILE.to_string(), content });
+    files.push(RenderedFile {
+        path: MANIFEST_FILE.to_string(),
+        content,
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
@@ -47,7 +50,10 @@ pub fn read_manifest(dir: &Path) -> io::Result<BTreeSet<String>> {
 
 /// A manifest is input too: never follow an entry out of the tree.
 fn is_safe_relative(path: &str) -> bool {
-    !path.starts_with('/') && path.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+    !path.starts_with('/')
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 /// How a folder differs from what generate would write.
@@ -95,22 +101,36 @@ pub struct FaultInjection {
 
 /// Writes `files` into `dir` as described in the module docs; returns what
 /// changed (nothing is written when that is empty).
-pub fn write_tree(dir: &Path, files: &[RenderedFile], fault: FaultInjection) -> io::Result<TreeChanges> {
+pub fn write_tree(
+    dir: &Path,
+    files: &[RenderedFile],
+    fault: FaultInjection,
+) -> io::Result<TreeChanges> {
     for f in files {
         if !is_safe_relative(&f.path) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the tree: {}", f.path)));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write outside the tree: {}", f.path),
+            ));
         }
     }
     let changes = compare(dir, files)?;
     if changes.is_empty() {
         return Ok(changes);
     }
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     let staging = parent.join(format!(".{name}.maasc-new-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
-    let result = stage(dir, &staging, files, &changes, fault).and_then(|()| swap(dir, &staging, parent, &name));
+    let result = stage(dir, &staging, files, &changes, fault)
+        .and_then(|()| swap(dir, &staging, parent, &name));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -119,9 +139,20 @@ pub fn write_tree(dir: &Path, files: &[RenderedFile], fault: FaultInjection) -> 
 
 /// Builds the new tree in `staging`: the old tree's files (hard-linked when
 /// possible) minus the removed ones, with new and changed files written fresh.
-fn stage(dir: &Path, staging: &Path, files: &[RenderedFile], changes: &TreeChanges, fault: FaultInjection) -> io::Result<()> {
+fn stage(
+    dir: &Path,
+    staging: &Path,
+    files: &[RenderedFile],
+    changes: &TreeChanges,
+    fault: FaultInjection,
+) -> io::Result<()> {
     fs::create_dir_all(staging)?;
-    let rewritten: BTreeSet<&str> = changes.added.iter().chain(&changes.changed).map(String::as_str).collect();
+    let rewritten: BTreeSet<&str> = changes
+        .added
+        .iter()
+        .chain(&changes.changed)
+        .map(String::as_str)
+        .collect();
     let removed: BTreeSet<&str> = changes.removed.iter().map(String::as_str).collect();
     if dir.is_dir() {
         for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
@@ -141,8 +172,11 @@ fn stage(dir: &Path, staging: &Path, files: &[RenderedFile], changes: &TreeChang
             }
         }
     }
-    let mut writes = 0usize;
-    for f in files.iter().filter(|f| rewritten.contains(f.path.as_str())) {
+    for (writes, f) in files
+        .iter()
+        .filter(|f| rewritten.contains(f.path.as_str()))
+        .enumerate()
+    {
         if fault.fail_after_writes == Some(writes) {
             return Err(io::Error::other("injected failure"));
         }
@@ -151,7 +185,6 @@ fn stage(dir: &Path, staging: &Path, files: &[RenderedFile], changes: &TreeChang
             fs::create_dir_all(p)?;
         }
         fs::write(&target, &f.content)?;
-        writes += 1;
     }
     for r in &changes.removed {
         prune_empty_parents(staging, &staging.join(r));

@@ -114,7 +114,10 @@ pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<
 }
 
 /// Plans and renders the whole tree of a loaded platform, manifest included.
-pub fn build_tree(loaded: &Loaded, templates: Option<&Path>) -> Result<Vec<render::RenderedFile>, render::RenderError> {
+pub fn build_tree(
+    loaded: &Loaded,
+    templates: Option<&Path>,
+) -> Result<Vec<render::RenderedFile>, render::RenderError> {
     let renderer = render::Renderer::new(templates)?;
     let plan = plan::plan(&loaded.platform);
     Ok(emit::with_manifest(renderer.render(&plan)?))
@@ -122,5 +125,9 @@ pub fn build_tree(loaded: &Loaded, templates: Option<&Path>) -> Result<Vec<rende
 
 /// The folder `generate` writes by default: `spec.gitops.path` next to the input.
 pub fn default_output_dir(loaded: &Loaded) -> PathBuf {
-    loaded.path.parent().unwrap_or(Path::new("")).join(&loaded.platform.gitops.path)
+    loaded
+        .path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(&loaded.platform.gitops.path)
 }

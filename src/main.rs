@@ -1,8 +1,8 @@
 //! The `maasc` command line: a thin clap layer over the library.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
@@ -57,7 +57,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { file } => validate(&file),
-        Command::Generate { file, output, templates } => generate(&file, output, templates.as_deref()),
+        Command::Generate {
+            file,
+            output,
+            templates,
+        } => generate(&file, output, templates.as_deref()),
         Command::Schema => {
             print!("{}", maasc::schema::maas_schema_json());
             ExitCode::SUCCESS
@@ -113,7 +117,12 @@ fn generate(file: &Path, output: Option<PathBuf>, templates: Option<&Path>) -> E
     let dir = output.unwrap_or_else(|| maasc::default_output_dir(&loaded));
     match maasc::emit::write_tree(&dir, &files, Default::default()) {
         Ok(changes) if changes.is_empty() => {
-            eprintln!("{}: up to date, nothing written ({} files, {} ms)", dir.display(), changes.unchanged, started.elapsed().as_millis());
+            eprintln!(
+                "{}: up to date, nothing written ({} files, {} ms)",
+                dir.display(),
+                changes.unchanged,
+                started.elapsed().as_millis()
+            );
             ExitCode::SUCCESS
         }
         Ok(changes) => {
@@ -130,7 +139,10 @@ fn generate(file: &Path, output: Option<PathBuf>, templates: Option<&Path>) -> E
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}; the folder was left as it was", dir.display());
+            eprintln!(
+                "error: cannot write {}: {e}; the folder was left as it was",
+                dir.display()
+            );
             ExitCode::from(2)
         }
     }

@@ -97,28 +97,57 @@ pub fn parse_platform(source: &SourceFile) -> Result<PlatformInput, Diagnostic> 
 
 /// Turns a YAML reader error into a diagnostic with a code and a hint.
 /// `well_formed` says whether the text parses as YAML without the schema.
-pub(crate) fn yaml_error(path: &Path, error: &serde_saphyr::Error, well_formed: bool) -> Diagnostic {
-    let span = error.location().map(|l| Span::from_location(&l)).unwrap_or(Span::UNKNOWN);
+pub(crate) fn yaml_error(
+    path: &Path,
+    error: &serde_saphyr::Error,
+    well_formed: bool,
+) -> Diagnostic {
+    let span = error
+        .location()
+        .map(|l| Span::from_location(&l))
+        .unwrap_or(Span::UNKNOWN);
     let message = first_line(&error.to_string());
     let lower = message.to_lowercase();
     let debug = format!("{error:?}");
     let budget = debug.starts_with("Budget")
         || lower.contains("budget")
-        || (lower.contains("limit") && (lower.contains("alias") || lower.contains("depth") || lower.contains("exceed")));
+        || (lower.contains("limit")
+            && (lower.contains("alias") || lower.contains("depth") || lower.contains("exceed")));
     let (code, hint) = if budget {
-        (Code::Budget, "the document is too large, too deep or expands too many aliases; maasc refuses it to stay safe")
+        (
+            Code::Budget,
+            "the document is too large, too deep or expands too many aliases; maasc refuses it to stay safe",
+        )
     } else if lower.contains("unknown field") {
-        (Code::UnknownField, "remove the field or fix its spelling; `maasc schema` lists every field")
+        (
+            Code::UnknownField,
+            "remove the field or fix its spelling; `maasc schema` lists every field",
+        )
     } else if lower.contains("missing field") {
-        (Code::MissingField, "add the field; `maasc schema` lists the required ones")
+        (
+            Code::MissingField,
+            "add the field; `maasc schema` lists the required ones",
+        )
     } else if lower.contains("duplicate") {
-        (Code::DuplicateName, "a key may appear only once in a mapping")
+        (
+            Code::DuplicateName,
+            "a key may appear only once in a mapping",
+        )
     } else if lower.contains("end of input") && span.line <= 2 {
-        (Code::MissingField, "the file is empty: start from an example under examples/ (`maasc schema` describes every field)")
+        (
+            Code::MissingField,
+            "the file is empty: start from an example under examples/ (`maasc schema` describes every field)",
+        )
     } else if well_formed {
-        (Code::WrongType, "use the type the field expects; `maasc schema` describes each field")
+        (
+            Code::WrongType,
+            "use the type the field expects; `maasc schema` describes each field",
+        )
     } else {
-        (Code::Syntax, "fix the YAML syntax at this position (indentation, quotes, brackets, a missing `:`)")
+        (
+            Code::Syntax,
+            "fix the YAML syntax at this position (indentation, quotes, brackets, a missing `:`)",
+        )
     };
     Diagnostic::error(code, path, span, message).with_hint(hint)
 }
@@ -131,10 +160,12 @@ fn first_line(text: &str) -> String {
     // The reader prefixes its own position; ours is printed separately.
     let line = line.strip_prefix("error: ").unwrap_or(line);
     // The reader's advice names its own API, which means nothing to a user.
-    let line = line.split(", set DuplicateKeyPolicy").next().unwrap_or(line);
+    let line = line
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(line);
     match line.rfind(" at line ") {
         Some(i) => line[..i].to_string(),
         None => line.to_string(),
     }
 }
-

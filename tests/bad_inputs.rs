@@ -8,7 +8,9 @@ use std::process::Command;
 fn expected(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap();
     let first = text.lines().next().unwrap_or_default();
-    let list = first.strip_prefix("# expect: ").unwrap_or_else(|| panic!("{}: first line must be `# expect: …`", path.display()));
+    let list = first
+        .strip_prefix("# expect: ")
+        .unwrap_or_else(|| panic!("{}: first line must be `# expect: …`", path.display()));
     let list = list.split(" -- ").next().unwrap();
     let mut v: Vec<String> = list.split_whitespace().map(str::to_string).collect();
     v.sort();
@@ -17,7 +19,8 @@ fn expected(path: &Path) -> Vec<String> {
 
 fn load_without_panic(path: &Path) -> Result<maasc::Loaded, maasc::LoadError> {
     let p = path.to_path_buf();
-    std::panic::catch_unwind(move || maasc::load(&p)).unwrap_or_else(|_| panic!("{} made maasc panic", path.display()))
+    std::panic::catch_unwind(move || maasc::load(&p))
+        .unwrap_or_else(|_| panic!("{} made maasc panic", path.display()))
 }
 
 #[test]
@@ -62,7 +65,9 @@ fn the_corpus_covers_every_error_code() {
 
 #[test]
 fn plaintext_passwords_are_never_echoed() {
-    let err = load_without_panic(Path::new("tests/bad/plaintext-password.yaml")).err().unwrap();
+    let err = load_without_panic(Path::new("tests/bad/plaintext-password.yaml"))
+        .err()
+        .unwrap();
     let text = err.render();
     assert!(text.contains("E018"), "{text}");
     assert!(!text.contains("hunter2"), "{text}");
@@ -74,7 +79,10 @@ fn minimal_with(extra: &str) -> String {
 }
 
 fn load_text(text: String) -> Result<maasc::Loaded, maasc::LoadError> {
-    std::panic::catch_unwind(|| maasc::load_text(Path::new("examples/minimal/hostile.yaml"), text, None)).expect("no panic")
+    std::panic::catch_unwind(|| {
+        maasc::load_text(Path::new("examples/minimal/hostile.yaml"), text, None)
+    })
+    .expect("no panic")
 }
 
 fn codes(err: &maasc::LoadError) -> Vec<&'static str> {
@@ -83,10 +91,15 @@ fn codes(err: &maasc::LoadError) -> Vec<&'static str> {
 
 #[test]
 fn alias_bombs_are_refused() {
-    let mut bomb = String::from("apiVersion: maas.opendatahub.io/v1alpha1\nkind: MaaSPlatform\nmetadata: {name: x}\nx0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let mut bomb = String::from(
+        "apiVersion: maas.opendatahub.io/v1alpha1\nkind: MaaSPlatform\nmetadata: {name: x}\nx0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
     for i in 1..12 {
         let prev = format!("*a{}", i - 1);
-        bomb.push_str(&format!("x{i}: &a{i} [{}]\n", vec![prev.as_str(); 9].join(", ")));
+        bomb.push_str(&format!(
+            "x{i}: &a{i} [{}]\n",
+            [prev.as_str(); 9].join(", ")
+        ));
     }
     let err = load_text(bomb).err().expect("refused");
     assert_eq!(codes(&err), ["E003"], "{}", err.render());
@@ -94,10 +107,16 @@ fn alias_bombs_are_refused() {
 
 #[test]
 fn deep_nesting_is_refused() {
-    let deep = format!("apiVersion: x\nkind: y\nmetadata: {}1{}\n", "[".repeat(500), "]".repeat(500));
+    let deep = format!(
+        "apiVersion: x\nkind: y\nmetadata: {}1{}\n",
+        "[".repeat(500),
+        "]".repeat(500)
+    );
     let err = load_text(deep).err().expect("refused");
     assert_eq!(codes(&err), ["E003"], "{}", err.render());
-    let block: String = (0..200).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect();
+    let block: String = (0..200)
+        .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+        .collect();
     let err = load_text(block).err().expect("refused");
     assert_eq!(codes(&err), ["E003"], "{}", err.render());
 }
@@ -115,16 +134,25 @@ fn huge_files_are_refused_before_parsing() {
 
 #[test]
 fn a_missing_file_is_an_io_error_with_exit_code_2() {
-    let out = Command::new(env!("CARGO_BIN_EXE_maasc")).args(["validate", "-f", "tests/bad/does-not-exist.yaml"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_maasc"))
+        .args(["validate", "-f", "tests/bad/does-not-exist.yaml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("E001"));
 }
 
 #[test]
 fn validate_exits_1_with_the_location_on_bad_input() {
-    let out = Command::new(env!("CARGO_BIN_EXE_maasc")).args(["validate", "-f", "tests/bad/unknown-tier.yaml"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_maasc"))
+        .args(["validate", "-f", "tests/bad/unknown-tier.yaml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("tests/bad/unknown-tier.yaml:38:15"), "{stderr}");
+    assert!(
+        stderr.contains("tests/bad/unknown-tier.yaml:38:15"),
+        "{stderr}"
+    );
     assert!(stderr.contains("did you mean `free`?"), "{stderr}");
 }

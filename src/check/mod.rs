@@ -81,7 +81,7 @@ impl Checker<'_> {
     }
 
     /// Reports every name that appears twice in `items` (keyed by `key`).
-    pub fn unique<'s>(&mut self, what: &str, items: impl IntoIterator<Item = (String, Span)>) {
+    pub fn unique(&mut self, what: &str, items: impl IntoIterator<Item = (String, Span)>) {
         let mut seen: std::collections::BTreeMap<String, Span> = std::collections::BTreeMap::new();
         for (key, span) in items {
             if let Some(first) = seen.get(&key) {

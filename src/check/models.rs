@@ -161,7 +161,7 @@ fn check_model(
         .and_then(|r| r.memory.as_ref())
         .map(|q| c.quantity(q));
     let replicas = m.replicas.as_ref().map(|r| r.value).unwrap_or(1);
-    for (key, _) in &m.env {
+    for key in m.env.keys() {
         if key.is_empty()
             || !key
                 .chars()

@@ -76,12 +76,18 @@ pub(crate) fn limits(c: &mut Checker<'_>, input: Option<&LimitsInput>) -> Option
             c.error(
                 Code::UnsupportedWindow,
                 r.window.span,
-                format!("window `{}` is longer than Kuadrant rate limits can express", r.window.value),
+                format!(
+                    "window `{}` is longer than Kuadrant rate limits can express",
+                    r.window.value
+                ),
                 "Kuadrant windows are at most 99999 units of s, m or h (days become hours)",
             );
             return Err(());
         };
-        Ok(Some(Rate { limit: r.limit.value, window }))
+        Ok(Some(Rate {
+            limit: r.limit.value,
+            window,
+        }))
     };
     let requests = rate(&input.requests);
     let tokens = rate(&input.tokens);

@@ -134,7 +134,10 @@ impl Window {
     /// days become hours; `None` when longer than 99999 units.
     pub fn for_kuadrant(&self) -> Option<Window> {
         let candidate = match self.unit {
-            WindowUnit::Days => Window { amount: self.amount.checked_mul(24)?, unit: WindowUnit::Hours },
+            WindowUnit::Days => Window {
+                amount: self.amount.checked_mul(24)?,
+                unit: WindowUnit::Hours,
+            },
             _ => *self,
         };
         (candidate.amount <= 99_999).then_some(candidate)

@@ -32,14 +32,29 @@ pub struct Component {
 }
 
 impl Component {
-    fn new(dir: impl Into<String>, wave: i32, namespace: Option<&str>, objects: Vec<PlannedObject>) -> Component {
-        Component { dir: dir.into(), wave, namespace: namespace.map(str::to_string), server_side_apply: false, objects }
+    fn new(
+        dir: impl Into<String>,
+        wave: i32,
+        namespace: Option<&str>,
+        objects: Vec<PlannedObject>,
+    ) -> Component {
+        Component {
+            dir: dir.into(),
+            wave,
+            namespace: namespace.map(str::to_string),
+            server_side_apply: false,
+            objects,
+        }
     }
 }
 
 /// Every component of one cluster, in dir order.
 pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
-    let mut out: Vec<Component> = cluster.operators.iter().map(|(kind, sub)| operator(*kind, sub)).collect();
+    let mut out: Vec<Component> = cluster
+        .operators
+        .iter()
+        .map(|(kind, sub)| operator(*kind, sub))
+        .collect();
     out.extend(instances(platform, cluster));
     out.extend(machine_pools(cluster));
     out.extend(identity(platform));
@@ -65,10 +80,22 @@ fn operator(kind: OperatorKind, sub: &OperatorSubscription) -> Component {
     if let Some(group) = d.operator_group {
         let labels: BTreeMap<&str, &str> = d.namespace_labels.iter().copied().collect();
         objects.push(namespace_object(d.namespace, json!({ "labels": labels })));
-        let targets = if d.own_namespace { json!([d.namespace]) } else { Value::Null };
-        objects.push(operator_group(d.namespace, group, json!({ "targetNamespaces": targets })));
+        let targets = if d.own_namespace {
+            json!([d.namespace])
+        } else {
+            Value::Null
+        };
+        objects.push(operator_group(
+            d.namespace,
+            group,
+            json!({ "targetNamespaces": targets }),
+        ));
     }
-    let env: Vec<Value> = d.env.iter().map(|(k, v)| json!({ "name": k, "value": v })).collect();
+    let env: Vec<Value> = d
+        .env
+        .iter()
+        .map(|(k, v)| json!({ "name": k, "value": v }))
+        .collect();
     objects.push(subscription(
         d.namespace,
         d.package,
@@ -82,7 +109,12 @@ fn operator(kind: OperatorKind, sub: &OperatorSubscription) -> Component {
             "env": env,
         }),
     ));
-    Component::new(format!("operators/{}", d.component), kind.sync_wave(), Some(d.namespace), objects)
+    Component::new(
+        format!("operators/{}", d.component),
+        kind.sync_wave(),
+        Some(d.namespace),
+        objects,
+    )
 }
 
 fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
@@ -92,18 +124,40 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         // Gotcha 4: PCI class 03 (display) with the vendor label, so the
         // GPU operator finds NVIDIA nodes.
         let config = "core:\n  sleepInterval: 60s\nsources:\n  pci:\n    deviceClassWhitelist:\n      - \"0200\"\n      - \"03\"\n      - \"12\"\n    deviceLabelFields:\n      - vendor\n";
-        let nfd = node_feature_discovery("openshift-nfd", "nfd-instance", json!({ "annotations": skip, "configData": config }));
-        out.push(Component::new("instances/nfd", 20, Some("openshift-nfd"), vec![nfd]));
+        let nfd = node_feature_discovery(
+            "openshift-nfd",
+            "nfd-instance",
+            json!({ "annotations": skip, "configData": config }),
+        );
+        out.push(Component::new(
+            "instances/nfd",
+            20,
+            Some("openshift-nfd"),
+            vec![nfd],
+        ));
     }
     if cluster.has_operator(OperatorKind::NvidiaGpu) {
         // ROSA and ARO forbid the dcgm ServiceMonitor the operator would create.
         let managed = matches!(cluster.platform.managed, Managed::Rosa | Managed::Aro);
-        let policy = cluster_policy("gpu-cluster-policy", json!({ "annotations": skip, "serviceMonitor": !managed }));
-        out.push(Component::new("instances/nvidia-gpu", 21, Some("nvidia-gpu-operator"), vec![policy]));
+        let policy = cluster_policy(
+            "gpu-cluster-policy",
+            json!({ "annotations": skip, "serviceMonitor": !managed }),
+        );
+        out.push(Component::new(
+            "instances/nvidia-gpu",
+            21,
+            Some("nvidia-gpu-operator"),
+            vec![policy],
+        ));
     }
     if cluster.has_operator(OperatorKind::LeaderWorkerSet) {
         let lws = lws_operator("cluster", json!({ "annotations": skip }));
-        out.push(Component::new("instances/leader-worker-set", 20, Some("openshift-lws-operator"), vec![lws]));
+        out.push(Component::new(
+            "instances/leader-worker-set",
+            20,
+            Some("openshift-lws-operator"),
+            vec![lws],
+        ));
     }
     if cluster.has_operator(OperatorKind::OpenshiftAi) {
         let dsc = data_science_cluster(
@@ -114,11 +168,25 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
                 "modelsAsService": cluster.api == MaasApi::Tiers && !platform.tiers.is_empty(),
             }),
         );
-        out.push(Component::new("instances/openshift-ai", 20, None, vec![dsc]));
+        out.push(Component::new(
+            "instances/openshift-ai",
+            20,
+            None,
+            vec![dsc],
+        ));
     }
     if cluster.has_operator(OperatorKind::ConnectivityLink) {
-        let k = kuadrant("kuadrant-system", "kuadrant", json!({ "annotations": skip }));
-        out.push(Component::new("instances/kuadrant", 20, Some("kuadrant-system"), vec![k]));
+        let k = kuadrant(
+            "kuadrant-system",
+            "kuadrant",
+            json!({ "annotations": skip }),
+        );
+        out.push(Component::new(
+            "instances/kuadrant",
+            20,
+            Some("kuadrant-system"),
+            vec![k],
+        ));
     }
     out
 }
@@ -141,7 +209,11 @@ fn machine_pools(cluster: &Cluster) -> Option<Component> {
             if let Some(acc) = pool.instance.accelerator {
                 labels.insert("cluster-api/accelerator".into(), acc.product.into());
             }
-            let taints: Vec<Value> = pool.taints.iter().map(|t| json!({ "key": t.key, "value": t.value, "effect": t.effect })).collect();
+            let taints: Vec<Value> = pool
+                .taints
+                .iter()
+                .map(|t| json!({ "key": t.key, "value": t.value, "effect": t.effect }))
+                .collect();
             let replicas = match pool.scaling {
                 Scaling::Fixed(n) => Some(n),
                 // The autoscaler owns the size (gotcha 30).
@@ -164,14 +236,23 @@ fn machine_pools(cluster: &Cluster) -> Option<Component> {
             ));
             if let Scaling::Autoscale { min, max } = pool.scaling {
                 autoscaled = true;
-                objects.push(machine_autoscaler("openshift-machine-api", &name, json!({ "min": min, "max": max, "target": name })));
+                objects.push(machine_autoscaler(
+                    "openshift-machine-api",
+                    &name,
+                    json!({ "min": min, "max": max, "target": name }),
+                ));
             }
         }
     }
     if autoscaled {
         objects.push(cluster_autoscaler("default", json!({})));
     }
-    Some(Component::new("platform/machine-pools", 30, Some("openshift-machine-api"), objects))
+    Some(Component::new(
+        "platform/machine-pools",
+        30,
+        Some("openshift-machine-api"),
+        objects,
+    ))
 }
 
 fn identity(platform: &Platform) -> Option<Component> {
@@ -181,13 +262,25 @@ fn identity(platform: &Platform) -> Option<Component> {
     }
     let mut objects = Vec::new();
     if let Some(h) = &id.htpasswd {
-        if let HtpasswdSource::File { secret_name, content, .. } = &h.source {
+        if let HtpasswdSource::File {
+            secret_name,
+            content,
+            ..
+        } = &h.source
+        {
             use base64::Engine as _;
             let data = base64::engine::general_purpose::STANDARD.encode(content);
-            objects.push(secret("openshift-config", secret_name, json!({ "data": { "htpasswd": data } })));
+            objects.push(secret(
+                "openshift-config",
+                secret_name,
+                json!({ "data": { "htpasswd": data } }),
+            ));
         }
         // The OAuth CR is a singleton (gotcha 33): this component owns it.
-        objects.push(oauth("cluster", json!({ "provider": h.provider, "secretName": h.secret_name() })));
+        objects.push(oauth(
+            "cluster",
+            json!({ "provider": h.provider, "secretName": h.secret_name() }),
+        ));
     }
     for g in &id.groups {
         objects.push(group(g.name.as_str(), json!({ "users": g.users })));
@@ -203,22 +296,42 @@ fn identity(platform: &Platform) -> Option<Component> {
         .groups
         .iter()
         .map(|g| g.name.as_str())
-        .filter(|g| platform.tiers.iter().any(|t| t.groups.iter().any(|tg| tg == g)))
+        .filter(|g| {
+            platform
+                .tiers
+                .iter()
+                .any(|t| t.groups.iter().any(|tg| tg == g))
+        })
         .collect();
     if !tier_groups.is_empty() {
         objects.push(cluster_role(
             "maas-ingress-config-viewer",
             json!({ "rules": [{ "apiGroups": ["config.openshift.io"], "resources": ["ingresses"], "verbs": ["get", "list"] }] }),
         ));
-        let subjects: Vec<Value> = tier_groups.iter().map(|g| json!({ "kind": "Group", "name": g })).collect();
-        objects.push(cluster_role_binding("maas-ingress-config-viewer", json!({ "role": "maas-ingress-config-viewer", "subjects": subjects })));
+        let subjects: Vec<Value> = tier_groups
+            .iter()
+            .map(|g| json!({ "kind": "Group", "name": g }))
+            .collect();
+        objects.push(cluster_role_binding(
+            "maas-ingress-config-viewer",
+            json!({ "role": "maas-ingress-config-viewer", "subjects": subjects }),
+        ));
     }
-    Some(Component::new("platform/identity", 30, Some("openshift-config"), objects))
+    Some(Component::new(
+        "platform/identity",
+        30,
+        Some("openshift-config"),
+        objects,
+    ))
 }
 
 /// A DNS-label-safe form of a user name for object names.
 fn sanitize(s: &str) -> String {
-    let mut out: String = s.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let mut out: String = s
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
     out = out.trim_matches('-').to_string();
     out.truncate(50);
     out
@@ -226,7 +339,9 @@ fn sanitize(s: &str) -> String {
 
 fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
     let gw = &platform.gateway;
-    let hostname = gw.hostname_template.replace("{baseDomain}", &cluster.base_domain);
+    let hostname = gw
+        .hostname_template
+        .replace("{baseDomain}", &cluster.base_domain);
     let objects = vec![
         gateway_class("openshift-default", json!({})),
         gateway(
@@ -236,13 +351,19 @@ fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
         ),
     ];
     // Wave 15: the Gateway must exist before MaaS is enabled in the DSC (gotcha 19).
-    Component::new("platform/maas-gateway", 15, Some(gw.namespace.as_str()), objects)
+    Component::new(
+        "platform/maas-gateway",
+        15,
+        Some(gw.namespace.as_str()),
+        objects,
+    )
 }
 
 fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
     let gw = &platform.gateway;
     let ns = gw.namespace.as_str();
-    let target = json!({ "group": "gateway.networking.k8s.io", "kind": "Gateway", "name": gw.name });
+    let target =
+        json!({ "group": "gateway.networking.k8s.io", "kind": "Gateway", "name": gw.name });
     let tiers_doc: Vec<Value> = platform
         .tiers
         .iter()
@@ -261,8 +382,16 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
     }
     let skip = annotations_skip_dry_run();
     let mut objects = vec![
-        config_map(MAAS_API_NAMESPACE, "tier-to-group-mapping", json!({ "tiers": crate::render::yaml::block(&json!(tiers_doc), 0) + "\n" })),
-        auth_policy(ns, "gateway-auth-policy", json!({ "annotations": skip, "target": target, "maasApiNamespace": MAAS_API_NAMESPACE })),
+        config_map(
+            MAAS_API_NAMESPACE,
+            "tier-to-group-mapping",
+            json!({ "tiers": crate::render::yaml::block(&json!(tiers_doc), 0) + "\n" }),
+        ),
+        auth_policy(
+            ns,
+            "gateway-auth-policy",
+            json!({ "annotations": skip, "target": target, "maasApiNamespace": MAAS_API_NAMESPACE }),
+        ),
         network_policy(
             MAAS_API_NAMESPACE,
             "maas-authorino-allow",
@@ -270,10 +399,18 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
         ),
     ];
     if !requests.is_empty() {
-        objects.push(rate_limit_policy(ns, "gateway-rate-limits", json!({ "annotations": skip, "target": target, "limits": requests })));
+        objects.push(rate_limit_policy(
+            ns,
+            "gateway-rate-limits",
+            json!({ "annotations": skip, "target": target, "limits": requests }),
+        ));
     }
     if !tokens.is_empty() {
-        objects.push(token_rate_limit_policy(ns, "gateway-token-rate-limits", json!({ "annotations": skip, "target": target, "limits": tokens })));
+        objects.push(token_rate_limit_policy(
+            ns,
+            "gateway-token-rate-limits",
+            json!({ "annotations": skip, "target": target, "limits": tokens }),
+        ));
     }
     let mut c = Component::new("platform/maas-tiers", 30, Some(ns), objects);
     c.server_side_apply = true;
@@ -289,10 +426,21 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         .into_iter()
         .map(|(ns, models)| {
             let mut objects = vec![
-                namespace_object(ns.as_str(), json!({ "labels": { "opendatahub.io/dashboard": "true" } })),
-                network_policy(ns.as_str(), "allow-gateway-and-monitoring", json!({ "kind": "models", "gatewayNamespace": platform.gateway.namespace })),
+                namespace_object(
+                    ns.as_str(),
+                    json!({ "labels": { "opendatahub.io/dashboard": "true" } }),
+                ),
+                network_policy(
+                    ns.as_str(),
+                    "allow-gateway-and-monitoring",
+                    json!({ "kind": "models", "gatewayNamespace": platform.gateway.namespace }),
+                ),
             ];
-            objects.extend(models.into_iter().map(|m| inference_service(platform, cluster, m)));
+            objects.extend(
+                models
+                    .into_iter()
+                    .map(|m| inference_service(platform, cluster, m)),
+            );
             Component::new(format!("models/{ns}"), 40, Some(ns.as_str()), objects)
         })
         .collect()
@@ -301,7 +449,8 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
 fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> PlannedObject {
     let pool = m.pool.as_ref().and_then(|p| cluster.pool(p));
     let on_t4 = pool.and_then(|p| p.instance.accelerator) == Some(T4);
-    let mut env: BTreeMap<String, Value> = m.env.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let mut env: BTreeMap<String, Value> =
+        m.env.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
     let mut args = m.args.clone();
     let mut command: Option<Vec<&str>> = None;
     let mut image = m.image.clone();
@@ -312,7 +461,11 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
             }
             if on_t4 && m.gpus > 0 {
                 // T4 (Turing) has no bf16 and Triton kernels fail there.
-                for (k, v) in [("VLLM_USE_TRITON_ATTENTION", "0"), ("VLLM_ATTENTION_BACKEND", "XFORMERS"), ("VLLM_USE_TRITON_FLASH_ATTN", "0")] {
+                for (k, v) in [
+                    ("VLLM_USE_TRITON_ATTENTION", "0"),
+                    ("VLLM_ATTENTION_BACKEND", "XFORMERS"),
+                    ("VLLM_USE_TRITON_FLASH_ATTN", "0"),
+                ] {
                     env.entry(k.to_string()).or_insert(json!(v));
                 }
                 if !args.iter().any(|a| a.starts_with("--dtype")) {
@@ -328,8 +481,16 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
             image = Some(image.unwrap_or_else(|| SIMULATOR_IMAGE.to_string()));
             command = Some(vec!["/app/llm-d-inference-sim"]);
             let mut sim_args: Vec<String> = [
-                "--port", "8000", "--model", &m.served_name, "--mode", "random",
-                "--ssl-certfile", "/var/run/kserve/tls/tls.crt", "--ssl-keyfile", "/var/run/kserve/tls/tls.key",
+                "--port",
+                "8000",
+                "--model",
+                &m.served_name,
+                "--mode",
+                "random",
+                "--ssl-certfile",
+                "/var/run/kserve/tls/tls.crt",
+                "--ssl-keyfile",
+                "/var/run/kserve/tls/tls.key",
             ]
             .iter()
             .map(|s| s.to_string())
@@ -337,7 +498,10 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
             sim_args.extend(args);
             args = sim_args;
             env.insert("POD_NAME".into(), json!({ "fieldRef": "metadata.name" }));
-            env.insert("POD_NAMESPACE".into(), json!({ "fieldRef": "metadata.namespace" }));
+            env.insert(
+                "POD_NAMESPACE".into(),
+                json!({ "fieldRef": "metadata.namespace" }),
+            );
         }
     }
     let (cpu, memory) = match m.runtime {
@@ -357,12 +521,20 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
         })
         .collect();
     let tolerations: Vec<Value> = pool
-        .map(|p| p.taints.iter().map(|t| json!({ "key": t.key, "value": t.value, "effect": t.effect })).collect())
+        .map(|p| {
+            p.taints
+                .iter()
+                .map(|t| json!({ "key": t.key, "value": t.value, "effect": t.effect }))
+                .collect()
+        })
         .unwrap_or_default();
     let mut annotations = BTreeMap::new();
     if cluster.api == MaasApi::Tiers {
         let tiers: Vec<&str> = m.tiers.iter().map(TierName::as_str).collect();
-        annotations.insert("alpha.maas.opendatahub.io/tiers".to_string(), serde_json::to_string(&tiers).expect("strings serialize"));
+        annotations.insert(
+            "alpha.maas.opendatahub.io/tiers".to_string(),
+            serde_json::to_string(&tiers).expect("strings serialize"),
+        );
     }
     if let Some(d) = &m.display_name {
         annotations.insert("openshift.io/display-name".to_string(), d.clone());
@@ -370,7 +542,11 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
     if let Some(d) = &m.description {
         annotations.insert("openshift.io/description".to_string(), d.clone());
     }
-    let replicas = cluster.model_replicas.get(&(m.namespace.clone(), m.name.clone())).copied().unwrap_or(m.replicas);
+    let replicas = cluster
+        .model_replicas
+        .get(&(m.namespace.clone(), m.name.clone()))
+        .copied()
+        .unwrap_or(m.replicas);
     llm_inference_service(
         m.namespace.as_str(),
         m.name.as_str(),

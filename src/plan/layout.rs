@@ -17,6 +17,9 @@ const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 /// waves between them really wait (gotcha 24).
 const APPLICATION_HEALTH_LUA: &str = "hs = {}\nhs.status = \"Progressing\"\nhs.message = \"\"\nif obj.status ~= nil and obj.status.health ~= nil then\n  hs.status = obj.status.health.status\n  if obj.status.health.message ~= nil then\n    hs.message = obj.status.health.message\n  end\nend\nreturn hs\n";
 
+/// One component folder's objects on each cluster, by file name.
+type ObjectsByCluster<'a> = BTreeMap<&'a str, Vec<(String, &'a PlannedObject)>>;
+
 /// `<kind>-<name>.yaml`, with the namespace when two objects of one folder
 /// share kind and name.
 fn file_names(objects: &[PlannedObject]) -> Vec<String> {
@@ -35,28 +38,40 @@ fn file_names(objects: &[PlannedObject]) -> Vec<String> {
 }
 
 fn push_object(files: &mut Vec<PlannedFile>, path: String, object: PlannedObject) {
-    files.push(PlannedFile { path, content: PlannedContent::Object(object) });
+    files.push(PlannedFile {
+        path,
+        content: PlannedContent::Object(object),
+    });
 }
 
 fn push_kustomization(files: &mut Vec<PlannedFile>, dir: &str, resources: Vec<String>) {
-    files.push(PlannedFile { path: format!("{dir}/kustomization.yaml"), content: PlannedContent::Kustomization { resources } });
+    files.push(PlannedFile {
+        path: format!("{dir}/kustomization.yaml"),
+        content: PlannedContent::Kustomization { resources },
+    });
 }
 
 pub fn lay_out(platform: &Platform, per_cluster: &[(&Cluster, Vec<Component>)]) -> Plan {
     let mut files = Vec::new();
     // dir → cluster → named objects
-    let mut by_dir: BTreeMap<&str, BTreeMap<&str, Vec<(String, &PlannedObject)>>> = BTreeMap::new();
+    let mut by_dir: BTreeMap<&str, ObjectsByCluster<'_>> = BTreeMap::new();
     for (cluster, components) in per_cluster {
         for c in components {
             let names = file_names(&c.objects);
-            by_dir.entry(c.dir.as_str()).or_default().insert(cluster.name.as_str(), names.into_iter().zip(&c.objects).collect());
+            by_dir.entry(c.dir.as_str()).or_default().insert(
+                cluster.name.as_str(),
+                names.into_iter().zip(&c.objects).collect(),
+            );
         }
     }
     for (dir, clusters) in &by_dir {
         let shared = shared_files(clusters);
         let base_dir = format!("base/{dir}");
         if !shared.is_empty() {
-            let (_, first) = clusters.iter().next().expect("a dir has at least one cluster");
+            let (_, first) = clusters
+                .iter()
+                .next()
+                .expect("a dir has at least one cluster");
             for (name, object) in first.iter().filter(|(n, _)| shared.contains(n)) {
                 push_object(&mut files, format!("{base_dir}/{name}"), (*object).clone());
             }
@@ -85,10 +100,13 @@ pub fn lay_out(platform: &Platform, per_cluster: &[(&Cluster, Vec<Component>)]) 
 }
 
 /// File names whose object is the same on every cluster that has the folder.
-fn shared_files(clusters: &BTreeMap<&str, Vec<(String, &PlannedObject)>>) -> BTreeSet<String> {
+fn shared_files(clusters: &ObjectsByCluster<'_>) -> BTreeSet<String> {
     let mut iter = clusters.values();
-    let Some(first) = iter.next() else { return BTreeSet::new() };
-    let mut shared: BTreeMap<&String, &PlannedObject> = first.iter().map(|(n, o)| (n, *o)).collect();
+    let Some(first) = iter.next() else {
+        return BTreeSet::new();
+    };
+    let mut shared: BTreeMap<&String, &PlannedObject> =
+        first.iter().map(|(n, o)| (n, *o)).collect();
     for objects in iter {
         shared.retain(|name, object| objects.iter().any(|(n, o)| n == *name && o == object));
     }
@@ -99,7 +117,15 @@ fn app_name(cluster: &Cluster, dir: &str) -> String {
     format!("{}-{}", cluster.name, dir.replace('/', "-"))
 }
 
-fn application_values(platform: &Platform, path: String, server: &str, namespace: Option<&str>, wave: i32, sync_options: Vec<&str>, cluster: &Cluster) -> Value {
+fn application_values(
+    platform: &Platform,
+    path: String,
+    server: &str,
+    namespace: Option<&str>,
+    wave: i32,
+    sync_options: Vec<&str>,
+    cluster: &Cluster,
+) -> Value {
     json!({
         "labels": {
             "app.kubernetes.io/managed-by": "maasc",
@@ -117,7 +143,12 @@ fn application_values(platform: &Platform, path: String, server: &str, namespace
     })
 }
 
-fn applications(platform: &Platform, cluster: &Cluster, components: &[Component], files: &mut Vec<PlannedFile>) {
+fn applications(
+    platform: &Platform,
+    cluster: &Cluster,
+    components: &[Component],
+    files: &mut Vec<PlannedFile>,
+) {
     let argocd_ns = platform.gitops.argocd_namespace.as_str();
     let apps_dir = format!("{}/apps", cluster.name);
     let mut resources = Vec::new();
@@ -131,9 +162,21 @@ fn applications(platform: &Platform, cluster: &Cluster, components: &[Component]
         }
         let name = app_name(cluster, &c.dir);
         let path = format!("{}/{}/{}", platform.gitops.path, cluster.name, c.dir);
-        let values = application_values(platform, path, &cluster.server, c.namespace.as_deref(), c.wave, options, cluster);
+        let values = application_values(
+            platform,
+            path,
+            &cluster.server,
+            c.namespace.as_deref(),
+            c.wave,
+            options,
+            cluster,
+        );
         let file = format!("{}.yaml", c.dir.replace('/', "-"));
-        push_object(files, format!("{apps_dir}/{file}"), application(argocd_ns, &name, values));
+        push_object(
+            files,
+            format!("{apps_dir}/{file}"),
+            application(argocd_ns, &name, values),
+        );
         resources.push(file);
     }
     push_kustomization(files, &apps_dir, resources);
@@ -143,15 +186,33 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
     let argocd_ns = platform.gitops.argocd_namespace.as_str();
     let dir = format!("{}/bootstrap", cluster.name);
     let gitops_ns = "openshift-gitops-operator";
-    let mut servers: BTreeSet<&str> = platform.clusters.iter().map(|c| c.server.as_str()).collect();
+    let mut servers: BTreeSet<&str> = platform
+        .clusters
+        .iter()
+        .map(|c| c.server.as_str())
+        .collect();
     servers.insert(IN_CLUSTER);
-    let mut destinations: Vec<Value> = servers.iter().map(|s| json!({ "server": s, "namespace": "*" })).collect();
+    let mut destinations: Vec<Value> = servers
+        .iter()
+        .map(|s| json!({ "server": s, "namespace": "*" }))
+        .collect();
     destinations.sort_by_key(|d| d["server"].as_str().map(str::to_string));
     let controller_sa = format!("{argocd_ns}-argocd-application-controller");
     let root_path = format!("{}/{}/apps", platform.gitops.path, cluster.name);
-    let root = application_values(platform, root_path, IN_CLUSTER, Some(argocd_ns), 0, vec![], cluster);
+    let root = application_values(
+        platform,
+        root_path,
+        IN_CLUSTER,
+        Some(argocd_ns),
+        0,
+        vec![],
+        cluster,
+    );
     let objects = vec![
-        namespace_object(gitops_ns, json!({ "labels": { "openshift.io/cluster-monitoring": "true" } })),
+        namespace_object(
+            gitops_ns,
+            json!({ "labels": { "openshift.io/cluster-monitoring": "true" } }),
+        ),
         operator_group(gitops_ns, gitops_ns, json!({ "targetNamespaces": null })),
         subscription(
             gitops_ns,
@@ -172,7 +233,11 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
             &format!("{controller_sa}-cluster-admin"),
             json!({ "role": "cluster-admin", "subjects": [{ "kind": "ServiceAccount", "name": controller_sa, "namespace": argocd_ns }] }),
         ),
-        argocd(argocd_ns, argocd_ns, json!({ "annotations": { "argocd.argoproj.io/sync-options": SKIP_DRY_RUN }, "healthLua": APPLICATION_HEALTH_LUA })),
+        argocd(
+            argocd_ns,
+            argocd_ns,
+            json!({ "annotations": { "argocd.argoproj.io/sync-options": SKIP_DRY_RUN }, "healthLua": APPLICATION_HEALTH_LUA }),
+        ),
         app_project(
             argocd_ns,
             &platform.gitops.project,

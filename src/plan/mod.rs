@@ -36,7 +36,9 @@ pub struct PlannedObject {
 pub enum PlannedContent {
     Object(PlannedObject),
     /// A kustomization listing `resources` (relative paths).
-    Kustomization { resources: Vec<String> },
+    Kustomization {
+        resources: Vec<String>,
+    },
 }
 
 /// One file of the tree, by its `/`-separated path inside the output folder.
@@ -54,6 +56,10 @@ pub struct Plan {
 
 /// Plans the whole tree for every cluster.
 pub fn plan(platform: &Platform) -> Plan {
-    let per_cluster: Vec<_> = platform.clusters.iter().map(|c| (c, components::for_cluster(platform, c))).collect();
+    let per_cluster: Vec<_> = platform
+        .clusters
+        .iter()
+        .map(|c| (c, components::for_cluster(platform, c)))
+        .collect();
     layout::lay_out(platform, &per_cluster)
 }

@@ -75,7 +75,9 @@ impl fmt::Display for RenderError {
 impl std::error::Error for RenderError {}
 
 fn err(message: impl Into<String>) -> RenderError {
-    RenderError { message: message.into() }
+    RenderError {
+        message: message.into(),
+    }
 }
 
 /// The template environment, compiled once per run.
@@ -92,11 +94,18 @@ impl Renderer {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
-        env.add_filter("y", |v: JValue| -> Result<String, minijinja::Error> { Ok(yaml::scalar(&to_json(&v)?)) });
-        env.add_filter("yaml", |v: JValue, indent: usize| -> Result<String, minijinja::Error> {
-            Ok(yaml::block(&to_json(&v)?, indent))
+        env.add_filter("y", |v: JValue| -> Result<String, minijinja::Error> {
+            Ok(yaml::scalar(&to_json(&v)?))
         });
-        env.add_filter("literal", |v: String, indent: usize| yaml::literal(&v, indent));
+        env.add_filter(
+            "yaml",
+            |v: JValue, indent: usize| -> Result<String, minijinja::Error> {
+                Ok(yaml::block(&to_json(&v)?, indent))
+            },
+        );
+        env.add_filter("literal", |v: String, indent: usize| {
+            yaml::literal(&v, indent)
+        });
         if let Some(dir) = overrides
             && !dir.is_dir()
         {
@@ -113,8 +122,15 @@ impl Renderer {
         Ok(Renderer { env })
     }
 
-    fn render_template(&self, name: &str, values: &serde_json::Value) -> Result<String, RenderError> {
-        let template = self.env.get_template(name).map_err(|e| err(format!("template {name}: {e:#}")))?;
+    fn render_template(
+        &self,
+        name: &str,
+        values: &serde_json::Value,
+    ) -> Result<String, RenderError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| err(format!("template {name}: {e:#}")))?;
         template
             .render(JValue::from_serialize(values))
             .map_err(|e| err(format!("template {name}: {e:#}")))
@@ -124,15 +140,19 @@ impl Renderer {
     pub fn render_file(&self, file: &PlannedFile) -> Result<RenderedFile, RenderError> {
         let mut content = match &file.content {
             PlannedContent::Object(o) => self.render_template(o.template, &o.values)?,
-            PlannedContent::Kustomization { resources } => {
-                self.render_template("kustomization.yaml", &serde_json::json!({ "resources": resources }))?
-            }
+            PlannedContent::Kustomization { resources } => self.render_template(
+                "kustomization.yaml",
+                &serde_json::json!({ "resources": resources }),
+            )?,
         };
         if !content.ends_with('\n') {
             content.push('\n');
         }
         verify(file, &content)?;
-        Ok(RenderedFile { path: file.path.clone(), content })
+        Ok(RenderedFile {
+            path: file.path.clone(),
+            content,
+        })
     }
 
     /// Renders every file of the plan, in plan order.
@@ -142,18 +162,24 @@ impl Renderer {
 }
 
 fn read_override(path: &PathBuf) -> Result<String, RenderError> {
-    std::fs::read_to_string(path).map_err(|e| err(format!("cannot read template {}: {e}", path.display())))
+    std::fs::read_to_string(path)
+        .map_err(|e| err(format!("cannot read template {}: {e}", path.display())))
 }
 
 fn to_json(v: &JValue) -> Result<serde_json::Value, minijinja::Error> {
-    serde_json::to_value(v).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string()))
+    serde_json::to_value(v)
+        .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string()))
 }
 
 /// The rendered text must be one YAML document whose identity is the
 /// planned one.
 fn verify(file: &PlannedFile, content: &str) -> Result<(), RenderError> {
-    let doc: serde_json::Value = serde_saphyr::from_str(content)
-        .map_err(|e| err(format!("{}: the template produced invalid YAML: {e}", file.path)))?;
+    let doc: serde_json::Value = serde_saphyr::from_str(content).map_err(|e| {
+        err(format!(
+            "{}: the template produced invalid YAML: {e}",
+            file.path
+        ))
+    })?;
     if let PlannedContent::Object(o) = &file.content {
         let same = doc["apiVersion"] == o.api_version
             && doc["kind"] == o.kind

@@ -8,24 +8,38 @@ use serde_json::Value;
 
 /// Whether `s` can be written as a plain scalar and read back as the same string.
 fn plain_ok(s: &str) -> bool {
-    let Some(first) = s.chars().next() else { return false };
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
     if s.trim() != s || s.contains(": ") || s.contains(" #") || s.ends_with(':') {
         return false;
     }
     if !(first.is_ascii_alphanumeric() || matches!(first, '/' | '_' | '.')) {
         return false;
     }
-    if !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '.' | '/' | '@' | '+' | '=' | '-' | ':' | '(' | ')' | ',' | '$' | '*')) {
+    if !s.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                ' ' | '_' | '.' | '/' | '@' | '+' | '=' | '-' | ':' | '(' | ')' | ',' | '$' | '*'
+            )
+    }) {
         return false;
     }
     let lower = s.to_ascii_lowercase();
-    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~" | ".inf" | ".nan") {
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~" | ".inf" | ".nan"
+    ) {
         return false;
     }
     // Anything that starts like a number and has only number-ish letters
     // (exponents, hex, octal, binary) could be read as a number or a date.
     if first.is_ascii_digit() || first == '.' {
-        let numberish = s.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, '.' | '-' | '+' | ':' | '_' | 'x' | 'X' | 'o' | 'O' | ' '));
+        let numberish = s.chars().all(|c| {
+            c.is_ascii_hexdigit()
+                || matches!(c, '.' | '-' | '+' | ':' | '_' | 'x' | 'X' | 'o' | 'O' | ' ')
+        });
         if numberish {
             return false;
         }
@@ -41,7 +55,12 @@ pub fn scalar(value: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::String(s) if plain_ok(s) => s.clone(),
         // Single quotes keep JSON-in-a-string (the tiers annotation) readable.
-        Value::String(s) if s.contains('"') && !s.contains('\'') && !s.contains('\\') && !s.chars().any(char::is_control) => {
+        Value::String(s)
+            if s.contains('"')
+                && !s.contains('\'')
+                && !s.contains('\\')
+                && !s.chars().any(char::is_control) =>
+        {
             format!("'{s}'")
         }
         Value::String(s) => serde_json::to_string(s).expect("strings serialize"),
@@ -168,7 +187,10 @@ mod tests {
     #[test]
     fn writes_nested_blocks() {
         let v = json!({"a": {"b": [1, {"c": "x", "d": [], "n": null}]}, "e": {}});
-        assert_eq!(block(&v, 0), "a:\n  b:\n    - 1\n    - c: x\n      d: []\ne: {}");
+        assert_eq!(
+            block(&v, 0),
+            "a:\n  b:\n    - 1\n    - c: x\n      d: []\ne: {}"
+        );
     }
 
     #[test]

@@ -1,0 +1,277 @@
+//! `generate` end to end on every example: snapshots, kustomize builds,
+//! Application paths, determinism, no-op runs, atomicity, pruning.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use maasc::emit::{FaultInjection, compare, write_tree};
+
+fn tree_text(files: &[maasc::render::RenderedFile]) -> String {
+    files
+        .iter()
+        .map(|f| format!("=== {}\n{}", f.path, f.content))
+        .collect()
+}
+
+#[test]
+fn generated_trees_match_their_snapshots() {
+    for example in EXAMPLES {
+        let files = build(&example_path(example));
+        insta::with_settings!({ snapshot_suffix => *example, omit_expression => true }, {
+            insta::assert_snapshot!(tree_text(&files));
+        });
+    }
+}
+
+#[test]
+fn every_kustomization_builds_with_kubectl() {
+    let kubectl = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
+    for example in EXAMPLES {
+        let (_tmp, out, files) = generate_into_temp(example);
+        let dirs: Vec<&str> = files
+            .iter()
+            .filter_map(|f| f.path.strip_suffix("/kustomization.yaml"))
+            .collect();
+        assert!(!dirs.is_empty());
+        for dir in dirs {
+            let result = Command::new(&kubectl).arg("kustomize").arg(out.join(dir)).output().unwrap_or_else(|e| {
+                panic!("cannot run `{kubectl} kustomize` (kubectl is a prerequisite, see README): {e}")
+            });
+            assert!(
+                result.status.success(),
+                "{example}: kubectl kustomize {dir} failed:\n{}",
+                String::from_utf8_lossy(&result.stderr)
+            );
+            assert!(
+                !result.stdout.is_empty(),
+                "{example}: {dir} builds to nothing"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_application_points_at_a_generated_kustomization() {
+    for example in EXAMPLES {
+        let loaded = load(&example_path(example));
+        let prefix = format!("{}/", loaded.platform.gitops.path);
+        let (_tmp, out, files) = generate_into_temp(example);
+        let mut owners: BTreeMap<String, String> = BTreeMap::new();
+        let mut apps = 0;
+        for f in &files {
+            let doc: serde_json::Value = match serde_saphyr::from_str(&f.content) {
+                Ok(d) => d,
+                Err(_) => continue,
+            };
+            if doc["kind"] != "Application" {
+                continue;
+            }
+            apps += 1;
+            let path = doc["spec"]["source"]["path"].as_str().unwrap();
+            let rel = path
+                .strip_prefix(&prefix)
+                .unwrap_or_else(|| panic!("{path} is outside {prefix}"));
+            assert!(
+                out.join(rel).join("kustomization.yaml").is_file(),
+                "{example}: {} points at missing {path}",
+                f.path
+            );
+            let name = doc["metadata"]["name"].as_str().unwrap().to_string();
+            if let Some(other) = owners.insert(path.to_string(), name.clone()) {
+                panic!("{example}: {path} is owned by both {other} and {name}");
+            }
+        }
+        assert!(apps > 3, "{example}: only {apps} Applications");
+    }
+}
+
+#[test]
+fn output_is_deterministic_and_independent_of_list_order() {
+    for example in EXAMPLES {
+        let path = example_path(example);
+        let first = build(&path);
+        assert_eq!(first, build(&path), "{example}: two runs differ");
+        // Reverse every named list, then read the JSON form (JSON is YAML).
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut doc: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        for pointer in [
+            "/spec/clusters",
+            "/spec/tiers",
+            "/spec/models",
+            "/spec/identity/groups",
+        ] {
+            if let Some(serde_json::Value::Array(items)) = doc.pointer_mut(pointer) {
+                items.reverse();
+            }
+        }
+        if let Some(serde_json::Value::Array(clusters)) = doc.pointer_mut("/spec/clusters") {
+            for c in clusters {
+                if let Some(serde_json::Value::Array(pools)) = c.get_mut("machinePools") {
+                    pools.reverse();
+                }
+            }
+        }
+        let shuffled = maasc::load_text(&path, serde_json::to_string_pretty(&doc).unwrap(), None)
+            .unwrap_or_else(|e| panic!("{}", e.render()));
+        let second = maasc::build_tree(&shuffled, None).unwrap();
+        assert_eq!(
+            tree_text(&first),
+            tree_text(&second),
+            "{example}: list order changed the output"
+        );
+    }
+}
+
+fn snapshot_dir(dir: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let meta = e.metadata().unwrap();
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                (std::fs::read(e.path()).unwrap(), meta.modified().unwrap()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_second_run_writes_nothing() {
+    let (_tmp, out, files) = generate_into_temp("ocpai3-aws");
+    let before = snapshot_dir(&out);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let changes = write_tree(&out, &files, FaultInjection::default()).unwrap();
+    assert!(changes.is_empty(), "{changes:?}");
+    assert_eq!(changes.unchanged, files.len());
+    assert_eq!(before, snapshot_dir(&out), "a no-op run touched files");
+}
+
+#[test]
+fn a_failed_run_leaves_the_old_tree() {
+    let (tmp, out, _) = generate_into_temp("minimal");
+    std::fs::write(out.join("NOTES.md"), "mine").unwrap();
+    let before = snapshot_dir(&out);
+    let other = build(&example_path("dev-prod"));
+    let fault = FaultInjection {
+        fail_after_writes: Some(5),
+    };
+    assert!(write_tree(&out, &other, fault).is_err());
+    assert_eq!(
+        before,
+        snapshot_dir(&out),
+        "the failed run changed the tree"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["clusters"], "staging folders were left behind");
+}
+
+#[test]
+fn pruning_removes_stale_generated_files_and_keeps_user_files() {
+    let (_tmp, out, _) = generate_into_temp("dev-prod");
+    std::fs::write(out.join("README.md"), "mine").unwrap();
+    std::fs::create_dir_all(out.join("prod/extra")).unwrap();
+    std::fs::write(out.join("prod/extra/patch.yaml"), "mine too").unwrap();
+    let minimal = build(&example_path("minimal"));
+    let changes = write_tree(&out, &minimal, FaultInjection::default()).unwrap();
+    assert!(!changes.removed.is_empty());
+    assert!(out.join("README.md").is_file());
+    assert!(out.join("prod/extra/patch.yaml").is_file());
+    assert!(
+        !out.join("dev").exists(),
+        "the dev cluster's generated folder should be gone"
+    );
+    assert!(
+        !out.join("prod/apps").exists(),
+        "prod's generated files should be gone"
+    );
+    assert!(compare(&out, &minimal).unwrap().is_empty());
+}
+
+#[test]
+fn the_committed_clusters_tree_is_current() {
+    let files = build(&example_path("ocpai3-aws"));
+    let changes = compare(Path::new("clusters"), &files).unwrap();
+    assert!(
+        changes.is_empty(),
+        "clusters/ is stale, run `cargo run -- generate -f examples/ocpai3-aws/maas.yaml -o clusters`: {changes:?}"
+    );
+}
+
+#[test]
+fn every_example_validates() {
+    for example in EXAMPLES {
+        let out = Command::new(env!("CARGO_BIN_EXE_maasc"))
+            .args(["validate", "-f"])
+            .arg(example_path(example))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn the_committed_schema_is_current() {
+    let committed = std::fs::read_to_string("schemas/maas.schema.json").unwrap();
+    assert_eq!(
+        committed,
+        maasc::schema::maas_schema_json(),
+        "schemas/maas.schema.json is stale: run `cargo run -- schema > schemas/maas.schema.json`"
+    );
+}
+
+#[test]
+fn t4_pools_get_the_vllm_workarounds_and_others_do_not() {
+    let files = build(&example_path("dev-prod"));
+    let find = |suffix: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no {suffix}"))
+            .content
+            .clone()
+    };
+    let t4 = find("llminferenceservice-qwen3-0-6b.yaml");
+    assert!(
+        t4.contains("XFORMERS")
+            && t4.contains("--dtype=float16")
+            && t4.contains("VLLM_USE_TRITON_FLASH_ATTN"),
+        "{t4}"
+    );
+    let a10g = find("llminferenceservice-mistral-7b-instruct.yaml");
+    assert!(
+        !a10g.contains("XFORMERS") && !a10g.contains("--dtype"),
+        "{a10g}"
+    );
+}
+
+#[test]
+fn models_carry_exactly_their_tiers() {
+    let files = build(&example_path("ocpai3-aws"));
+    let sim = files
+        .iter()
+        .find(|f| {
+            f.path
+                .ends_with("llminferenceservice-acme-opt-125m-simulated.yaml")
+        })
+        .unwrap();
+    assert!(
+        sim.content
+            .contains(r#"alpha.maas.opendatahub.io/tiers: '["acme-inc-dedicated"]'"#),
+        "{}",
+        sim.content
+    );
+}
