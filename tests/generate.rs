@@ -275,3 +275,43 @@ fn models_carry_exactly_their_tiers() {
         sim.content
     );
 }
+
+#[test]
+fn templates_can_be_overridden_from_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = maasc::render::TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "namespace.yaml")
+        .unwrap()
+        .1;
+    let custom = original.replace(
+        "metadata:\n",
+        "metadata:\n  annotations:\n    acme.example.com/owner: platform-team\n",
+    );
+    std::fs::write(dir.path().join("namespace.yaml.j2"), custom).unwrap();
+    let loaded = load(&example_path("minimal"));
+    let files = maasc::build_tree(&loaded, Some(dir.path())).unwrap();
+    let ns = files
+        .iter()
+        .find(|f| f.path.ends_with("namespace-llm.yaml"))
+        .unwrap();
+    assert!(
+        ns.content.contains("acme.example.com/owner: platform-team"),
+        "{}",
+        ns.content
+    );
+
+    // An override that renders another object is refused, not emitted.
+    std::fs::write(
+        dir.path().join("namespace.yaml.j2"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    )
+    .unwrap();
+    let err = maasc::build_tree(&loaded, Some(dir.path())).unwrap_err();
+    assert!(
+        err.to_string().contains("must render v1 Namespace"),
+        "{err}"
+    );
+    std::fs::write(dir.path().join("namespace.yaml.j2"), "{{ no_such_value }}").unwrap();
+    assert!(maasc::build_tree(&loaded, Some(dir.path())).is_err());
+}

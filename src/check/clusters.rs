@@ -46,6 +46,15 @@ fn check_cluster(
     maas_workload: bool,
 ) -> Option<Cluster> {
     let name = c.name("cluster name", &cl.name, ClusterName::parse);
+    if cl.name.value == "base" {
+        // `base/` holds the shared kustomize bases next to the cluster folders.
+        c.error(
+            Code::InvalidName,
+            cl.name.span,
+            "cluster name `base` is reserved",
+            "`base/` holds the shared bases of the tree; pick another name",
+        );
+    }
     if check_dns_subdomain(&cl.base_domain.value).is_err() {
         c.error(
             Code::InvalidValue,
