@@ -118,21 +118,18 @@ impl Window {
     /// The window as MaaSSubscription accepts it (`^[1-9]\d{0,3}(s|m|h)$`):
     /// days become hours; `None` when no such spelling exists.
     pub fn for_subscriptions(&self) -> Option<Window> {
-        let candidate = match self.unit {
-            WindowUnit::Days => Window {
-                amount: self.amount.checked_mul(24)?,
-                unit: WindowUnit::Hours,
-            },
-            _ => *self,
-        };
-        (candidate.amount <= 9999).then_some(candidate)
+        self.without_days(9_999)
     }
-}
 
-impl Window {
     /// The window as Kuadrant policies accept it (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`):
     /// days become hours; `None` when longer than 99999 units.
     pub fn for_kuadrant(&self) -> Option<Window> {
+        self.without_days(99_999)
+    }
+
+    /// Days spelled as hours (neither API knows `d`), if the amount stays
+    /// within `max_amount`.
+    fn without_days(&self, max_amount: u32) -> Option<Window> {
         let candidate = match self.unit {
             WindowUnit::Days => Window {
                 amount: self.amount.checked_mul(24)?,
@@ -140,7 +137,7 @@ impl Window {
             },
             _ => *self,
         };
-        (candidate.amount <= 99_999).then_some(candidate)
+        (candidate.amount <= max_amount).then_some(candidate)
     }
 }
 
