@@ -68,14 +68,13 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 /// `htpasswd` replaces the content of `identity.htpasswd.file` when given.
 pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<Loaded, LoadError> {
     let source = SourceFile::new(path, text);
-    let mut sources = SourceMap::default();
-    let parsed = parse::parse_platform(&source);
-    sources.insert(source);
-    let input = match parsed {
+    let input = match parse::parse_platform(&source) {
         Ok(input) => input,
         Err(d) => {
             let mut diagnostics = Diagnostics::default();
             diagnostics.push(d);
+            let mut sources = SourceMap::default();
+            sources.insert(source);
             return Err(LoadError {
                 diagnostics,
                 sources,
@@ -92,12 +91,9 @@ pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<
             htpasswd_override: htpasswd,
         },
     );
+    // The check stage adds the htpasswd file; the maas.yaml joins it here.
     let mut all_sources = outcome.sources;
-    for file in [path] {
-        if let Some(s) = sources.get(file) {
-            all_sources.insert(s.clone());
-        }
-    }
+    all_sources.insert(source);
     match outcome.platform {
         Some(platform) => Ok(Loaded {
             platform,
