@@ -5,10 +5,15 @@
 //! [`parse`] (YAML with spans) → [`check`] (semantic rules, typed
 //! [`model`]) → `plan` (every object to emit) → `render` (templates) →
 //! `emit` (files). [`load`] runs the first two.
+//!
+//! Around the pipeline: [`tree`] reads a generated tree back and builds it as
+//! kustomize does; [`stale`] (`maasc check`) and [`diff`] (`maasc diff`)
+//! compare trees.
 
 pub mod catalog;
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod input;
 pub mod model;
@@ -17,6 +22,9 @@ pub mod plan;
 pub mod render;
 pub mod schema;
 pub mod source;
+pub mod stale;
+pub mod style;
+pub mod tree;
 
 use std::path::{Path, PathBuf};
 

@@ -46,6 +46,54 @@ enum Command {
         #[arg(long = "templates")]
         templates: Option<PathBuf>,
     },
+    /// Exit 1 if a generated tree is stale: not exactly what generate would write.
+    ///
+    /// Compares in memory and writes nothing. Prints a unified diff of every
+    /// changed file and lists missing and extra generated files. Files maasc
+    /// never generated (not in .maasc-manifest) are ignored. For CI and pre-commit.
+    ///
+    /// Exit codes: 0 up to date, 1 stale, 2 invalid input or I/O error.
+    ///
+    /// Example: maasc check -f examples/ocpai3-aws/maas.yaml -o clusters
+    Check {
+        /// The maas.yaml to read.
+        #[arg(short = 'f', long = "file", default_value = "maas.yaml")]
+        file: PathBuf,
+        /// The tree to check (default: spec.gitops.path next to maas.yaml).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Folder of templates (<name>.j2) that replace the built-in ones.
+        #[arg(long = "templates")]
+        templates: Option<PathBuf>,
+    },
+    /// Show what a change does to every cluster, object by object.
+    ///
+    /// OLD and NEW are each a maas.yaml, a generated tree (folder), or
+    /// git:REF[:PATH]: a maas.yaml read from a revision of the current git
+    /// repository without checking it out (PATH defaults to the other side's
+    /// file, else maas.yaml). Prints a summary in maas.yaml's terms (when both
+    /// sides are maas.yaml), then objects added, removed and changed, grouped by
+    /// cluster and component, with the changed fields. Secret values are masked.
+    ///
+    /// Examples:
+    ///   maasc diff git:origin/main maas.yaml --format md > diff.md
+    ///   maasc diff examples/dev-prod/maas.yaml examples/migration/maas.yaml
+    ///   maasc diff clusters /tmp/new-clusters --exit-code
+    Diff {
+        /// The old side.
+        old: String,
+        /// The new side.
+        new: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: maasc::diff::Format,
+        /// Exit 1 when there is any difference (like `git diff --exit-code`).
+        #[arg(long)]
+        exit_code: bool,
+        /// Folder of templates (<name>.j2) that replace the built-in ones.
+        #[arg(long = "templates")]
+        templates: Option<PathBuf>,
+    },
     /// Print the JSON Schema of maas.yaml (also committed as schemas/maas.schema.json).
     ///
     /// Editors complete and validate maas.yaml with it: put
@@ -62,6 +110,18 @@ fn main() -> ExitCode {
             output,
             templates,
         } => generate(&file, output, templates.as_deref()),
+        Command::Check {
+            file,
+            output,
+            templates,
+        } => check(&file, output, templates.as_deref()),
+        Command::Diff {
+            old,
+            new,
+            format,
+            exit_code,
+            templates,
+        } => diff(&old, &new, format, exit_code, templates.as_deref()),
         Command::Schema => {
             print!("{}", maasc::schema::maas_schema_json());
             ExitCode::SUCCESS
@@ -101,20 +161,98 @@ fn load(file: &Path) -> Result<maasc::Loaded, ExitCode> {
     }
 }
 
-fn generate(file: &Path, output: Option<PathBuf>, templates: Option<&Path>) -> ExitCode {
-    let started = Instant::now();
-    let loaded = match load(file) {
-        Ok(l) => l,
+/// Loads and renders the whole tree; on failure prints why and returns the
+/// exit code. Returns the output folder too (`output` or the default).
+fn load_tree(
+    file: &Path,
+    output: Option<PathBuf>,
+    templates: Option<&Path>,
+) -> Result<(PathBuf, Vec<maasc::render::RenderedFile>), ExitCode> {
+    let loaded = load(file)?;
+    let files = maasc::build_tree(&loaded, templates).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    let dir = output.unwrap_or_else(|| maasc::default_output_dir(&loaded));
+    Ok((dir, files))
+}
+
+fn check(file: &Path, output: Option<PathBuf>, templates: Option<&Path>) -> ExitCode {
+    let (dir, files) = match load_tree(file, output, templates) {
+        Ok(t) => t,
+        // Invalid input is not a stale tree: 2, so CI can tell them apart.
+        Err(_) => return ExitCode::from(2),
+    };
+    match maasc::stale::check_tree(&dir, &files) {
+        Ok(report) if report.is_clean() => {
+            eprintln!(
+                "{}: up to date ({} files)",
+                dir.display(),
+                report.changes.unchanged
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            print!("{}", report.render(maasc::style::Style::for_stdout()));
+            let c = &report.changes;
+            eprintln!(
+                "{}: stale: {} missing, {} changed, {} extra; run `maasc generate -f {} -o {}` and commit the result",
+                dir.display(),
+                c.added.len(),
+                c.changed.len(),
+                c.removed.len(),
+                file.display(),
+                dir.display()
+            );
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", dir.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn diff(
+    old: &str,
+    new: &str,
+    format: maasc::diff::Format,
+    exit_code: bool,
+    templates: Option<&Path>,
+) -> ExitCode {
+    let open = |arg: &str, other: &str| {
+        maasc::diff::open_side(arg, other, templates).map_err(|e| {
+            eprint!("{e}");
+            ExitCode::from(2)
+        })
+    };
+    let sides = open(old, new).and_then(|a| Ok((a, open(new, old)?)));
+    let (a, b) = match sides {
+        Ok(s) => s,
         Err(code) => return code,
     };
-    let files = match maasc::build_tree(&loaded, templates) {
-        Ok(f) => f,
+    match maasc::diff::diff(&a, &b) {
+        Ok(d) => {
+            print!("{}", d.render(format, maasc::style::Style::for_stdout()));
+            if exit_code && !d.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
+    }
+}
+
+fn generate(file: &Path, output: Option<PathBuf>, templates: Option<&Path>) -> ExitCode {
+    let started = Instant::now();
+    let (dir, files) = match load_tree(file, output, templates) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
-    let dir = output.unwrap_or_else(|| maasc::default_output_dir(&loaded));
     match maasc::emit::write_tree(&dir, &files, Default::default()) {
         Ok(changes) if changes.is_empty() => {
             eprintln!(

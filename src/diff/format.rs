@@ -1,0 +1,189 @@
+//! Writing a [`TreeDiff`] as text for a terminal, Markdown for a pull
+//! request comment, or JSON for tools.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::{Change, ComponentDiff, ObjectChange, TreeDiff};
+use crate::style::Style;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Readable text, coloured on a terminal.
+    #[default]
+    Text,
+    /// A pull request comment: summary, table, collapsible details.
+    Md,
+    /// The whole diff as one JSON document.
+    Json,
+}
+
+/// Longest value shown in text and Markdown; JSON always has it whole.
+const MAX_VALUE_CHARS: usize = 120;
+
+impl TreeDiff {
+    pub fn render(&self, format: Format, style: Style) -> String {
+        match format {
+            Format::Text => self.text(style),
+            Format::Md => self.markdown(),
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(self).expect("a diff serializes");
+                s.push('\n');
+                s
+            }
+        }
+    }
+
+    fn totals_line(&self) -> String {
+        let (a, r, c) = self.totals();
+        format!("{a} added, {r} removed, {c} changed")
+    }
+
+    fn text(&self, style: Style) -> String {
+        let mut out = String::new();
+        if self.is_empty() {
+            let _ = writeln!(out, "{} → {}: no changes", self.old, self.new);
+            return out;
+        }
+        let _ = writeln!(
+            out,
+            "{} → {}: {}",
+            self.old,
+            self.new,
+            style.bold(&self.totals_line())
+        );
+        if !self.summary.is_empty() {
+            out.push('\n');
+            for line in &self.summary {
+                let _ = writeln!(out, "  • {line}");
+            }
+        }
+        let mut cluster = "";
+        for group in &self.components {
+            if group.cluster != cluster {
+                cluster = &group.cluster;
+                let _ = writeln!(out, "\n{}", style.bold(&format!("cluster {cluster}")));
+            }
+            let _ = writeln!(out, "  {}", style.cyan(&group.component));
+            for o in &group.objects {
+                let line = match o.change {
+                    Change::Added => style.green(&format!("+ {}", o.title())),
+                    Change::Removed => style.red(&format!("- {}", o.title())),
+                    Change::Changed => style.yellow(&format!("~ {}", o.title())),
+                };
+                let _ = writeln!(out, "    {line}");
+                for f in &o.fields {
+                    let _ = writeln!(
+                        out,
+                        "        {}: {} → {}",
+                        f.path,
+                        shown(f.old.as_ref()),
+                        shown(f.new.as_ref())
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "### maasc diff: `{}` → `{}`\n",
+            md_code(&self.old),
+            md_code(&self.new)
+        );
+        if self.is_empty() {
+            out.push_str("No changes to any cluster.\n");
+            return out;
+        }
+        let _ = writeln!(out, "**{}**\n", self.totals_line());
+        for line in &self.summary {
+            let _ = writeln!(out, "- {}", md_text(line));
+        }
+        if !self.summary.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("| cluster | component | added | removed | changed |\n");
+        out.push_str("|---|---|---:|---:|---:|\n");
+        for g in &self.components {
+            let (a, r, c) = g.counts();
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {a} | {r} | {c} |",
+                md_text(&g.cluster),
+                md_code(&g.component)
+            );
+        }
+        for g in &self.components {
+            details(&mut out, g);
+        }
+        out
+    }
+}
+
+fn details(out: &mut String, g: &ComponentDiff) {
+    let (a, r, c) = g.counts();
+    let _ = writeln!(
+        out,
+        "\n<details><summary>{} / {} ({a} added, {r} removed, {c} changed)</summary>\n",
+        html(&g.cluster),
+        html(&g.component)
+    );
+    for o in &g.objects {
+        md_object(out, o);
+    }
+    out.push_str("\n</details>\n");
+}
+
+fn md_object(out: &mut String, o: &ObjectChange) {
+    let sign = match o.change {
+        Change::Added => "➕ added",
+        Change::Removed => "➖ removed",
+        Change::Changed => "✏️ changed",
+    };
+    let _ = writeln!(out, "- {sign} `{}`", md_code(&o.title()));
+    for f in &o.fields {
+        let _ = writeln!(
+            out,
+            "  - `{}`: `{}` → `{}`",
+            md_code(&f.path),
+            md_code(&shown(f.old.as_ref())),
+            md_code(&shown(f.new.as_ref()))
+        );
+    }
+}
+
+/// A value as one short line: JSON, `(none)` when absent, cut when long.
+fn shown(v: Option<&Value>) -> String {
+    let Some(v) = v else {
+        return "(none)".into();
+    };
+    let text = match v {
+        Value::String(s) => s.replace('\n', "\\n"),
+        other => other.to_string(),
+    };
+    if text.chars().count() > MAX_VALUE_CHARS {
+        let cut: String = text.chars().take(MAX_VALUE_CHARS).collect();
+        format!("{cut}… ({} chars)", text.chars().count())
+    } else {
+        text
+    }
+}
+
+/// Text inside inline code: backticks would end it, pipes break tables.
+fn md_code(s: &str) -> String {
+    s.replace('`', "'").replace('|', "\\|")
+}
+
+fn md_text(s: &str) -> String {
+    html(s).replace('|', "\\|")
+}
+
+fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -1,0 +1,133 @@
+//! Opening one side of a diff: a maas.yaml, a generated tree, or a maas.yaml
+//! at a git revision.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::model::Platform;
+use crate::tree::{GeneratedTree, TreeError};
+use crate::{LoadError, build_tree, load, load_text, parse, source::SourceFile};
+
+/// One side, built: its tree, and its platform when it was a maas.yaml.
+pub struct Side {
+    /// How the side was named on the command line.
+    pub label: String,
+    pub platform: Option<Platform>,
+    pub tree: GeneratedTree,
+}
+
+#[derive(Debug)]
+pub enum SideError {
+    /// The maas.yaml is invalid; the diagnostics say why.
+    Load(LoadError),
+    /// Anything else: a missing path, a git failure, an unreadable tree.
+    Other(String),
+}
+
+impl fmt::Display for SideError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SideError::Load(e) => f.write_str(&e.render()),
+            SideError::Other(m) => writeln!(f, "error: {m}"),
+        }
+    }
+}
+
+impl From<TreeError> for SideError {
+    fn from(e: TreeError) -> Self {
+        SideError::Other(e.message)
+    }
+}
+
+/// Opens `arg`. A bare `git:REF` reads the maas.yaml that `other` names (or
+/// `maas.yaml` when `other` is not a file) at REF.
+pub fn open_side(arg: &str, other: &str, templates: Option<&Path>) -> Result<Side, SideError> {
+    let (platform, tree) = if let Some(spec) = arg.strip_prefix("git:") {
+        let (rev, path) = match spec.split_once(':') {
+            Some((rev, path)) => (rev, PathBuf::from(path)),
+            None if Path::new(other).is_file() => (spec, PathBuf::from(other)),
+            None => (spec, PathBuf::from("maas.yaml")),
+        };
+        let loaded = load_at_revision(rev, &path)?;
+        build(loaded, templates)?
+    } else {
+        let path = Path::new(arg);
+        if path.is_dir() {
+            let tree = GeneratedTree::read(path)
+                .map_err(|e| SideError::Other(format!("cannot read {arg}: {e}")))?;
+            (None, tree)
+        } else if path.is_file() {
+            build(load(path).map_err(SideError::Load)?, templates)?
+        } else {
+            return Err(SideError::Other(format!(
+                "{arg}: no such file or folder (give a maas.yaml, a generated tree or git:REF)"
+            )));
+        }
+    };
+    Ok(Side {
+        label: arg.to_string(),
+        platform,
+        tree,
+    })
+}
+
+fn build(
+    loaded: crate::Loaded,
+    templates: Option<&Path>,
+) -> Result<(Option<Platform>, GeneratedTree), SideError> {
+    let files = build_tree(&loaded, templates).map_err(|e| SideError::Other(e.to_string()))?;
+    Ok((Some(loaded.platform), GeneratedTree::from(files)))
+}
+
+/// Loads the maas.yaml at `path` (relative to the current folder) as it is
+/// at `rev`, with its htpasswd file from the same revision.
+fn load_at_revision(rev: &str, path: &Path) -> Result<crate::Loaded, SideError> {
+    let text = git_show(rev, path)?;
+    if text.len() as u64 > parse::MAX_INPUT_BYTES {
+        return Err(SideError::Other(format!(
+            "{} at {rev} is larger than {} bytes",
+            path.display(),
+            parse::MAX_INPUT_BYTES
+        )));
+    }
+    // The htpasswd file is part of the input: read it at the same revision.
+    let htpasswd_file = parse::parse_platform(&SourceFile::new(path, text.clone()))
+        .ok()
+        .and_then(|input| input.spec.identity)
+        .and_then(|identity| identity.value.htpasswd)
+        .and_then(|h| h.value.file)
+        .map(|f| f.value);
+    let htpasswd = match htpasswd_file {
+        Some(file) => {
+            let relative = path.parent().unwrap_or(Path::new("")).join(file);
+            Some(git_show(rev, &relative)?)
+        }
+        None => None,
+    };
+    load_text(path, text, htpasswd).map_err(SideError::Load)
+}
+
+/// The content of `path` (relative to the current folder) at `rev`.
+fn git_show(rev: &str, path: &Path) -> Result<String, SideError> {
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(SideError::Other(format!(
+            "`git:{rev}` names no revision: write git:REF, e.g. git:origin/main"
+        )));
+    }
+    let relative = path.to_string_lossy().replace('\\', "/");
+    let relative = relative.trim_start_matches("./");
+    let object = format!("{rev}:./{relative}");
+    let output = Command::new("git")
+        .args(["show", "--no-textconv", &object])
+        .output()
+        .map_err(|e| SideError::Other(format!("cannot run git: {e}")))?;
+    if !output.status.success() {
+        return Err(SideError::Other(format!(
+            "git show {object}: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    String::from_utf8(output.stdout)
+        .map_err(|_| SideError::Other(format!("{object} is not UTF-8 text")))
+}

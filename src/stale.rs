@@ -1,0 +1,109 @@
+//! `maasc check`: is a committed tree exactly what generate would write?
+//!
+//! Compares in memory through [`emit::compare`], so it reads the tree once
+//! and writes nothing; only changed files are read again, for their diff.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use similar::{ChangeTag, TextDiff};
+
+use crate::emit::{self, TreeChanges};
+use crate::render::RenderedFile;
+use crate::style::Style;
+
+/// How a tree differs from what generate would write, with a unified diff
+/// (tree → generated) of every changed file.
+#[derive(Debug)]
+pub struct StaleReport {
+    pub changes: TreeChanges,
+    pub diffs: Vec<String>,
+}
+
+impl StaleReport {
+    pub fn is_clean(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The unified diffs, then the lists of missing and extra files.
+    pub fn render(&self, style: Style) -> String {
+        let mut out = String::new();
+        for diff in &self.diffs {
+            for line in diff.lines() {
+                let painted = match line.as_bytes().first() {
+                    _ if line.starts_with("---") || line.starts_with("+++") => style.bold(line),
+                    Some(b'+') => style.green(line),
+                    Some(b'-') => style.red(line),
+                    Some(b'@') => style.cyan(line),
+                    _ => line.to_string(),
+                };
+                out.push_str(&painted);
+                out.push('\n');
+            }
+        }
+        let lists = [
+            ("missing (generate would add)", &self.changes.added),
+            ("changed", &self.changes.changed),
+            ("extra (generate would remove)", &self.changes.removed),
+        ];
+        for (title, paths) in lists {
+            if paths.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "{} {title}:", paths.len());
+            for p in paths {
+                let _ = writeln!(out, "  {p}");
+            }
+        }
+        out
+    }
+}
+
+/// Compares `dir` with `files` without writing anything.
+pub fn check_tree(dir: &Path, files: &[RenderedFile]) -> io::Result<StaleReport> {
+    let changes = emit::compare(dir, files)?;
+    let mut diffs = Vec::new();
+    for path in &changes.changed {
+        let generated = files
+            .iter()
+            .find(|f| &f.path == path)
+            .map(|f| f.content.as_str())
+            .unwrap_or_default();
+        let on_disk = fs::read(dir.join(path))?;
+        diffs.push(unified_diff(
+            path,
+            &String::from_utf8_lossy(&on_disk),
+            generated,
+        ));
+    }
+    Ok(StaleReport { changes, diffs })
+}
+
+/// `git diff`-style text of `old` → `new`, three lines of context.
+fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    let diff = TextDiff::from_lines(old, new);
+    let mut text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
+    // A change in the last line's newline alone shows no +/- body otherwise.
+    if !diff.iter_all_changes().any(|c| c.tag() != ChangeTag::Equal) {
+        text.push_str("(only line endings differ)\n");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unified_diff_names_the_file_and_the_lines() {
+        let d = unified_diff("c/x.yaml", "a: 1\nb: 2\n", "a: 1\nb: 3\n");
+        assert!(d.starts_with("--- a/c/x.yaml\n+++ b/c/x.yaml\n"), "{d}");
+        assert!(d.contains("-b: 2\n+b: 3\n"), "{d}");
+    }
+}

@@ -1,0 +1,385 @@
+//! A generated tree held in memory: read back from a folder or straight from
+//! the render stage, and built the way `kubectl kustomize` builds it.
+//!
+//! maasc's kustomizations only ever list `resources` (files and folders), so
+//! building one is resolving that list recursively and ordering the objects
+//! as kustomize's default ("legacy") order does. `render`, `diff` and the
+//! KRM function all see the cluster through this one view.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::emit::{self, MANIFEST_FILE};
+use crate::render::RenderedFile;
+
+const KUSTOMIZATION: &str = "kustomization.yaml";
+
+/// Every file of a generated tree, by `/`-separated path.
+#[derive(Clone, Debug, Default)]
+pub struct GeneratedTree {
+    files: BTreeMap<String, String>,
+}
+
+/// One object of a built kustomization, with the file it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TreeObject {
+    /// Path of the file inside the tree.
+    pub file: String,
+    pub value: Value,
+}
+
+impl TreeObject {
+    fn str_at(&self, pointer: &str) -> &str {
+        self.value
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn api_version(&self) -> &str {
+        self.str_at("/apiVersion")
+    }
+
+    pub fn kind(&self) -> &str {
+        self.str_at("/kind")
+    }
+
+    pub fn name(&self) -> &str {
+        self.str_at("/metadata/name")
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.str_at("/metadata/namespace")
+    }
+}
+
+/// A tree that cannot be read or built.
+#[derive(Debug)]
+pub struct TreeError {
+    pub message: String,
+}
+
+impl fmt::Display for TreeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TreeError {}
+
+fn tree_error(message: impl Into<String>) -> TreeError {
+    TreeError {
+        message: message.into(),
+    }
+}
+
+impl From<Vec<RenderedFile>> for GeneratedTree {
+    fn from(files: Vec<RenderedFile>) -> Self {
+        GeneratedTree {
+            files: files.into_iter().map(|f| (f.path, f.content)).collect(),
+        }
+    }
+}
+
+impl GeneratedTree {
+    /// Reads the generated files of `dir`: those its manifest lists, or every
+    /// `.yaml` file when it has no manifest (a tree maasc did not write).
+    pub fn read(dir: &Path) -> io::Result<GeneratedTree> {
+        if !dir.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("{} is not a folder", dir.display()),
+            ));
+        }
+        let listed = emit::read_manifest(dir)?;
+        let paths: Vec<String> = if listed.is_empty() {
+            walkdir::WalkDir::new(dir)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .filter_map(|e| {
+                    let rel = e.path().strip_prefix(dir).ok()?;
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    rel.ends_with(".yaml").then_some(rel)
+                })
+                .collect()
+        } else {
+            listed.into_iter().filter(|p| p != MANIFEST_FILE).collect()
+        };
+        let mut files = BTreeMap::new();
+        for path in paths {
+            match fs::read_to_string(dir.join(&path)) {
+                Ok(text) => {
+                    files.insert(path, text);
+                }
+                // A listed file someone deleted is simply not part of the tree.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(GeneratedTree { files })
+    }
+
+    pub fn file(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(String::as_str)
+    }
+
+    /// Folders holding a kustomization that no other kustomization uses:
+    /// what ArgoCD Applications (or a person) build.
+    pub fn roots(&self) -> Vec<String> {
+        let dirs: Vec<&str> = self
+            .files
+            .keys()
+            .filter_map(|p| kustomization_dir(p))
+            .collect();
+        let mut used = BTreeSet::new();
+        for dir in &dirs {
+            for r in self.resources(dir).unwrap_or_default() {
+                used.insert(join(dir, &r));
+            }
+        }
+        dirs.into_iter()
+            .filter(|d| !used.contains(*d))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The `resources` listed by the kustomization in `dir`.
+    fn resources(&self, dir: &str) -> Result<Vec<String>, TreeError> {
+        let path = join(dir, KUSTOMIZATION);
+        let text = self
+            .file(&path)
+            .ok_or_else(|| tree_error(format!("{path}: no such kustomization")))?;
+        let doc: Value = serde_saphyr::from_str(text)
+            .map_err(|e| tree_error(format!("{path}: not YAML: {e}")))?;
+        if let Some(field) = doc.as_object().and_then(|m| {
+            m.keys()
+                .find(|k| !matches!(k.as_str(), "apiVersion" | "kind" | "resources"))
+        }) {
+            return Err(tree_error(format!(
+                "{path}: `{field}` is not supported; maasc builds kustomizations that list only resources"
+            )));
+        }
+        Ok(doc
+            .get("resources")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Builds the kustomization in `dir` as `kubectl kustomize` does: every
+    /// resource file and folder, recursively, in kustomize's default order.
+    pub fn build(&self, dir: &str) -> Result<Vec<TreeObject>, TreeError> {
+        let mut objects = Vec::new();
+        self.collect(dir, &mut objects, &mut Vec::new())?;
+        objects.sort_by_cached_key(legacy_order_key);
+        let mut seen = BTreeSet::new();
+        for o in &objects {
+            let id = (o.api_version(), o.kind(), o.namespace(), o.name());
+            if !seen.insert(id) {
+                return Err(tree_error(format!(
+                    "{dir}: {} {} is listed twice ({})",
+                    o.kind(),
+                    o.name(),
+                    o.file
+                )));
+            }
+        }
+        Ok(objects)
+    }
+
+    fn collect(
+        &self,
+        dir: &str,
+        out: &mut Vec<TreeObject>,
+        stack: &mut Vec<String>,
+    ) -> Result<(), TreeError> {
+        if stack.iter().any(|d| d == dir) {
+            return Err(tree_error(format!("{dir}: kustomizations form a cycle")));
+        }
+        stack.push(dir.to_string());
+        for resource in self.resources(dir)? {
+            let path = join(dir, &resource);
+            if self.files.contains_key(&join(&path, KUSTOMIZATION)) {
+                self.collect(&path, out, stack)?;
+            } else if let Some(text) = self.file(&path) {
+                for value in parse_documents(&path, text)? {
+                    out.push(TreeObject {
+                        file: path.clone(),
+                        value,
+                    });
+                }
+            } else {
+                return Err(tree_error(format!(
+                    "{}: resource `{resource}` does not exist",
+                    join(dir, KUSTOMIZATION)
+                )));
+            }
+        }
+        stack.pop();
+        Ok(())
+    }
+}
+
+/// The objects of a YAML stream (empty documents skipped).
+pub fn parse_documents(path: &str, text: &str) -> Result<Vec<Value>, TreeError> {
+    let docs: Vec<Value> = serde_saphyr::from_multiple(text)
+        .map_err(|e| tree_error(format!("{path}: not YAML: {e}")))?;
+    Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
+}
+
+fn kustomization_dir(path: &str) -> Option<&str> {
+    path.strip_suffix(KUSTOMIZATION)
+        .map(|d| d.strip_suffix('/').unwrap_or(d))
+}
+
+/// Joins a relative path onto a tree folder, resolving `.` and `..`.
+fn join(dir: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// Kinds kustomize's legacy order puts first and last (`api/resid/gvk.go`).
+const ORDER_FIRST: &[&str] = &[
+    "Namespace",
+    "ResourceQuota",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "ServiceAccount",
+    "PodSecurityPolicy",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "ConfigMap",
+    "Secret",
+    "Endpoints",
+    "Service",
+    "LimitRange",
+    "PriorityClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "Deployment",
+    "StatefulSet",
+    "CronJob",
+    "PodDisruptionBudget",
+];
+const ORDER_LAST: &[&str] = &[
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// kustomize's legacy sort key: kind rank, then `group_version_kind`, then
+/// namespace and name.
+fn legacy_order_key(o: &TreeObject) -> (i64, String, String, String) {
+    let kind = o.kind();
+    let rank = if let Some(i) = ORDER_FIRST.iter().position(|k| *k == kind) {
+        i as i64 - ORDER_FIRST.len() as i64
+    } else if let Some(i) = ORDER_LAST.iter().position(|k| *k == kind) {
+        1 + i as i64
+    } else {
+        0
+    };
+    let (group, version) = match o.api_version().rsplit_once('/') {
+        Some((g, v)) => (g, v),
+        None => ("~G", o.api_version()),
+    };
+    (
+        rank,
+        format!("{group}_{version}_{kind}"),
+        o.namespace().to_string(),
+        o.name().to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_resolves_parent_segments() {
+        assert_eq!(
+            join("c1/models/ns", "../../../base/models/ns"),
+            "base/models/ns"
+        );
+        assert_eq!(join("c1/apps", "./a.yaml"), "c1/apps/a.yaml");
+    }
+
+    fn tree(files: &[(&str, &str)]) -> GeneratedTree {
+        GeneratedTree {
+            files: files
+                .iter()
+                .map(|(p, c)| (p.to_string(), c.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn builds_recursively_in_legacy_order() {
+        let t = tree(&[
+            ("base/x/kustomization.yaml", "resources:\n  - b.yaml\n"),
+            (
+                "base/x/b.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+            ),
+            (
+                "c/x/kustomization.yaml",
+                "resources:\n  - ../../base/x\n  - a.yaml\n",
+            ),
+            (
+                "c/x/a.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n",
+            ),
+        ]);
+        assert_eq!(t.roots(), vec!["c/x".to_string()]);
+        let built = t.build("c/x").unwrap();
+        let kinds: Vec<_> = built.iter().map(|o| o.kind()).collect();
+        assert_eq!(kinds, ["Namespace", "ConfigMap"]);
+    }
+
+    #[test]
+    fn refuses_cycles_missing_resources_and_other_fields() {
+        let cyclic = tree(&[
+            ("a/kustomization.yaml", "resources:\n  - ../b\n"),
+            ("b/kustomization.yaml", "resources:\n  - ../a\n"),
+        ]);
+        assert!(cyclic.build("a").unwrap_err().message.contains("cycle"));
+        let missing = tree(&[("a/kustomization.yaml", "resources:\n  - gone.yaml\n")]);
+        assert!(
+            missing
+                .build("a")
+                .unwrap_err()
+                .message
+                .contains("does not exist")
+        );
+        let patched = tree(&[("a/kustomization.yaml", "patches: []\n")]);
+        assert!(
+            patched
+                .build("a")
+                .unwrap_err()
+                .message
+                .contains("not supported")
+        );
+    }
+}
