@@ -156,3 +156,36 @@ fn validate_exits_1_with_the_location_on_bad_input() {
     );
     assert!(stderr.contains("did you mean `free`?"), "{stderr}");
 }
+
+#[test]
+fn a_tier_without_token_limit_warns_on_subscription_clusters_only() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "examples/minimal/users.htpasswd",
+        dir.path().join("users.htpasswd"),
+    )
+    .unwrap();
+    let base = std::fs::read_to_string("examples/minimal/maas.yaml")
+        .unwrap()
+        .replace("        tokens: {limit: 10000, window: 1h}\n", "");
+    let warnings = |text: String| {
+        let path = dir.path().join("maas.yaml");
+        std::fs::write(&path, text).unwrap();
+        let loaded = maasc::load(&path).unwrap_or_else(|e| panic!("{}", e.render()));
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        warnings(base.clone()).is_empty(),
+        "tier era: no token limit is fine"
+    );
+    let sub = warnings(base.replace("spec:\n", "spec:\n  maas: {api: subscriptions}\n"));
+    assert!(
+        sub.iter()
+            .any(|w| w.starts_with("W101 tier `free` has no token limit")),
+        "{sub:?}"
+    );
+}

@@ -6,6 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use maasc::model::MaasApi;
 use serde_json::{Value, json};
 
 /// Makes a CRD's OpenAPI v3 schema strict JSON Schema: objects with
@@ -105,8 +106,25 @@ fn every_generated_object_matches_its_upstream_schema() {
     let validators = validators();
     let mut problems = Vec::new();
     let mut checked = 0;
+    // Every example as written, and with every cluster in each MaaS API era.
+    let mut trees = Vec::new();
     for example in common::EXAMPLES {
-        for file in common::build(&common::example_path(example)) {
+        let loaded = common::load(&common::example_path(example));
+        trees.push((
+            example.to_string(),
+            maasc::build_tree(&loaded, None).unwrap(),
+        ));
+        for api in [MaasApi::Tiers, MaasApi::Subscriptions] {
+            let mut forced = common::load(&common::example_path(example));
+            for c in &mut forced.platform.clusters {
+                c.api = api;
+            }
+            let label = format!("{example} ({api:?} era)");
+            trees.push((label, maasc::build_tree(&forced, None).unwrap()));
+        }
+    }
+    for (example, files) in trees {
+        for file in files {
             if !file.path.ends_with(".yaml") || file.path.ends_with("kustomization.yaml") {
                 continue;
             }

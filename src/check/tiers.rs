@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::identity::CheckedIdentity;
 use super::{Checker, suggest};
 use crate::diagnostic::Code;
-use crate::input::{ClusterInput, LimitsInput, MaasApi, TierInput};
+use crate::input::{ClusterInput, LimitsInput, MaasApi, RateInput, TierInput};
 use crate::model::*;
 use crate::source::Sp;
 
@@ -97,9 +97,12 @@ pub(crate) fn limits(c: &mut Checker<'_>, input: Option<&LimitsInput>) -> Option
     })
 }
 
-/// Subscription-era MaaSSubscription windows must match `^[1-9]\d{0,3}(s|m|h)$`:
-/// days convert to hours, anything longer than 9999 units is refused.
-pub(crate) fn check_windows_for_api(
+/// What MaaSSubscription (the subscription era) can express, checked for
+/// every tier and cluster override that reaches a subscription-era cluster:
+/// token windows `^[1-9]\d{0,3}(s|m|h)$` (days become hours), token limits
+/// of at most 10^9, a level that fits the int32 `priority`. Request limits
+/// and tiers without a token limit are warnings: the era cannot say them.
+pub(crate) fn check_for_subscriptions(
     c: &mut Checker<'_>,
     tiers: &[Sp<TierInput>],
     clusters: &[Sp<ClusterInput>],
@@ -120,58 +123,93 @@ pub(crate) fn check_windows_for_api(
     if subscription_clusters.is_empty() {
         return;
     }
-    let mut token_windows: Vec<&Sp<String>> = Vec::new();
+    let on = subscription_clusters.join(", ");
+    // (tier, its token rate if any) for tiers and overrides on those clusters
+    let mut token_rates: Vec<(&str, Option<&RateInput>)> = Vec::new();
     for t in tiers {
-        token_windows.extend(
-            t.limits
-                .as_ref()
-                .and_then(|l| l.tokens.as_ref())
-                .map(|r| &r.window),
-        );
+        token_rates.push((
+            &t.name.value,
+            t.limits.as_ref().and_then(|l| l.tokens.as_ref()),
+        ));
     }
     for cl in clusters
         .iter()
         .filter(|cl| subscription_clusters.contains(&cl.name.value.as_str()))
     {
-        for o in cl.overrides.tiers.values() {
-            token_windows.extend(
-                o.limits
-                    .as_ref()
-                    .and_then(|l| l.tokens.as_ref())
-                    .map(|r| &r.window),
-            );
+        for (tier, o) in &cl.overrides.tiers {
+            token_rates.push((tier, o.limits.as_ref().and_then(|l| l.tokens.as_ref())));
         }
     }
-    for w in token_windows {
-        if let Ok(window) = Window::parse(&w.value)
+    for (tier, rate) in token_rates {
+        let Some(rate) = rate else {
+            c.warning(
+                Code::ApiCannotExpress,
+                tier_span(tiers, tier),
+                format!(
+                    "tier `{tier}` has no token limit, which MaaSSubscription requires: on {on} it gets {MAX_SUBSCRIPTION_TOKENS} tokens per second, the most the API allows"
+                ),
+                "give the tier a token limit (limits.tokens) to make its quota explicit",
+            );
+            continue;
+        };
+        if rate.limit.value > MAX_SUBSCRIPTION_TOKENS {
+            c.error(
+                Code::InvalidValue,
+                rate.limit.span,
+                format!(
+                    "token limit {} of tier `{tier}` is more than MaaSSubscription accepts (cluster {on} uses `maas.api: subscriptions`)",
+                    rate.limit.value
+                ),
+                format!("MaaSSubscription token limits are at most {MAX_SUBSCRIPTION_TOKENS}; use a shorter window instead"),
+            );
+        }
+        if let Ok(window) = Window::parse(&rate.window.value)
             && window.for_subscriptions().is_none()
         {
             c.error(
                 Code::UnsupportedWindow,
-                w.span,
+                rate.window.span,
                 format!(
-                    "token window `{}` cannot be expressed by MaaSSubscription (cluster {} uses `maas.api: subscriptions`)",
-                    w.value,
-                    subscription_clusters.join(", ")
+                    "token window `{}` cannot be expressed by MaaSSubscription (cluster {on} uses `maas.api: subscriptions`)",
+                    rate.window.value
                 ),
                 "MaaSSubscription windows are at most 4 digits of s, m or h (1d becomes 24h); use at most 9999h (416d)",
             );
         }
     }
     for t in tiers {
+        if i32::try_from(t.level.value).is_err() {
+            c.error(
+                Code::InvalidValue,
+                t.level.span,
+                format!(
+                    "level {} of tier `{}` does not fit MaaSSubscription's priority (a 32-bit integer)",
+                    t.level.value, t.name.value
+                ),
+                "use a level between -2147483648 and 2147483647",
+            );
+        }
         if let Some(r) = t.limits.as_ref().and_then(|l| l.requests.as_ref()) {
             c.warning(
                 Code::ApiCannotExpress,
                 r.window.span,
                 format!(
-                    "tier `{}` has a request limit, which MaaSSubscription cannot express: it is not enforced on {}",
-                    t.name.value,
-                    subscription_clusters.join(", ")
+                    "tier `{}` has a request limit, which MaaSSubscription cannot express: it is not enforced on {on}",
+                    t.name.value
                 ),
                 "the subscription era limits tokens only; keep the request limit for tier-era clusters or remove it",
             );
         }
     }
+}
+
+/// Where tier `name` is defined (its name), for diagnostics about it.
+fn tier_span(tiers: &[Sp<TierInput>], name: &str) -> crate::source::Span {
+    tiers
+        .iter()
+        .find(|t| t.name.value == name)
+        .map(|t| t.name.span)
+        .unwrap_or_default()
 }
 
 /// A user whose groups reach two tiers of one level makes the effective tier

@@ -14,6 +14,9 @@ use crate::catalog::instance_types::InstanceSpec;
 use crate::catalog::operators::OperatorKind;
 pub use crate::input::{InstallPlanApproval, MaasApi, Managed, PlatformType, Runtime, TaintEffect};
 
+/// The largest token limit a MaaSSubscription accepts (its CRD's maximum).
+pub const MAX_SUBSCRIPTION_TOKENS: u64 = 1_000_000_000;
+
 #[derive(Clone, Debug)]
 pub struct Platform {
     pub name: PlatformName,

@@ -13,6 +13,9 @@ use crate::model::*;
 
 /// Namespace where RHOAI runs maas-api and its tier ConfigMap.
 pub const MAAS_API_NAMESPACE: &str = "redhat-ods-applications";
+/// Namespace maas-controller watches for MaaSAuthPolicy and MaaSSubscription
+/// (its `--maas-subscription-namespace`; it creates the namespace itself).
+pub const MAAS_SUBSCRIPTION_NAMESPACE: &str = "models-as-a-service";
 /// Node label every pool's nodes carry, and models select.
 pub const POOL_LABEL: &str = "maas.opendatahub.io/pool";
 const SIMULATOR_IMAGE: &str = "ghcr.io/llm-d/llm-d-inference-sim:v0.6.1";
@@ -28,6 +31,9 @@ pub struct Component {
     pub namespace: Option<String>,
     /// Kuadrant policies are applied server-side (as the MaaS docs do).
     pub server_side_apply: bool,
+    /// ArgoCD creates the destination namespace when it is missing (one
+    /// that an operator also creates, so maasc must not own it).
+    pub create_namespace: bool,
     pub objects: Vec<PlannedObject>,
 }
 
@@ -43,6 +49,7 @@ impl Component {
             wave,
             namespace: namespace.map(str::to_string),
             server_side_apply: false,
+            create_namespace: false,
             objects,
         }
     }
@@ -61,8 +68,9 @@ pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     let maas = !platform.tiers.is_empty() || platform.models_on(&cluster.name).next().is_some();
     if maas {
         out.push(maas_gateway(platform, cluster));
-        if cluster.api == MaasApi::Tiers {
-            out.push(tier_policies(platform, cluster));
+        match cluster.api {
+            MaasApi::Tiers => out.push(tier_policies(platform, cluster)),
+            MaasApi::Subscriptions => out.extend(subscriptions(platform, cluster)),
         }
     }
     out.extend(models(platform, cluster));
@@ -70,8 +78,25 @@ pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     out
 }
 
+const SYNC_OPTIONS: &str = "argocd.argoproj.io/sync-options";
+
 fn annotations_skip_dry_run() -> Value {
-    json!({ "argocd.argoproj.io/sync-options": SKIP_DRY_RUN })
+    json!({ SYNC_OPTIONS: SKIP_DRY_RUN })
+}
+
+/// The console's display name and description annotations, where given.
+fn display_annotations(
+    display_name: &Option<String>,
+    description: &Option<String>,
+) -> BTreeMap<String, String> {
+    let mut annotations = BTreeMap::new();
+    if let Some(d) = display_name {
+        annotations.insert("openshift.io/display-name".to_string(), d.clone());
+    }
+    if let Some(d) = description {
+        annotations.insert("openshift.io/description".to_string(), d.clone());
+    }
+    annotations
 }
 
 fn operator(kind: OperatorKind, sub: &OperatorSubscription) -> Component {
@@ -165,7 +190,7 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
             json!({
                 "annotations": skip,
                 "kueue": if cluster.has_operator(OperatorKind::Kueue) { "Unmanaged" } else { "Removed" },
-                "modelsAsService": cluster.api == MaasApi::Tiers && !platform.tiers.is_empty(),
+                "modelsAsService": !platform.tiers.is_empty(),
             }),
         );
         out.push(Component::new(
@@ -417,6 +442,70 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
     c
 }
 
+/// Subscription era: per tier, who may call its models (MaaSAuthPolicy) and
+/// with what token quota (MaaSSubscription). A tier with no groups or no
+/// model on this cluster grants nothing, so it gets neither (both kinds
+/// require at least one subject and one model).
+fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
+    let mut objects = Vec::new();
+    for t in &platform.tiers {
+        let models: Vec<Value> = platform
+            .models_on(&cluster.name)
+            .filter(|m| m.tiers.contains(&t.name))
+            .map(|m| json!({ "name": m.name, "namespace": m.namespace }))
+            .collect();
+        if t.groups.is_empty() || models.is_empty() {
+            continue;
+        }
+        let (limit, window) = match platform.limits_on(t, cluster).tokens {
+            Some(r) => (
+                r.limit,
+                r.window
+                    .for_subscriptions()
+                    .expect("check refuses token windows MaaSSubscription cannot express"),
+            ),
+            // No token limit: the most the API allows, per second (warning W101).
+            None => (
+                MAX_SUBSCRIPTION_TOKENS,
+                Window::parse("1s").expect("a valid window"),
+            ),
+        };
+        let mut annotations = display_annotations(&t.display_name, &t.description);
+        annotations.insert(SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
+        let values = json!({
+            "tier": t.name,
+            "annotations": annotations,
+            "groups": t.groups,
+            "models": models,
+            "limit": limit,
+            "window": window,
+            "priority": t.level,
+        });
+        objects.push(maas_auth_policy(
+            MAAS_SUBSCRIPTION_NAMESPACE,
+            &format!("{}-access", t.name),
+            values.clone(),
+        ));
+        objects.push(maas_subscription(
+            MAAS_SUBSCRIPTION_NAMESPACE,
+            &format!("{}-subscription", t.name),
+            values,
+        ));
+    }
+    if objects.is_empty() {
+        return None;
+    }
+    // Wave 45: after the models (40) whose MaaSModelRefs these name.
+    let mut c = Component::new(
+        "platform/maas-subscriptions",
+        45,
+        Some(MAAS_SUBSCRIPTION_NAMESPACE),
+        objects,
+    );
+    c.create_namespace = true;
+    Some(c)
+}
+
 fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     let mut by_namespace: BTreeMap<&NamespaceName, Vec<&Model>> = BTreeMap::new();
     for m in platform.models_on(&cluster.name) {
@@ -436,14 +525,27 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
                     json!({ "kind": "models", "gatewayNamespace": platform.gateway.namespace }),
                 ),
             ];
-            objects.extend(
-                models
-                    .into_iter()
-                    .map(|m| inference_service(platform, cluster, m)),
-            );
+            for m in models {
+                objects.push(inference_service(platform, cluster, m));
+                if cluster.api == MaasApi::Subscriptions {
+                    objects.push(model_ref(m));
+                }
+            }
             Component::new(format!("models/{ns}"), 40, Some(ns.as_str()), objects)
         })
         .collect()
+}
+
+/// Subscription era: exposes the LLMInferenceService of the same name and
+/// namespace through MaaS.
+fn model_ref(m: &Model) -> PlannedObject {
+    let mut annotations = display_annotations(&m.display_name, &m.description);
+    annotations.insert(SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
+    maas_model_ref(
+        m.namespace.as_str(),
+        m.name.as_str(),
+        json!({ "annotations": annotations }),
+    )
 }
 
 fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> PlannedObject {
@@ -528,19 +630,13 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
                 .collect()
         })
         .unwrap_or_default();
-    let mut annotations = BTreeMap::new();
+    let mut annotations = display_annotations(&m.display_name, &m.description);
     if cluster.api == MaasApi::Tiers {
         let tiers: Vec<&str> = m.tiers.iter().map(TierName::as_str).collect();
         annotations.insert(
             "alpha.maas.opendatahub.io/tiers".to_string(),
             serde_json::to_string(&tiers).expect("strings serialize"),
         );
-    }
-    if let Some(d) = &m.display_name {
-        annotations.insert("openshift.io/display-name".to_string(), d.clone());
-    }
-    if let Some(d) = &m.description {
-        annotations.insert("openshift.io/description".to_string(), d.clone());
     }
     let replicas = cluster
         .model_replicas

@@ -160,6 +160,9 @@ fn applications(
         if c.server_side_apply {
             options.push("ServerSideApply=true");
         }
+        if c.create_namespace {
+            options.push("CreateNamespace=true");
+        }
         let name = app_name(cluster, &c.dir);
         let path = format!("{}/{}/{}", platform.gitops.path, cluster.name, c.dir);
         let values = application_values(

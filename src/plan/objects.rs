@@ -187,6 +187,27 @@ constructor!(
     namespaced
 );
 constructor!(
+    maas_model_ref,
+    "maas.opendatahub.io/v1alpha1",
+    "MaaSModelRef",
+    "maas-model-ref.yaml",
+    namespaced
+);
+constructor!(
+    maas_auth_policy,
+    "maas.opendatahub.io/v1alpha1",
+    "MaaSAuthPolicy",
+    "maas-auth-policy.yaml",
+    namespaced
+);
+constructor!(
+    maas_subscription,
+    "maas.opendatahub.io/v1alpha1",
+    "MaaSSubscription",
+    "maas-subscription.yaml",
+    namespaced
+);
+constructor!(
     token_rate_limit_policy,
     "kuadrant.io/v1alpha1",
     "TokenRateLimitPolicy",

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use maasc::render::RenderedFile;
 
-pub const EXAMPLES: &[&str] = &["ocpai3-aws", "dev-prod", "minimal"];
+pub const EXAMPLES: &[&str] = &["ocpai3-aws", "dev-prod", "minimal", "migration"];
 
 pub fn example_path(name: &str) -> PathBuf {
     PathBuf::from("examples").join(name).join("maas.yaml")
