@@ -94,6 +94,54 @@ enum Command {
         #[arg(long = "templates")]
         templates: Option<PathBuf>,
     },
+    /// Print one cluster's complete manifest stream, writing no files.
+    ///
+    /// The objects `kubectl kustomize` of each of the cluster's component
+    /// overlays gives (the App-of-Apps plumbing, apps/ and bootstrap/, left out),
+    /// in sync-wave order, as one YAML stream. The entry point of the ArgoCD
+    /// Config Management Plugin (deploy/argocd/plugin.yaml). On any error it
+    /// prints nothing to stdout and exits non-zero, so ArgoCD never prunes
+    /// a cluster because of an empty stream.
+    ///
+    /// The cluster: --cluster, else $PARAM_CLUSTER (the plugin parameter), else
+    /// $ARGOCD_ENV_MAASC_CLUSTER, else the only cluster of maas.yaml.
+    ///
+    /// Example: maasc render -f examples/dev-prod/maas.yaml --cluster prod
+    Render {
+        /// The maas.yaml to read.
+        #[arg(short = 'f', long = "file", default_value = "maas.yaml")]
+        file: PathBuf,
+        /// The cluster to render.
+        #[arg(long)]
+        cluster: Option<String>,
+        /// Only this component, e.g. models/llm ($PARAM_COMPONENT).
+        #[arg(long)]
+        component: Option<String>,
+        /// Folder of templates (<name>.j2) that replace the built-in ones.
+        #[arg(long = "templates")]
+        templates: Option<PathBuf>,
+    },
+    /// Run as a KRM function: a ResourceList on stdin, one on stdout.
+    ///
+    /// functionConfig is the MaaSPlatform object (maas.yaml's content). The
+    /// input items are kept and the selected cluster's objects appended (the
+    /// same objects `maasc render` prints), annotated with
+    /// config.kubernetes.io/path and index. Problems become `results` with the
+    /// field path; any error exits 1 and keeps every input item. YAML or JSON.
+    ///
+    /// The cluster: --cluster, else the functionConfig annotation
+    /// maasc.io/cluster, else the only cluster. The htpasswd content: the
+    /// annotation maasc.io/htpasswd (inline), else the Secret in items named
+    /// by maasc.io/htpasswd-secret (key htpasswd), else identity.htpasswd.file
+    /// relative to the working folder.
+    ///
+    /// Example (kustomize generator, exec):
+    ///   kustomize build --enable-alpha-plugins --enable-exec deploy/argocd/krm-example
+    Krm {
+        /// The cluster to generate.
+        #[arg(long)]
+        cluster: Option<String>,
+    },
     /// Print the JSON Schema of maas.yaml (also committed as schemas/maas.schema.json).
     ///
     /// Editors complete and validate maas.yaml with it: put
@@ -122,6 +170,13 @@ fn main() -> ExitCode {
             exit_code,
             templates,
         } => diff(&old, &new, format, exit_code, templates.as_deref()),
+        Command::Render {
+            file,
+            cluster,
+            component,
+            templates,
+        } => render(&file, cluster, component, templates.as_deref()),
+        Command::Krm { cluster } => krm(cluster.as_deref()),
         Command::Schema => {
             print!("{}", maasc::schema::maas_schema_json());
             ExitCode::SUCCESS
@@ -244,6 +299,72 @@ fn diff(
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// A setting from the flag, else the first of `vars` set and not empty.
+fn flag_or_env(flag: Option<String>, vars: &[&str]) -> Option<String> {
+    flag.or_else(|| {
+        vars.iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find(|v| !v.is_empty())
+    })
+}
+
+fn render(
+    file: &Path,
+    cluster: Option<String>,
+    component: Option<String>,
+    templates: Option<&Path>,
+) -> ExitCode {
+    let cluster = flag_or_env(cluster, &["PARAM_CLUSTER", "ARGOCD_ENV_MAASC_CLUSTER"]);
+    let component = flag_or_env(
+        component,
+        &["PARAM_COMPONENT", "ARGOCD_ENV_MAASC_COMPONENT"],
+    );
+    let loaded = match load(file) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let stream = maasc::emit::stream::select_cluster(&loaded.platform, cluster.as_deref())
+        .and_then(|cluster| {
+            let files = maasc::build_tree(&loaded, templates).map_err(|e| {
+                maasc::emit::stream::StreamError {
+                    message: e.to_string(),
+                    hint: "check the --templates folder".into(),
+                }
+            })?;
+            maasc::emit::stream::cluster_stream(files, &cluster, component.as_deref())
+        });
+    match stream {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn krm(cluster: Option<&str>) -> ExitCode {
+    use std::io::Read;
+    let mut input = String::new();
+    // One byte over the limit is enough for run() to refuse the input.
+    let limit = maasc::emit::krm::MAX_RESOURCE_LIST_BYTES as u64 + 1;
+    if let Err(e) = std::io::stdin().take(limit).read_to_string(&mut input) {
+        eprintln!("error: cannot read stdin: {e}");
+        return ExitCode::from(2);
+    }
+    let workdir = std::env::current_dir().unwrap_or_default();
+    let outcome = maasc::emit::krm::run(&input, cluster, &workdir);
+    print!("{}", outcome.stdout);
+    eprint!("{}", outcome.stderr);
+    if outcome.failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -58,11 +58,17 @@ pub fn read_text(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
 }
 
 fn options() -> serde_saphyr::Options {
+    budget_options(MAX_INPUT_BYTES as usize, MAX_DEPTH)
+}
+
+/// Reader options with maasc's budgets: one document of at most `max_bytes`
+/// and `max_depth` levels, bounded aliases, duplicate keys refused.
+pub(crate) fn budget_options(max_bytes: usize, max_depth: usize) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = MAX_DEPTH;
+    budget.max_depth = max_depth;
     budget.max_aliases = MAX_ALIASES;
     budget.max_documents = 1;
-    budget.max_reader_input_bytes = Some(MAX_INPUT_BYTES as usize);
+    budget.max_reader_input_bytes = Some(max_bytes);
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;

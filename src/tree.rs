@@ -150,6 +150,67 @@ impl GeneratedTree {
             .collect()
     }
 
+    /// Clusters of the tree: the top folders holding kustomization roots.
+    pub fn clusters(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .roots()
+            .iter()
+            .filter_map(|r| r.split_once('/').map(|(c, _)| c.to_string()))
+            .filter(|c| c != "base")
+            .collect();
+        names.dedup();
+        names
+    }
+
+    /// The component folders of `cluster`: every root under it but the
+    /// App-of-Apps plumbing (`apps`, `bootstrap`), in the sync-wave order its
+    /// Applications give them, then by folder.
+    pub fn cluster_components(&self, cluster: &str) -> Result<Vec<String>, TreeError> {
+        let apps_dir = format!("{cluster}/apps");
+        let mut waves: BTreeMap<String, i64> = BTreeMap::new();
+        if self.files.contains_key(&join(&apps_dir, KUSTOMIZATION)) {
+            for app in self.build(&apps_dir)? {
+                let wave = app
+                    .str_at("/metadata/annotations/argocd.argoproj.io~1sync-wave")
+                    .parse()
+                    .unwrap_or(0);
+                waves.insert(app.str_at("/spec/source/path").to_string(), wave);
+            }
+        }
+        let wave_of = |dir: &str| {
+            waves
+                .iter()
+                .find(|(path, _)| *path == dir || path.ends_with(&format!("/{dir}")))
+                .map_or(0, |(_, w)| *w)
+        };
+        let prefix = format!("{cluster}/");
+        let mut dirs: Vec<(i64, String)> = self
+            .roots()
+            .into_iter()
+            .filter(|r| r.starts_with(&prefix))
+            .filter(|r| *r != apps_dir && *r != format!("{cluster}/bootstrap"))
+            .map(|r| (wave_of(&r), r))
+            .collect();
+        if dirs.is_empty() {
+            let known = self.clusters().join(", ");
+            return Err(tree_error(format!(
+                "no cluster `{cluster}` in the tree (clusters: {known})"
+            )));
+        }
+        dirs.sort();
+        Ok(dirs.into_iter().map(|(_, d)| d).collect())
+    }
+
+    /// Every object ArgoCD applies to `cluster`: each component built, in
+    /// sync-wave order.
+    pub fn cluster_objects(&self, cluster: &str) -> Result<Vec<TreeObject>, TreeError> {
+        let mut out = Vec::new();
+        for dir in self.cluster_components(cluster)? {
+            out.extend(self.build(&dir)?);
+        }
+        Ok(out)
+    }
+
     /// The `resources` listed by the kustomization in `dir`.
     fn resources(&self, dir: &str) -> Result<Vec<String>, TreeError> {
         let path = join(dir, KUSTOMIZATION);

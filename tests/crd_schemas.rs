@@ -173,3 +173,28 @@ fn strict_schemas_reject_unknown_fields() {
     bad["spec"]["model"]["uir"] = json!("typo");
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn deploy_examples_match_their_upstream_schemas() {
+    let validators = validators();
+    for file in [
+        "deploy/argocd/openshift-gitops-argocd.yaml",
+        "deploy/argocd/application-cmp.yaml",
+        "deploy/argocd/argocd-cm-patch.yaml",
+    ] {
+        let object: Value =
+            serde_saphyr::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let key = (
+            object["apiVersion"].as_str().unwrap().to_string(),
+            object["kind"].as_str().unwrap().to_string(),
+        );
+        let validator = validators
+            .get(&key)
+            .unwrap_or_else(|| panic!("{file}: no schema for {key:?}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&object)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{file}: {errors:?}");
+    }
+}

@@ -3,6 +3,8 @@
 
 mod common;
 
+use maasc::tree::GeneratedTree;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -28,7 +30,7 @@ fn generated_trees_match_their_snapshots() {
 }
 
 #[test]
-fn every_kustomization_builds_with_kubectl() {
+fn every_kustomization_builds_with_kubectl_and_render_matches_it() {
     let kubectl = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
     for example in EXAMPLES {
         let (_tmp, out, files) = generate_into_temp(example);
@@ -37,6 +39,8 @@ fn every_kustomization_builds_with_kubectl() {
             .filter_map(|f| f.path.strip_suffix("/kustomization.yaml"))
             .collect();
         assert!(!dirs.is_empty());
+        let tree = GeneratedTree::from(files.clone());
+        let mut built: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
         for dir in dirs {
             let result = Command::new(&kubectl).arg("kustomize").arg(out.join(dir)).output().unwrap_or_else(|e| {
                 panic!("cannot run `{kubectl} kustomize` (kubectl is a prerequisite, see README): {e}")
@@ -46,9 +50,44 @@ fn every_kustomization_builds_with_kubectl() {
                 "{example}: kubectl kustomize {dir} failed:\n{}",
                 String::from_utf8_lossy(&result.stderr)
             );
-            assert!(
-                !result.stdout.is_empty(),
-                "{example}: {dir} builds to nothing"
+            let objects: Vec<serde_json::Value> =
+                serde_saphyr::from_multiple(&String::from_utf8(result.stdout).unwrap()).unwrap();
+            assert!(!objects.is_empty(), "{example}: {dir} builds to nothing");
+            // maasc's own build of the folder: the same objects, same order.
+            let ours: Vec<serde_json::Value> = tree
+                .build(dir)
+                .unwrap()
+                .into_iter()
+                .map(|o| o.value)
+                .collect();
+            assert_eq!(
+                ours, objects,
+                "{example}: maasc builds {dir} unlike kubectl"
+            );
+            built.insert(dir, objects);
+        }
+        // `maasc render` of a cluster is the concatenation of what kubectl
+        // builds for each of its component overlays, in sync-wave order.
+        for cluster in tree.clusters() {
+            let components = tree.cluster_components(&cluster).unwrap();
+            let expected: Vec<serde_json::Value> = components
+                .iter()
+                .flat_map(|dir| built[dir.as_str()].clone())
+                .collect();
+            let stream =
+                maasc::emit::stream::cluster_stream(files.clone(), &cluster, None).unwrap();
+            let rendered: Vec<serde_json::Value> = serde_saphyr::from_multiple(&stream).unwrap();
+            assert_eq!(rendered, expected, "{example}: render --cluster {cluster}");
+            let roots: Vec<String> = tree
+                .roots()
+                .into_iter()
+                .filter(|r| r.starts_with(&format!("{cluster}/")))
+                .filter(|r| !r.ends_with("/apps") && !r.ends_with("/bootstrap"))
+                .collect();
+            assert_eq!(
+                components.len(),
+                roots.len(),
+                "{example}: every component of {cluster} is rendered"
             );
         }
     }

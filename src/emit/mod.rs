@@ -1,4 +1,6 @@
-//! Stage 5, emit: rendered files → the output folder.
+//! Stage 5, emit: rendered files → the output folder; or, without files,
+//! one cluster's manifest stream ([`stream`], `maasc render`) and a KRM
+//! function's ResourceList ([`krm`], `maasc krm`).
 //!
 //! Guarantees: a run that changes nothing writes nothing; a run that changes
 //! something builds the new tree beside the old one and swaps it in, so a
@@ -12,6 +14,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::render::RenderedFile;
+
+pub mod krm;
+pub mod stream;
 
 /// Lists every file maasc generated in a tree; only these are ever pruned.
 pub const MANIFEST_FILE: &str = ".maasc-manifest";

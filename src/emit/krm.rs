@@ -1,0 +1,314 @@
+//! `maasc krm`: maasc as a KRM function (the kustomize/kpt Functions
+//! Specification, `config.kubernetes.io/v1` ResourceList on stdin and stdout).
+//!
+//! - `functionConfig` is the MaaSPlatform object, checked like a maas.yaml;
+//! - the htpasswd content comes from the `maasc.io/htpasswd` annotation
+//!   (inline), from a Secret in `items` named by `maasc.io/htpasswd-secret`
+//!   (key `htpasswd`), or from `identity.htpasswd.file` relative to the
+//!   working folder (kustomize runs exec functions in the kustomization root);
+//! - the cluster comes from `--cluster`, the `maasc.io/cluster` annotation,
+//!   or is the only one;
+//! - output: the input items untouched, then the cluster's objects (what
+//!   `maasc render` prints), each with `config.kubernetes.io/path` and
+//!   `index` and their `internal.config.kubernetes.io/*` twins;
+//! - problems are `results` (severity, message, field path, file), and any
+//!   error result makes the run fail while keeping every input item.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::stream;
+use crate::diagnostic::Severity;
+use crate::source::{Span, field_path_at};
+use crate::tree::GeneratedTree;
+use crate::{build_tree, load_text, parse};
+
+/// Annotation selecting the cluster to generate.
+pub const CLUSTER_ANNOTATION: &str = "maasc.io/cluster";
+/// Annotation holding the htpasswd file content inline.
+pub const HTPASSWD_ANNOTATION: &str = "maasc.io/htpasswd";
+/// Annotation naming a Secret in `items` whose `htpasswd` key holds it.
+pub const HTPASSWD_SECRET_ANNOTATION: &str = "maasc.io/htpasswd-secret";
+
+/// The most a ResourceList may weigh: items of a whole kustomization may come
+/// with it, so more than a maas.yaml, but still bounded.
+pub const MAX_RESOURCE_LIST_BYTES: usize = 64 * 1024 * 1024;
+/// Items may be CRDs with deeply nested schemas.
+const MAX_RESOURCE_LIST_DEPTH: usize = 256;
+
+/// The ResourceList written back, fields in the specification's order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceListOut<'a> {
+    api_version: &'a str,
+    kind: &'a str,
+    items: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    function_config: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    results: Vec<Value>,
+}
+
+/// What the function writes and how it exits.
+#[derive(Debug)]
+pub struct KrmOutcome {
+    /// The ResourceList to print on stdout (empty only when the input was
+    /// not a ResourceList at all; then `stderr` says why).
+    pub stdout: String,
+    /// Unstructured errors for stderr.
+    pub stderr: String,
+    /// An error result or unreadable input: exit 1.
+    pub failed: bool,
+}
+
+/// Runs the function on the ResourceList text `input`; relative htpasswd
+/// files resolve against `workdir`.
+pub fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> KrmOutcome {
+    let unreadable = |why: String| KrmOutcome {
+        stdout: String::new(),
+        stderr: format!("error: stdin is not a KRM ResourceList: {why}\n"),
+        failed: true,
+    };
+    if input.len() > MAX_RESOURCE_LIST_BYTES {
+        return unreadable(format!("it is larger than {MAX_RESOURCE_LIST_BYTES} bytes"));
+    }
+    let json = input.trim_start().starts_with('{');
+    let list: Value = match serde_saphyr::from_str_with_options(
+        input,
+        parse::budget_options(MAX_RESOURCE_LIST_BYTES, MAX_RESOURCE_LIST_DEPTH),
+    ) {
+        Ok(v) => v,
+        Err(e) => return unreadable(e.to_string()),
+    };
+    let Some(list) = list.as_object() else {
+        return unreadable("the document is not a mapping".into());
+    };
+    if list.get("kind").and_then(Value::as_str) != Some("ResourceList") {
+        return unreadable("`kind` must be ResourceList".into());
+    }
+    let mut items: Vec<Value> = match list.get("items") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.clone(),
+        Some(_) => return unreadable("`items` must be a list".into()),
+    };
+    let mut results = Vec::new();
+    if let Some(function_config) = list.get("functionConfig").filter(|v| v.is_object()) {
+        if let Some(generated) =
+            generate(function_config, &items, cluster_flag, workdir, &mut results)
+        {
+            items.extend(generated);
+        }
+    } else {
+        results.push(result(
+            "error",
+            "functionConfig is missing: it must be the MaaSPlatform object (maas.yaml's content)"
+                .into(),
+            None,
+            None,
+        ));
+    }
+    let failed = results.iter().any(|r| r["severity"] == "error");
+    let out = ResourceListOut {
+        api_version: list
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("config.kubernetes.io/v1"),
+        kind: "ResourceList",
+        items,
+        function_config: list.get("functionConfig"),
+        results,
+    };
+    let stdout = if json {
+        serde_json::to_string_pretty(&out).expect("JSON values serialize") + "\n"
+    } else {
+        serde_saphyr::to_string(&out).expect("JSON values serialize as YAML")
+    };
+    KrmOutcome {
+        stdout,
+        stderr: String::new(),
+        failed,
+    }
+}
+
+fn result(severity: &str, message: String, field: Option<String>, file: Option<&str>) -> Value {
+    let mut r = json!({ "severity": severity, "message": message });
+    if let Some(path) = field {
+        r["field"] = json!({ "path": path });
+    }
+    if let Some(path) = file {
+        r["file"] = json!({ "path": path });
+    }
+    r
+}
+
+fn annotation<'a>(object: &'a Value, key: &str) -> Option<&'a str> {
+    object
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(key))
+        .and_then(Value::as_str)
+}
+
+/// The file a KRM object came from, as orchestrators annotate it.
+fn source_path(object: &Value) -> Option<&str> {
+    annotation(object, "internal.config.kubernetes.io/path")
+        .or_else(|| annotation(object, "config.kubernetes.io/path"))
+}
+
+/// Checks the functionConfig and generates the cluster's objects; problems
+/// go to `results`.
+fn generate(
+    function_config: &Value,
+    items: &[Value],
+    cluster_flag: Option<&str>,
+    workdir: &Path,
+    results: &mut Vec<Value>,
+) -> Option<Vec<Value>> {
+    let file = source_path(function_config);
+    let htpasswd = match htpasswd(function_config, items) {
+        Ok(h) => h,
+        Err(message) => {
+            results.push(result("error", message, None, file));
+            return None;
+        }
+    };
+    // Checked as the maas.yaml it is; diagnostics point into this text.
+    let text = serde_saphyr::to_string(function_config).ok()?;
+    let virtual_path = workdir.join(file.unwrap_or("functionConfig.yaml"));
+    let loaded = match load_text(&virtual_path, text.clone(), htpasswd) {
+        Ok(l) => l,
+        Err(e) => {
+            report(&e.diagnostics, &virtual_path, &text, file, results);
+            return None;
+        }
+    };
+    report(&loaded.diagnostics, &virtual_path, &text, file, results);
+    let requested = cluster_flag.or_else(|| annotation(function_config, CLUSTER_ANNOTATION));
+    let cluster = match stream::select_cluster(&loaded.platform, requested) {
+        Ok(c) => c,
+        Err(e) => {
+            let field = cluster_flag
+                .is_none()
+                .then(|| format!("metadata.annotations.{CLUSTER_ANNOTATION}"));
+            results.push(result(
+                "error",
+                format!("{} ({})", e.message, e.hint),
+                field,
+                file,
+            ));
+            return None;
+        }
+    };
+    let tree = match build_tree(&loaded, None) {
+        Ok(files) => GeneratedTree::from(files),
+        Err(e) => {
+            results.push(result("error", e.to_string(), None, file));
+            return None;
+        }
+    };
+    let objects = match tree.cluster_objects(&cluster) {
+        Ok(o) => o,
+        Err(e) => {
+            results.push(result("error", e.message, None, file));
+            return None;
+        }
+    };
+    Some(
+        objects
+            .into_iter()
+            .map(|o| with_path_annotations(o.value, &o.file))
+            .collect(),
+    )
+}
+
+/// The htpasswd content from the inline annotation or a Secret in items;
+/// `None` lets the check read `identity.htpasswd.file`.
+fn htpasswd(function_config: &Value, items: &[Value]) -> Result<Option<String>, String> {
+    if let Some(inline) = annotation(function_config, HTPASSWD_ANNOTATION) {
+        return Ok(Some(inline.to_string()));
+    }
+    let Some(name) = annotation(function_config, HTPASSWD_SECRET_ANNOTATION) else {
+        return Ok(None);
+    };
+    let secret = items
+        .iter()
+        .find(|i| {
+            i.get("kind").and_then(Value::as_str) == Some("Secret")
+                && i.pointer("/metadata/name").and_then(Value::as_str) == Some(name)
+        })
+        .ok_or_else(|| {
+            format!(
+                "{HTPASSWD_SECRET_ANNOTATION} names Secret `{name}`, which is not among the items"
+            )
+        })?;
+    if let Some(text) = secret
+        .pointer("/stringData/htpasswd")
+        .and_then(Value::as_str)
+    {
+        return Ok(Some(text.to_string()));
+    }
+    let encoded = secret
+        .pointer("/data/htpasswd")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("Secret `{name}` has no `htpasswd` key in data or stringData"))?;
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| format!("Secret `{name}`: data.htpasswd is not base64"))?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| format!("Secret `{name}`: data.htpasswd is not UTF-8 text"))
+}
+
+/// Diagnostics as results: the code, message and hint, the field path of
+/// the span in the functionConfig, and the file.
+fn report(
+    diagnostics: &crate::diagnostic::Diagnostics,
+    function_config_path: &Path,
+    function_config_text: &str,
+    file: Option<&str>,
+    results: &mut Vec<Value>,
+) {
+    for d in diagnostics.iter() {
+        let severity = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        // Only spans in the functionConfig itself map to field paths.
+        let in_function_config = d.file == function_config_path;
+        let field = (in_function_config && d.span.is_known())
+            .then(|| field_path_at(function_config_text, Span { len: 0, ..d.span }))
+            .flatten();
+        let message = match &d.hint {
+            Some(hint) => format!("{}: {} (hint: {hint})", d.code, d.message),
+            None => format!("{}: {}", d.code, d.message),
+        };
+        let file = if in_function_config {
+            file.map(str::to_string)
+        } else {
+            Some(d.file.display().to_string())
+        };
+        results.push(result(severity, message, field, file.as_deref()));
+    }
+}
+
+/// A generated object, annotated with the tree file it belongs to.
+fn with_path_annotations(mut object: Value, path: &str) -> Value {
+    let annotations = object
+        .as_object_mut()
+        .expect("generated objects are mappings")
+        .entry("metadata")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .expect("metadata is a mapping")
+        .entry("annotations")
+        .or_insert_with(|| json!({}));
+    if let Some(a) = annotations.as_object_mut() {
+        for prefix in ["config.kubernetes.io", "internal.config.kubernetes.io"] {
+            a.insert(format!("{prefix}/path"), json!(path));
+            a.insert(format!("{prefix}/index"), json!("0"));
+        }
+    }
+    object
+}

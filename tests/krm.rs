@@ -1,0 +1,265 @@
+//! `maasc krm`, fed ResourceLists shaped as kustomize and kpt send them
+//! (`tests/krm/`), run as the binary the orchestrator runs.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const PATH_ANNOTATIONS: [&str; 4] = [
+    "config.kubernetes.io/path",
+    "config.kubernetes.io/index",
+    "internal.config.kubernetes.io/path",
+    "internal.config.kubernetes.io/index",
+];
+
+fn krm(fixture: &str, args: &[&str], cwd: &str) -> (Output, Value, Value) {
+    let input = std::fs::read_to_string(Path::new("tests/krm").join(fixture)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_maasc"))
+        .current_dir(cwd)
+        .arg("krm")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    let parsed: Value = serde_saphyr::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{fixture}: output is not YAML ({e}):\n{stdout}"));
+    let input: Value = serde_saphyr::from_str(&input).unwrap();
+    (out, input, parsed)
+}
+
+fn items(list: &Value) -> Vec<Value> {
+    list["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// The items maasc appended (those after the input's).
+fn generated(input: &Value, output: &Value) -> Vec<Value> {
+    items(output)[items(input).len()..].to_vec()
+}
+
+fn without_path_annotations(mut v: Value) -> Value {
+    let annotations = v["metadata"]["annotations"].as_object_mut().unwrap();
+    for key in PATH_ANNOTATIONS {
+        annotations.remove(key);
+    }
+    if annotations.is_empty() {
+        v["metadata"].as_object_mut().unwrap().remove("annotations");
+    }
+    v
+}
+
+fn render(example_dir: &str, cluster: &str) -> Vec<Value> {
+    let files = common::build(&Path::new(example_dir).join("maas.yaml"));
+    let stream = maasc::emit::stream::cluster_stream(files, cluster, None).unwrap();
+    serde_saphyr::from_multiple(&stream).unwrap()
+}
+
+/// Returns the function's stdout.
+fn assert_success_keeps_items_and_appends_the_cluster(
+    fixture: &str,
+    args: &[&str],
+    cwd: &str,
+) -> String {
+    let (out, input, output) = krm(fixture, args, cwd);
+    assert!(
+        out.status.success(),
+        "{fixture}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(output["kind"], "ResourceList");
+    assert_eq!(output["apiVersion"], input["apiVersion"]);
+    let kept = &items(&output)[..items(&input).len()];
+    assert_eq!(
+        kept,
+        items(&input).as_slice(),
+        "{fixture}: input items kept untouched"
+    );
+    assert!(
+        output.get("results").is_none(),
+        "{fixture}: {}",
+        output["results"]
+    );
+    let added = generated(&input, &output);
+    for item in &added {
+        for key in PATH_ANNOTATIONS {
+            assert!(
+                item["metadata"]["annotations"][key].is_string(),
+                "{fixture}: {key} on {}",
+                item["metadata"]["name"]
+            );
+        }
+    }
+    // The same objects `maasc render` prints, in the same order.
+    let plain: Vec<Value> = added.into_iter().map(without_path_annotations).collect();
+    assert_eq!(plain, render("examples/minimal", "lab"), "{fixture}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn kustomize_generator_input_yields_the_cluster_objects() {
+    // kustomize runs exec functions in the kustomization root: the htpasswd
+    // file is found relative to it.
+    let stdout = assert_success_keeps_items_and_appends_the_cluster(
+        "kustomize-generator.yaml",
+        &["--cluster", "lab"],
+        "examples/minimal",
+    );
+    insta::assert_snapshot!("krm_kustomize_generator_output", stdout);
+}
+
+#[test]
+fn existing_items_are_kept_and_the_htpasswd_secret_among_them_is_used() {
+    let tmp = tempfile::tempdir().unwrap(); // no htpasswd file here
+    let _ = assert_success_keeps_items_and_appends_the_cluster(
+        "with-items.yaml",
+        &[],
+        tmp.path().to_str().unwrap(),
+    );
+}
+
+#[test]
+fn json_input_without_items_gives_json_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _, output) = krm("no-items.json", &[], tmp.path().to_str().unwrap());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let json: Value = serde_json::from_str(&text).expect("JSON in, JSON out");
+    assert_eq!(json, output);
+    assert_eq!(
+        generated(&Value::Null, &output).len(),
+        render("examples/minimal", "lab").len()
+    );
+}
+
+#[test]
+fn invalid_function_config_gives_error_results_with_field_paths_and_keeps_items() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, input, output) = krm(
+        "invalid-function-config.yaml",
+        &[],
+        tmp.path().to_str().unwrap(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(items(&output), items(&input), "no item lost, none added");
+    let results = output["results"].as_array().unwrap();
+    let fields: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["severity"].as_str().unwrap(),
+                r["field"]["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        fields.contains(&("error", "spec.models.0.tiers.0")),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&("error", "spec.tiers.0.limits.tokens.window")),
+        "{fields:?}"
+    );
+    assert!(results.iter().all(|r| r["file"]["path"] == "maas.yaml"));
+    assert!(
+        results[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `free`?")
+    );
+    insta::assert_yaml_snapshot!("krm_invalid_results", output["results"]);
+}
+
+#[test]
+fn missing_function_config_and_unknown_cluster_are_error_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path().to_str().unwrap();
+    let (out, input, output) = krm("no-function-config.yaml", &[], cwd);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(items(&output), items(&input));
+    assert!(
+        output["results"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("functionConfig")
+    );
+
+    let (out, _, output) = krm("no-items.json", &["--cluster", "lba"], cwd);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(items(&output).is_empty());
+    let message = output["results"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("no cluster `lba`") && message.contains("`lab`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn garbage_on_stdin_fails_with_a_message_and_no_output() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_maasc"))
+        .arg("krm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"kind: [unclosed")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a KRM ResourceList"));
+}
+
+#[test]
+fn generated_items_build_with_kubectl_kustomize() {
+    let (out, input, output) = krm(
+        "kustomize-generator.yaml",
+        &["--cluster", "lab"],
+        "examples/minimal",
+    );
+    assert!(out.status.success());
+    let tmp = tempfile::tempdir().unwrap();
+    let mut resources = String::from("resources:\n");
+    for (i, item) in generated(&input, &output).iter().enumerate() {
+        let name = format!("item-{i}.yaml");
+        std::fs::write(
+            tmp.path().join(&name),
+            serde_saphyr::to_string(item).unwrap(),
+        )
+        .unwrap();
+        resources.push_str(&format!("  - {name}\n"));
+    }
+    std::fs::write(tmp.path().join("kustomization.yaml"), resources).unwrap();
+    let kubectl = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
+    let built = Command::new(kubectl)
+        .arg("kustomize")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
