@@ -24,6 +24,7 @@ pub mod schema;
 pub mod source;
 pub mod stale;
 pub mod style;
+pub mod synthetic;
 pub mod tree;
 
 use std::path::{Path, PathBuf};

@@ -142,6 +142,27 @@ enum Command {
         #[arg(long)]
         cluster: Option<String>,
     },
+    /// Write a synthetic fleet (maas.yaml + users.htpasswd) for benchmarks.
+    ///
+    /// Example: maasc synth --size large -o /tmp/fleet
+    #[command(hide = true)]
+    Synth {
+        /// medium (10 clusters, 50 models, 5 tiers, 200 users) or large
+        /// (50 × 200 × 10 × 1,000); the counts below override it.
+        #[arg(long, default_value = "medium")]
+        size: String,
+        #[arg(long)]
+        clusters: Option<usize>,
+        #[arg(long)]
+        models: Option<usize>,
+        #[arg(long)]
+        tiers: Option<usize>,
+        #[arg(long)]
+        users: Option<usize>,
+        /// Folder to write into (created if missing).
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// Print the JSON Schema of maas.yaml (also committed as schemas/maas.schema.json).
     ///
     /// Editors complete and validate maas.yaml with it: put
@@ -177,6 +198,14 @@ fn main() -> ExitCode {
             templates,
         } => render(&file, cluster, component, templates.as_deref()),
         Command::Krm { cluster } => krm(cluster.as_deref()),
+        Command::Synth {
+            size,
+            clusters,
+            models,
+            tiers,
+            users,
+            output,
+        } => synth(&size, [clusters, models, tiers, users], &output),
         Command::Schema => {
             print!("{}", maasc::schema::maas_schema_json());
             ExitCode::SUCCESS
@@ -328,13 +357,7 @@ fn render(
     };
     let stream = maasc::emit::stream::select_cluster(&loaded.platform, cluster.as_deref())
         .and_then(|cluster| {
-            let files = maasc::build_tree(&loaded, templates).map_err(|e| {
-                maasc::emit::stream::StreamError {
-                    message: e.to_string(),
-                    hint: "check the --templates folder".into(),
-                }
-            })?;
-            maasc::emit::stream::cluster_stream(files, &cluster, component.as_deref())
+            maasc::emit::stream::cluster_stream(&loaded, templates, &cluster, component.as_deref())
         });
     match stream {
         Ok(text) => {
@@ -344,6 +367,38 @@ fn render(
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(1)
+        }
+    }
+}
+
+fn synth(size: &str, counts: [Option<usize>; 4], output: &Path) -> ExitCode {
+    use maasc::synthetic::{FleetSize, htpasswd, maas_yaml};
+    let mut fleet = match size {
+        "medium" => FleetSize::MEDIUM,
+        "large" => FleetSize::LARGE,
+        other => {
+            eprintln!("error: unknown size `{other}`: use medium or large");
+            return ExitCode::from(2);
+        }
+    };
+    let [clusters, models, tiers, users] = counts;
+    fleet.clusters = clusters.unwrap_or(fleet.clusters).max(1);
+    fleet.models = models.unwrap_or(fleet.models).max(1);
+    fleet.tiers = tiers.unwrap_or(fleet.tiers).max(1);
+    fleet.users = users.unwrap_or(fleet.users).max(1);
+    let written = std::fs::create_dir_all(output)
+        .and_then(|()| std::fs::write(output.join("users.htpasswd"), htpasswd(fleet)))
+        .and_then(|()| {
+            std::fs::write(output.join("maas.yaml"), maas_yaml(fleet, "users.htpasswd"))
+        });
+    match written {
+        Ok(()) => {
+            eprintln!("{}: {fleet:?}", output.join("maas.yaml").display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", output.display());
+            ExitCode::from(2)
         }
     }
 }

@@ -201,16 +201,6 @@ impl GeneratedTree {
         Ok(dirs.into_iter().map(|(_, d)| d).collect())
     }
 
-    /// Every object ArgoCD applies to `cluster`: each component built, in
-    /// sync-wave order.
-    pub fn cluster_objects(&self, cluster: &str) -> Result<Vec<TreeObject>, TreeError> {
-        let mut out = Vec::new();
-        for dir in self.cluster_components(cluster)? {
-            out.extend(self.build(&dir)?);
-        }
-        Ok(out)
-    }
-
     /// The `resources` listed by the kustomization in `dir`.
     fn resources(&self, dir: &str) -> Result<Vec<String>, TreeError> {
         let path = join(dir, KUSTOMIZATION);
@@ -354,7 +344,16 @@ const ORDER_LAST: &[&str] = &[
 /// kustomize's legacy sort key: kind rank, then `group_version_kind`, then
 /// namespace and name.
 fn legacy_order_key(o: &TreeObject) -> (i64, String, String, String) {
-    let kind = o.kind();
+    legacy_order(o.api_version(), o.kind(), o.namespace(), o.name())
+}
+
+/// kustomize's legacy sort key of an object given by its identity.
+pub(crate) fn legacy_order(
+    api_version: &str,
+    kind: &str,
+    namespace: &str,
+    name: &str,
+) -> (i64, String, String, String) {
     let rank = if let Some(i) = ORDER_FIRST.iter().position(|k| *k == kind) {
         i as i64 - ORDER_FIRST.len() as i64
     } else if let Some(i) = ORDER_LAST.iter().position(|k| *k == kind) {
@@ -362,15 +361,15 @@ fn legacy_order_key(o: &TreeObject) -> (i64, String, String, String) {
     } else {
         0
     };
-    let (group, version) = match o.api_version().rsplit_once('/') {
+    let (group, version) = match api_version.rsplit_once('/') {
         Some((g, v)) => (g, v),
-        None => ("~G", o.api_version()),
+        None => ("~G", api_version),
     };
     (
         rank,
         format!("{group}_{version}_{kind}"),
-        o.namespace().to_string(),
-        o.name().to_string(),
+        namespace.to_string(),
+        name.to_string(),
     )
 }
 

@@ -40,6 +40,7 @@ fn every_kustomization_builds_with_kubectl_and_render_matches_it() {
             .collect();
         assert!(!dirs.is_empty());
         let tree = GeneratedTree::from(files.clone());
+        let loaded = load(&example_path(example));
         let mut built: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
         for dir in dirs {
             let result = Command::new(&kubectl).arg("kustomize").arg(out.join(dir)).output().unwrap_or_else(|e| {
@@ -75,7 +76,7 @@ fn every_kustomization_builds_with_kubectl_and_render_matches_it() {
                 .flat_map(|dir| built[dir.as_str()].clone())
                 .collect();
             let stream =
-                maasc::emit::stream::cluster_stream(files.clone(), &cluster, None).unwrap();
+                maasc::emit::stream::cluster_stream(&loaded, None, &cluster, None).unwrap();
             let rendered: Vec<serde_json::Value> = serde_saphyr::from_multiple(&stream).unwrap();
             assert_eq!(rendered, expected, "{example}: render --cluster {cluster}");
             let roots: Vec<String> = tree
@@ -351,6 +352,9 @@ fn templates_can_be_overridden_from_a_folder() {
         err.to_string().contains("must render v1 Namespace"),
         "{err}"
     );
+    std::fs::write(dir.path().join("namespace.yaml.j2"), "a: [unclosed\n").unwrap();
+    let err = maasc::build_tree(&loaded, Some(dir.path())).unwrap_err();
+    assert!(err.to_string().contains("invalid YAML"), "{err}");
     std::fs::write(dir.path().join("namespace.yaml.j2"), "{{ no_such_value }}").unwrap();
     assert!(maasc::build_tree(&loaded, Some(dir.path())).is_err());
 }

@@ -62,8 +62,8 @@ fn without_path_annotations(mut v: Value) -> Value {
 }
 
 fn render(example_dir: &str, cluster: &str) -> Vec<Value> {
-    let files = common::build(&Path::new(example_dir).join("maas.yaml"));
-    let stream = maasc::emit::stream::cluster_stream(files, cluster, None).unwrap();
+    let loaded = common::load(&Path::new(example_dir).join("maas.yaml"));
+    let stream = maasc::emit::stream::cluster_stream(&loaded, None, cluster, None).unwrap();
     serde_saphyr::from_multiple(&stream).unwrap()
 }
 

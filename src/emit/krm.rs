@@ -22,8 +22,7 @@ use serde_json::{Value, json};
 use super::stream;
 use crate::diagnostic::Severity;
 use crate::source::{Span, field_path_at};
-use crate::tree::GeneratedTree;
-use crate::{build_tree, load_text, parse};
+use crate::{load_text, parse};
 
 /// Annotation selecting the cluster to generate.
 pub const CLUSTER_ANNOTATION: &str = "maasc.io/cluster";
@@ -200,26 +199,19 @@ fn generate(
             return None;
         }
     };
-    let tree = match build_tree(&loaded, None) {
-        Ok(files) => GeneratedTree::from(files),
+    let objects = match stream::cluster_objects(&loaded, None, &cluster, None) {
+        Ok(o) => o,
         Err(e) => {
             results.push(result("error", e.to_string(), None, file));
             return None;
         }
     };
-    let objects = match tree.cluster_objects(&cluster) {
-        Ok(o) => o,
-        Err(e) => {
-            results.push(result("error", e.message, None, file));
-            return None;
-        }
-    };
-    Some(
-        objects
-            .into_iter()
-            .map(|o| with_path_annotations(o.value, &o.file))
-            .collect(),
-    )
+    let mut items = Vec::with_capacity(objects.len());
+    for o in objects {
+        let value: Value = serde_saphyr::from_str(&o.text).ok()?;
+        items.push(with_path_annotations(value, &o.path));
+    }
+    Some(items)
 }
 
 /// The htpasswd content from the inline annotation or a Secret in items;

@@ -177,24 +177,58 @@ fn stage(
             }
         }
     }
-    for (writes, f) in files
+    let to_write: Vec<&RenderedFile> = files
         .iter()
         .filter(|f| rewritten.contains(f.path.as_str()))
-        .enumerate()
-    {
-        if fault.fail_after_writes == Some(writes) {
-            return Err(io::Error::other("injected failure"));
-        }
-        let target = staging.join(&f.path);
-        if let Some(p) = target.parent() {
-            fs::create_dir_all(p)?;
-        }
-        fs::write(&target, &f.content)?;
+        .collect();
+    // Each folder once (not a create_dir_all per file), parents first.
+    let folders: BTreeSet<&str> = to_write
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(dir, _)| dir))
+        .collect();
+    for folder in folders {
+        fs::create_dir_all(staging.join(folder))?;
     }
+    write_files(staging, &to_write, fault)?;
     for r in &changes.removed {
         prune_empty_parents(staging, &staging.join(r));
     }
     Ok(())
+}
+
+/// Writes `files` below `root` (folders exist), on every core for large
+/// trees: creating files is most of a fresh generate, and the kernel
+/// creates files in different folders in parallel.
+fn write_files(root: &Path, files: &[&RenderedFile], fault: FaultInjection) -> io::Result<()> {
+    const MIN_FILES_PER_THREAD: usize = 512;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len() / MIN_FILES_PER_THREAD)
+        .max(1);
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let write = |chunk: &[&RenderedFile]| -> io::Result<()> {
+        for f in chunk {
+            let n = written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if fault.fail_after_writes == Some(n) {
+                return Err(io::Error::other("injected failure"));
+            }
+            fs::write(root.join(&f.path), &f.content)?;
+        }
+        Ok(())
+    };
+    if threads == 1 {
+        return write(files);
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|c| scope.spawn(|| write(c)))
+            .collect();
+        workers
+            .into_iter()
+            .try_for_each(|w| w.join().expect("a write thread panicked"))
+    })
 }
 
 #[cfg(unix)]

@@ -1,13 +1,21 @@
 //! `maasc render`: one cluster's complete manifest stream on stdout, the
 //! objects `kubectl kustomize` of each of its component overlays gives, in
-//! sync-wave order. The ArgoCD Config Management Plugin runs it.
+//! sync-wave order. The ArgoCD Config Management Plugin runs it, and the KRM
+//! function emits the same objects.
+//!
+//! Only the cluster is planned and rendered: the base/overlay split of the
+//! committed tree changes where an object's file lives, never the object,
+//! so a cluster costs the same in a fleet of one or of fifty.
 
 use std::fmt;
+use std::path::Path;
 
+use crate::Loaded;
 use crate::check::suggest;
 use crate::model::Platform;
-use crate::render::RenderedFile;
-use crate::tree::{GeneratedTree, TreeError};
+use crate::plan::{PlannedContent, PlannedFile, plan_cluster};
+use crate::render::{RenderError, Renderer};
+use crate::tree::legacy_order;
 
 /// Why no stream could be made. Nothing is printed then: ArgoCD must never
 /// see an empty stream for a failure (with pruning it deletes everything).
@@ -23,11 +31,11 @@ impl fmt::Display for StreamError {
     }
 }
 
-impl From<TreeError> for StreamError {
-    fn from(e: TreeError) -> Self {
+impl From<RenderError> for StreamError {
+    fn from(e: RenderError) -> Self {
         StreamError {
-            message: e.message,
-            hint: "this is a bug in maasc's tree; please report it with your maas.yaml".into(),
+            message: e.to_string(),
+            hint: "check the --templates folder".into(),
         }
     }
 }
@@ -52,44 +60,88 @@ pub fn select_cluster(platform: &Platform, requested: Option<&str>) -> Result<St
     }
 }
 
-/// The YAML stream of `cluster` (optionally one component folder of it, as
-/// `<component>` or `<cluster>/<component>`), documents separated by `---`.
+/// One object of the stream.
+#[derive(Clone, Debug)]
+pub struct StreamObject {
+    /// Where the object sits in the cluster's overlay: `<cluster>/<component>/<file>`.
+    pub path: String,
+    /// Its YAML document, as generate writes it.
+    pub text: String,
+}
+
+/// Every object of `cluster` (one component of it when `component` is
+/// given, as `<component>` or `<cluster>/<component>`), in stream order:
+/// components by sync wave then folder, objects in kustomize's order.
+pub fn cluster_objects(
+    loaded: &Loaded,
+    templates: Option<&Path>,
+    cluster: &str,
+    component: Option<&str>,
+) -> Result<Vec<StreamObject>, StreamError> {
+    let platform = &loaded.platform;
+    let the_cluster = platform
+        .clusters
+        .iter()
+        .find(|c| c.name.as_str() == cluster)
+        .ok_or_else(|| select_cluster(platform, Some(cluster)).unwrap_err())?;
+    let mut components = plan_cluster(platform, the_cluster);
+    if let Some(wanted) = component {
+        let wanted = wanted.trim_matches('/');
+        let wanted = wanted
+            .strip_prefix(&format!("{cluster}/"))
+            .unwrap_or(wanted);
+        if !components.iter().any(|c| c.dir == wanted) {
+            return Err(StreamError {
+                message: format!("cluster `{cluster}` has no component `{wanted}`"),
+                hint: suggest::hint_for(
+                    wanted,
+                    "component",
+                    components.iter().map(|c| c.dir.as_str()),
+                ),
+            });
+        }
+        components.retain(|c| c.dir == wanted);
+    }
+    let renderer = Renderer::new(templates)?;
+    let mut out = Vec::new();
+    for c in components {
+        let mut rendered = Vec::with_capacity(c.files.len());
+        for (name, object) in c.files {
+            let key = legacy_order(
+                object.api_version,
+                object.kind,
+                object.namespace.as_deref().unwrap_or(""),
+                &object.name,
+            );
+            let file = renderer.render_file(&PlannedFile {
+                path: format!("{cluster}/{}/{name}", c.dir),
+                content: PlannedContent::Object(object),
+            })?;
+            rendered.push((
+                key,
+                StreamObject {
+                    path: file.path,
+                    text: file.content,
+                },
+            ));
+        }
+        rendered.sort_by(|a, b| a.0.cmp(&b.0));
+        out.extend(rendered.into_iter().map(|(_, o)| o));
+    }
+    Ok(out)
+}
+
+/// The cluster's objects as one YAML stream, documents separated by `---`.
 pub fn cluster_stream(
-    files: Vec<RenderedFile>,
+    loaded: &Loaded,
+    templates: Option<&Path>,
     cluster: &str,
     component: Option<&str>,
 ) -> Result<String, StreamError> {
-    let tree = GeneratedTree::from(files);
-    let mut dirs = tree.cluster_components(cluster)?;
-    if let Some(wanted) = component {
-        let wanted = wanted.trim_matches('/');
-        let full = if wanted.starts_with(&format!("{cluster}/")) {
-            wanted.to_string()
-        } else {
-            format!("{cluster}/{wanted}")
-        };
-        if !dirs.contains(&full) {
-            let known: Vec<&str> = dirs
-                .iter()
-                .filter_map(|d| d.strip_prefix(&format!("{cluster}/")))
-                .collect();
-            return Err(StreamError {
-                message: format!("cluster `{cluster}` has no component `{wanted}`"),
-                hint: suggest::hint_for(wanted, "component", known.iter().copied()),
-            });
-        }
-        dirs = vec![full];
-    }
     let mut out = String::new();
-    for dir in dirs {
-        for object in tree.build(&dir)? {
-            let text = tree.file(&object.file).unwrap_or_default();
-            out.push_str("---\n");
-            out.push_str(text);
-            if !text.ends_with('\n') {
-                out.push('\n');
-            }
-        }
+    for object in cluster_objects(loaded, templates, cluster, component)? {
+        out.push_str("---\n");
+        out.push_str(&object.text);
     }
     Ok(out)
 }

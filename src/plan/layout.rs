@@ -22,7 +22,7 @@ type ObjectsByCluster<'a> = BTreeMap<&'a str, Vec<(String, &'a PlannedObject)>>;
 
 /// `<kind>-<name>.yaml`, with the namespace when two objects of one folder
 /// share kind and name.
-fn file_names(objects: &[PlannedObject]) -> Vec<String> {
+pub(super) fn file_names(objects: &[PlannedObject]) -> Vec<String> {
     let base = |o: &PlannedObject| format!("{}-{}", o.kind.to_ascii_lowercase(), o.name);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for o in objects {

@@ -18,7 +18,7 @@ mod objects;
 
 use serde_json::Value;
 
-use crate::model::Platform;
+use crate::model::{Cluster, Platform};
 
 /// One Kubernetes object to render: its identity, and a template with values.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,4 +62,33 @@ pub fn plan(platform: &Platform) -> Plan {
         .map(|c| (c, components::for_cluster(platform, c)))
         .collect();
     layout::lay_out(platform, &per_cluster)
+}
+
+/// One component of one cluster, as its overlay builds it: the objects
+/// with their file names, no base/overlay split.
+#[derive(Clone, Debug)]
+pub struct ClusterComponent {
+    /// Folder below `<cluster>/`, e.g. `models/llm`.
+    pub dir: String,
+    pub wave: i32,
+    /// (file name, object), in folder order.
+    pub files: Vec<(String, PlannedObject)>,
+}
+
+/// Plans only `cluster`'s components, in sync-wave order then by folder:
+/// what `render` and `krm` need, at the cost of one cluster, not the fleet.
+pub fn plan_cluster(platform: &Platform, cluster: &Cluster) -> Vec<ClusterComponent> {
+    let mut out: Vec<ClusterComponent> = components::for_cluster(platform, cluster)
+        .into_iter()
+        .map(|c| ClusterComponent {
+            files: layout::file_names(&c.objects)
+                .into_iter()
+                .zip(c.objects)
+                .collect(),
+            dir: c.dir,
+            wave: c.wave,
+        })
+        .collect();
+    out.sort_by(|a, b| (a.wave, &a.dir).cmp(&(b.wave, &b.dir)));
+    out
 }

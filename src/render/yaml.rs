@@ -136,8 +136,25 @@ fn scalar_or_literal(v: &Value, indent: usize) -> String {
     }
 }
 
-/// A literal block scalar (`|`, `|-` or `|+`) whose lines are indented by `indent`.
+/// Whether a literal block keeps `s` exactly: YAML normalises other line
+/// breaks to `\n` and allows no other control characters there, and a block
+/// starting with a blank line or a space guesses its indentation wrongly.
+/// Anything else is written double-quoted, which holds every string.
+fn literal_safe(s: &str) -> bool {
+    let first = s.chars().next();
+    first.is_some_and(|c| !c.is_whitespace())
+        && !s.chars().any(|c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+        })
+}
+
+/// A literal block scalar (`|`, `|-` or `|+`) whose lines are indented by
+/// `indent`; a double-quoted scalar for strings a block cannot hold.
 pub fn literal(s: &str, indent: usize) -> String {
+    if !literal_safe(s) {
+        return scalar(&Value::String(s.to_string()));
+    }
     let pad = " ".repeat(indent);
     let chomp = if s.ends_with("\n\n") {
         "+"
@@ -146,9 +163,7 @@ pub fn literal(s: &str, indent: usize) -> String {
     } else {
         "-"
     };
-    // A first line starting with a space needs an explicit indentation indicator.
-    let indicator = if s.starts_with(' ') { "2" } else { "" };
-    let mut out = format!("|{indicator}{chomp}");
+    let mut out = format!("|{chomp}");
     for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
         out.push('\n');
         if !line.is_empty() {
@@ -206,5 +221,95 @@ mod tests {
         let text = block(&v, 0);
         let back: Value = serde_saphyr::from_str(&text).unwrap();
         assert_eq!(back, v, "{text}");
+    }
+
+    /// Every string a user can put in maas.yaml reaches the output through
+    /// `scalar`, `block` or `literal`: each must read back as exactly that
+    /// string, however hostile. (The built-in templates are not re-parsed at
+    /// run time; this test and the example suites are their proof.)
+    #[test]
+    fn hostile_strings_read_back_unchanged() {
+        let atoms = [
+            "",
+            " ",
+            "a",
+            "-",
+            "- ",
+            "?",
+            "? ",
+            ":",
+            ": ",
+            "#",
+            " #",
+            "&a",
+            "*a",
+            "!t",
+            "!!str",
+            "%",
+            "@",
+            "`",
+            "|",
+            ">",
+            "'",
+            "\"",
+            "\\",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{85}",
+            "\u{2028}",
+            "\u{feff}",
+            "é",
+            "日本",
+            "null",
+            "~",
+            "true",
+            "no",
+            "on",
+            "0x1",
+            "0o7",
+            "1e3",
+            ".inf",
+            "-.5",
+            "+1",
+            "2001-12-14",
+            "=",
+            "---",
+            "...",
+            "a: b",
+            "a #b",
+            "\u{7}",
+        ];
+        let mut strings = Vec::new();
+        for a in atoms {
+            for b in atoms {
+                strings.push(format!("{a}{b}"));
+                strings.push(format!("{a}x{b}"));
+            }
+        }
+        for s in &strings {
+            let quoted = scalar(&json!(s));
+            let back: Result<String, _> = serde_saphyr::from_str(&format!("k: {quoted}\n"))
+                .map(|m: std::collections::BTreeMap<String, String>| m["k"].clone());
+            assert_eq!(
+                back.as_deref().ok(),
+                Some(s.as_str()),
+                "scalar {s:?} → {quoted}"
+            );
+            let doc = json!({ "k": s, "l": [s, { "m": s }] });
+            let text = block(&doc, 2);
+            let back: Value = serde_saphyr::from_str(&format!("root:\n{text}\n")).unwrap();
+            assert_eq!(back["root"], doc, "block {s:?} →\n{text}");
+            if s.contains('\n') {
+                let lit = literal(s, 2);
+                let back: Value = serde_saphyr::from_str(&format!("k: {lit}\n")).unwrap();
+                assert_eq!(back["k"], json!(s), "literal {s:?} →\n{lit}");
+            }
+        }
     }
 }
