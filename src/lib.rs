@@ -17,6 +17,7 @@ pub mod diff;
 pub mod emit;
 pub mod input;
 pub mod model;
+pub mod parallel;
 pub mod parse;
 pub mod plan;
 pub mod render;

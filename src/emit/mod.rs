@@ -200,35 +200,16 @@ fn stage(
 /// trees: creating files is most of a fresh generate, and the kernel
 /// creates files in different folders in parallel.
 fn write_files(root: &Path, files: &[&RenderedFile], fault: FaultInjection) -> io::Result<()> {
-    const MIN_FILES_PER_THREAD: usize = 512;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len() / MIN_FILES_PER_THREAD)
-        .max(1);
     let written = std::sync::atomic::AtomicUsize::new(0);
-    let write = |chunk: &[&RenderedFile]| -> io::Result<()> {
-        for f in chunk {
-            let n = written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if fault.fail_after_writes == Some(n) {
-                return Err(io::Error::other("injected failure"));
-            }
-            fs::write(root.join(&f.path), &f.content)?;
+    crate::parallel::map(files, 512, |f| {
+        let n = written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if fault.fail_after_writes == Some(n) {
+            return Err(io::Error::other("injected failure"));
         }
-        Ok(())
-    };
-    if threads == 1 {
-        return write(files);
-    }
-    let chunk = files.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|c| scope.spawn(|| write(c)))
-            .collect();
-        workers
-            .into_iter()
-            .try_for_each(|w| w.join().expect("a write thread panicked"))
+        fs::write(root.join(&f.path), &f.content)
     })
+    .into_iter()
+    .collect()
 }
 
 #[cfg(unix)]

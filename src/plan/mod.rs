@@ -56,11 +56,11 @@ pub struct Plan {
 
 /// Plans the whole tree for every cluster.
 pub fn plan(platform: &Platform) -> Plan {
-    let per_cluster: Vec<_> = platform
-        .clusters
-        .iter()
-        .map(|c| (c, components::for_cluster(platform, c)))
-        .collect();
+    // Clusters are planned independently: on every core for large fleets.
+    let components = crate::parallel::map(&platform.clusters, 4, |c| {
+        components::for_cluster(platform, c)
+    });
+    let per_cluster: Vec<_> = platform.clusters.iter().zip(components).collect();
     layout::lay_out(platform, &per_cluster)
 }
 

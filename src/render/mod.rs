@@ -174,38 +174,12 @@ impl Renderer {
         })
     }
 
-    /// Renders every file of the plan, in plan order. Large plans are split
-    /// in contiguous chunks rendered on every core: files are independent
-    /// and the order of the result stays the plan's.
+    /// Renders every file of the plan, in plan order, on every core for
+    /// large plans (files are independent).
     pub fn render(&self, plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
-        const MIN_FILES_PER_THREAD: usize = 256;
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(plan.files.len() / MIN_FILES_PER_THREAD)
-            .max(1);
-        if threads == 1 {
-            return plan.files.iter().map(|f| self.render_file(f)).collect();
-        }
-        let chunk = plan.files.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = plan
-                .files
-                .chunks(chunk)
-                .map(|files| {
-                    scope.spawn(move || {
-                        files
-                            .iter()
-                            .map(|f| self.render_file(f))
-                            .collect::<Result<Vec<_>, _>>()
-                    })
-                })
-                .collect();
-            let mut out = Vec::with_capacity(plan.files.len());
-            for worker in workers {
-                out.extend(worker.join().expect("a render thread panicked")?);
-            }
-            Ok(out)
-        })
+        crate::parallel::map(&plan.files, 256, |f| self.render_file(f))
+            .into_iter()
+            .collect()
     }
 }
 
