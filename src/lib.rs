@@ -10,6 +10,32 @@
 //! kustomize does; [`stale`] (`maasc check`) and [`diff`] (`maasc diff`)
 //! compare trees.
 
+/// An error that is one message: its type, `Display`, `Error`, and a
+/// constructor taking anything string-like.
+macro_rules! message_error {
+    ($(#[$doc:meta])* $name:ident, $constructor:ident) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name {
+            pub message: String,
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.message)
+            }
+        }
+
+        impl std::error::Error for $name {}
+
+        fn $constructor(message: impl Into<String>) -> $name {
+            $name {
+                message: message.into(),
+            }
+        }
+    };
+}
+
 pub mod catalog;
 pub mod check;
 pub mod diagnostic;

@@ -18,15 +18,30 @@ struct Cli {
     command: Command,
 }
 
+/// `-f maas.yaml`, shared by every command that reads one.
+#[derive(clap::Args)]
+struct Input {
+    /// The maas.yaml to read.
+    #[arg(short = 'f', long = "file", default_value = "maas.yaml")]
+    file: PathBuf,
+}
+
+/// `--templates DIR`, shared by every command that renders.
+#[derive(clap::Args)]
+struct Templates {
+    /// Folder of templates (<name>.j2) that replace the built-in ones.
+    #[arg(long = "templates")]
+    templates: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Parse and check maas.yaml; report every problem with file:line:col, a code and a hint.
     ///
     /// Example: maasc validate -f examples/ocpai3-aws/maas.yaml
     Validate {
-        /// The maas.yaml to read.
-        #[arg(short = 'f', long = "file", default_value = "maas.yaml")]
-        file: PathBuf,
+        #[command(flatten)]
+        input: Input,
     },
     /// Write the whole GitOps tree: shared bases, per-cluster overlays, Applications, bootstrap.
     ///
@@ -36,15 +51,13 @@ enum Command {
     ///
     /// Example: maasc generate -f examples/ocpai3-aws/maas.yaml
     Generate {
-        /// The maas.yaml to read.
-        #[arg(short = 'f', long = "file", default_value = "maas.yaml")]
-        file: PathBuf,
+        #[command(flatten)]
+        input: Input,
         /// Output folder (default: spec.gitops.path next to maas.yaml).
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
-        /// Folder of templates (<name>.j2) that replace the built-in ones.
-        #[arg(long = "templates")]
-        templates: Option<PathBuf>,
+        #[command(flatten)]
+        templates: Templates,
     },
     /// Exit 1 if a generated tree is stale: not exactly what generate would write.
     ///
@@ -56,15 +69,13 @@ enum Command {
     ///
     /// Example: maasc check -f examples/ocpai3-aws/maas.yaml -o clusters
     Check {
-        /// The maas.yaml to read.
-        #[arg(short = 'f', long = "file", default_value = "maas.yaml")]
-        file: PathBuf,
+        #[command(flatten)]
+        input: Input,
         /// The tree to check (default: spec.gitops.path next to maas.yaml).
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
-        /// Folder of templates (<name>.j2) that replace the built-in ones.
-        #[arg(long = "templates")]
-        templates: Option<PathBuf>,
+        #[command(flatten)]
+        templates: Templates,
     },
     /// Show what a change does to every cluster, object by object.
     ///
@@ -90,9 +101,8 @@ enum Command {
         /// Exit 1 when there is any difference (like `git diff --exit-code`).
         #[arg(long)]
         exit_code: bool,
-        /// Folder of templates (<name>.j2) that replace the built-in ones.
-        #[arg(long = "templates")]
-        templates: Option<PathBuf>,
+        #[command(flatten)]
+        templates: Templates,
     },
     /// Print one cluster's complete manifest stream, writing no files.
     ///
@@ -108,18 +118,16 @@ enum Command {
     ///
     /// Example: maasc render -f examples/dev-prod/maas.yaml --cluster prod
     Render {
-        /// The maas.yaml to read.
-        #[arg(short = 'f', long = "file", default_value = "maas.yaml")]
-        file: PathBuf,
+        #[command(flatten)]
+        input: Input,
         /// The cluster to render.
         #[arg(long)]
         cluster: Option<String>,
         /// Only this component, e.g. models/llm ($PARAM_COMPONENT).
         #[arg(long)]
         component: Option<String>,
-        /// Folder of templates (<name>.j2) that replace the built-in ones.
-        #[arg(long = "templates")]
-        templates: Option<PathBuf>,
+        #[command(flatten)]
+        templates: Templates,
     },
     /// Run as a KRM function: a ResourceList on stdin, one on stdout.
     ///
@@ -173,30 +181,41 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Validate { file } => validate(&file),
+        Command::Validate { input } => validate(&input.file),
         Command::Generate {
-            file,
+            input,
             output,
             templates,
-        } => generate(&file, output, templates.as_deref()),
+        } => generate(&input.file, output, templates.templates.as_deref()),
         Command::Check {
-            file,
+            input,
             output,
             templates,
-        } => check(&file, output, templates.as_deref()),
+        } => check(&input.file, output, templates.templates.as_deref()),
         Command::Diff {
             old,
             new,
             format,
             exit_code,
             templates,
-        } => diff(&old, &new, format, exit_code, templates.as_deref()),
+        } => diff(
+            &old,
+            &new,
+            format,
+            exit_code,
+            templates.templates.as_deref(),
+        ),
         Command::Render {
-            file,
+            input,
             cluster,
             component,
             templates,
-        } => render(&file, cluster, component, templates.as_deref()),
+        } => render(
+            &input.file,
+            cluster,
+            component,
+            templates.templates.as_deref(),
+        ),
         Command::Krm { cluster } => krm(cluster.as_deref()),
         Command::Synth {
             size,

@@ -7,7 +7,6 @@
 //! KRM function all see the cluster through this one view.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -58,25 +57,11 @@ impl TreeObject {
     }
 }
 
-/// A tree that cannot be read or built.
-#[derive(Debug)]
-pub struct TreeError {
-    pub message: String,
-}
-
-impl fmt::Display for TreeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for TreeError {}
-
-fn tree_error(message: impl Into<String>) -> TreeError {
-    TreeError {
-        message: message.into(),
-    }
-}
+message_error!(
+    /// A tree that cannot be read or built.
+    TreeError,
+    tree_error
+);
 
 impl From<Vec<RenderedFile>> for GeneratedTree {
     fn from(files: Vec<RenderedFile>) -> Self {

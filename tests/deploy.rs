@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -131,22 +130,13 @@ fn the_krm_example_runs_as_kustomize_runs_it() {
             "items": [config.clone()],
             "functionConfig": config,
         });
-        let mut child = Command::new(path)
-            .args(&args)
-            .current_dir(dir)
-            .env("PATH", path_with_maasc())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(serde_saphyr::to_string(&list).unwrap().as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = common::run_with_stdin(
+            Command::new(path)
+                .args(&args)
+                .current_dir(dir)
+                .env("PATH", path_with_maasc()),
+            serde_saphyr::to_string(&list).unwrap().as_bytes(),
+        );
         assert!(
             out.status.success(),
             "{}",
@@ -161,28 +151,7 @@ fn the_krm_example_runs_as_kustomize_runs_it() {
             .filter(|i| i["metadata"]["annotations"]["config.kubernetes.io/local-config"] != "true")
             .collect();
         assert!(resources.len() > 10, "the cluster's objects are generated");
-        let tmp = tempfile::tempdir().unwrap();
-        let mut list = String::from("resources:\n");
-        for (i, r) in resources.iter().enumerate() {
-            std::fs::write(
-                tmp.path().join(format!("{i}.yaml")),
-                serde_saphyr::to_string(r).unwrap(),
-            )
-            .unwrap();
-            list.push_str(&format!("  - {i}.yaml\n"));
-        }
-        std::fs::write(tmp.path().join("kustomization.yaml"), list).unwrap();
-        let kubectl = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
-        let built = Command::new(kubectl)
-            .arg("kustomize")
-            .arg(tmp.path())
-            .output()
-            .unwrap();
-        assert!(
-            built.status.success(),
-            "{}",
-            String::from_utf8_lossy(&built.stderr)
-        );
+        common::assert_kustomize_builds(&resources);
     }
 }
 
@@ -205,12 +174,7 @@ fn the_repo_server_patch_applies_to_argocds_deployment() {
         "resources:\n  - repo-server.yaml\npatches:\n  - path: patch.yaml\n",
     )
     .unwrap();
-    let kubectl = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
-    let out = Command::new(kubectl)
-        .arg("kustomize")
-        .arg(tmp.path())
-        .output()
-        .unwrap();
+    let out = common::kubectl_kustomize(tmp.path());
     assert!(
         out.status.success(),
         "{}",

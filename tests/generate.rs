@@ -31,7 +31,6 @@ fn generated_trees_match_their_snapshots() {
 
 #[test]
 fn every_kustomization_builds_with_kubectl_and_render_matches_it() {
-    let kubectl = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
     for example in EXAMPLES {
         let (_tmp, out, files) = generate_into_temp(example);
         let dirs: Vec<&str> = files
@@ -43,9 +42,7 @@ fn every_kustomization_builds_with_kubectl_and_render_matches_it() {
         let loaded = load(&example_path(example));
         let mut built: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
         for dir in dirs {
-            let result = Command::new(&kubectl).arg("kustomize").arg(out.join(dir)).output().unwrap_or_else(|e| {
-                panic!("cannot run `{kubectl} kustomize` (kubectl is a prerequisite, see README): {e}")
-            });
+            let result = kubectl_kustomize(&out.join(dir));
             assert!(
                 result.status.success(),
                 "{example}: kubectl kustomize {dir} failed:\n{}",

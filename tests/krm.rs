@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -18,22 +17,13 @@ const PATH_ANNOTATIONS: [&str; 4] = [
 
 fn krm(fixture: &str, args: &[&str], cwd: &str) -> (Output, Value, Value) {
     let input = std::fs::read_to_string(Path::new("tests/krm").join(fixture)).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_maasc"))
-        .current_dir(cwd)
-        .arg("krm")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::run_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_maasc"))
+            .current_dir(cwd)
+            .arg("krm")
+            .args(args),
+        input.as_bytes(),
+    );
     let stdout = String::from_utf8(out.stdout.clone()).unwrap();
     let parsed: Value = serde_saphyr::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{fixture}: output is not YAML ({e}):\n{stdout}"));
@@ -212,20 +202,10 @@ fn missing_function_config_and_unknown_cluster_are_error_results() {
 
 #[test]
 fn garbage_on_stdin_fails_with_a_message_and_no_output() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_maasc"))
-        .arg("krm")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"kind: [unclosed")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::run_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_maasc")).arg("krm"),
+        b"kind: [unclosed",
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a KRM ResourceList"));
@@ -239,27 +219,6 @@ fn generated_items_build_with_kubectl_kustomize() {
         "examples/minimal",
     );
     assert!(out.status.success());
-    let tmp = tempfile::tempdir().unwrap();
-    let mut resources = String::from("resources:\n");
-    for (i, item) in generated(&input, &output).iter().enumerate() {
-        let name = format!("item-{i}.yaml");
-        std::fs::write(
-            tmp.path().join(&name),
-            serde_saphyr::to_string(item).unwrap(),
-        )
-        .unwrap();
-        resources.push_str(&format!("  - {name}\n"));
-    }
-    std::fs::write(tmp.path().join("kustomization.yaml"), resources).unwrap();
-    let kubectl = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
-    let built = Command::new(kubectl)
-        .arg("kustomize")
-        .arg(tmp.path())
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let added = generated(&input, &output);
+    common::assert_kustomize_builds(&added.iter().collect::<Vec<_>>());
 }

@@ -46,7 +46,19 @@ fn is_secret_path(path: &str) -> bool {
     })
 }
 
-fn walk(path: &mut String, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
+/// Walks a field present on both sides, or records it as added or removed.
+fn pair(path: &mut String, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<FieldChange>) {
+    match (old, new) {
+        (Some(a), Some(b)) => walk(path, a, b, out),
+        (a, b) => out.push(FieldChange {
+            path: path.clone(),
+            old: a.cloned(),
+            new: b.cloned(),
+        }),
+    }
+}
+
+fn walk<'a>(path: &mut String, old: &'a Value, new: &'a Value, out: &mut Vec<FieldChange>) {
     match (old, new) {
         (Value::Object(a), Value::Object(b)) => {
             let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
@@ -55,14 +67,7 @@ fn walk(path: &mut String, old: &Value, new: &Value, out: &mut Vec<FieldChange>)
             for key in keys {
                 let len = path.len();
                 push_key(path, key);
-                match (a.get(key), b.get(key)) {
-                    (Some(x), Some(y)) => walk(path, x, y, out),
-                    (x, y) => out.push(FieldChange {
-                        path: path.clone(),
-                        old: x.cloned(),
-                        new: y.cloned(),
-                    }),
-                }
+                pair(path, a.get(key), b.get(key), out);
                 path.truncate(len);
             }
         }
@@ -74,20 +79,12 @@ fn walk(path: &mut String, old: &Value, new: &Value, out: &mut Vec<FieldChange>)
                 for name in names {
                     let len = path.len();
                     path.push_str(&format!("[name={name}]"));
-                    let find = |items: &'_ [Value]| {
+                    let find = |items: &'a [Value]| {
                         items
                             .iter()
                             .find(|i| i.get("name").and_then(Value::as_str) == Some(name))
-                            .cloned()
                     };
-                    match (find(a), find(b)) {
-                        (Some(x), Some(y)) => walk(path, &x, &y, out),
-                        (x, y) => out.push(FieldChange {
-                            path: path.clone(),
-                            old: x,
-                            new: y,
-                        }),
-                    }
+                    pair(path, find(a), find(b), out);
                     path.truncate(len);
                 }
             }
@@ -95,14 +92,7 @@ fn walk(path: &mut String, old: &Value, new: &Value, out: &mut Vec<FieldChange>)
                 for i in 0..a.len().max(b.len()) {
                     let len = path.len();
                     path.push_str(&format!("[{i}]"));
-                    match (a.get(i), b.get(i)) {
-                        (Some(x), Some(y)) => walk(path, x, y, out),
-                        (x, y) => out.push(FieldChange {
-                            path: path.clone(),
-                            old: x.cloned(),
-                            new: y.cloned(),
-                        }),
-                    }
+                    pair(path, a.get(i), b.get(i), out);
                     path.truncate(len);
                 }
             }

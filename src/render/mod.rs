@@ -7,7 +7,6 @@
 
 pub mod yaml;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, UndefinedBehavior, Value as JValue};
@@ -64,24 +63,11 @@ pub struct RenderedFile {
     pub content: String,
 }
 
-#[derive(Debug)]
-pub struct RenderError {
-    pub message: String,
-}
-
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RenderError {}
-
-fn err(message: impl Into<String>) -> RenderError {
-    RenderError {
-        message: message.into(),
-    }
-}
+message_error!(
+    /// A template that fails to load or render, or renders the wrong object.
+    RenderError,
+    err
+);
 
 /// The template environment, compiled once per run.
 pub struct Renderer {

@@ -28,3 +28,52 @@ pub fn generate_into_temp(example: &str) -> (tempfile::TempDir, PathBuf, Vec<Ren
     maasc::emit::write_tree(&out, &files, Default::default()).unwrap();
     (tmp, out, files)
 }
+
+/// `kubectl kustomize DIR` (`$KUBECTL` names another binary).
+pub fn kubectl_kustomize(dir: &Path) -> std::process::Output {
+    let kubectl = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
+    std::process::Command::new(&kubectl)
+        .arg("kustomize")
+        .arg(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `{kubectl} kustomize` (kubectl is a prerequisite, see README): {e}")
+        })
+}
+
+/// Writes `objects` as the resources of a fresh kustomization and asserts
+/// that `kubectl kustomize` builds it.
+pub fn assert_kustomize_builds(objects: &[&serde_json::Value]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut list = String::from("resources:\n");
+    for (i, object) in objects.iter().enumerate() {
+        let name = format!("object-{i}.yaml");
+        std::fs::write(
+            tmp.path().join(&name),
+            serde_saphyr::to_string(object).unwrap(),
+        )
+        .unwrap();
+        list.push_str(&format!("  - {name}\n"));
+    }
+    std::fs::write(tmp.path().join("kustomization.yaml"), list).unwrap();
+    let built = kubectl_kustomize(tmp.path());
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
+
+/// Runs `command` with `input` on its stdin.
+pub fn run_with_stdin(command: &mut std::process::Command, input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
