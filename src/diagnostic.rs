@@ -68,6 +68,7 @@ codes! {
     InvalidParameters = "E029", "a parameter count is not like 0.6B, 8B or 125M";
     ApiCannotExpress = "W101", "the chosen MaaS API cannot express part of the input";
     PoolNotProvisioned = "W102", "maasc does not provision machine pools on this platform";
+    GatewayNotServed = "W103", "maas-controller serves another Gateway";
 }
 
 impl fmt::Display for Code {

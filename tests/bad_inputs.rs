@@ -189,3 +189,32 @@ fn a_tier_without_token_limit_warns_on_subscription_clusters_only() {
         "{sub:?}"
     );
 }
+
+#[test]
+fn a_custom_gateway_warns_on_subscription_clusters_only() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "examples/minimal/users.htpasswd",
+        dir.path().join("users.htpasswd"),
+    )
+    .unwrap();
+    let codes = |api: &str| {
+        let text = std::fs::read_to_string("examples/minimal/maas.yaml")
+            .unwrap()
+            .replace(
+                "spec:\n",
+                &format!("spec:\n  maas:\n    api: {api}\n    gateway: {{name: ai-gateway}}\n"),
+            );
+        let path = dir.path().join("maas.yaml");
+        std::fs::write(&path, text).unwrap();
+        let loaded = maasc::load(&path).unwrap_or_else(|e| panic!("{}", e.render()));
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}@{}:{}", d.code, d.span.line, d.span.column))
+            .collect::<Vec<_>>()
+    };
+    assert!(codes("tiers").is_empty());
+    let codes = codes("subscriptions");
+    assert!(codes.contains(&"W103@12:21".to_string()), "{codes:?}");
+}

@@ -195,7 +195,13 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     );
     clusters::check_overrides(c, &spec.clusters, &models, &tiers);
     clusters::apply_model_overrides(&mut clusters, &spec.clusters, &models);
-    tiers::check_for_subscriptions(c, &spec.tiers, &spec.clusters, default_api);
+    tiers::check_for_subscriptions(
+        c,
+        &spec.tiers,
+        &spec.clusters,
+        default_api,
+        spec.maas.gateway.as_ref(),
+    );
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {
         name: name?,

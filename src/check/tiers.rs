@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::identity::CheckedIdentity;
 use super::{Checker, suggest};
 use crate::diagnostic::Code;
-use crate::input::{ClusterInput, LimitsInput, MaasApi, RateInput, TierInput};
+use crate::input::{ClusterInput, GatewayInput, LimitsInput, MaasApi, RateInput, TierInput};
 use crate::model::*;
 use crate::source::Sp;
 
@@ -107,6 +107,7 @@ pub(crate) fn check_for_subscriptions(
     tiers: &[Sp<TierInput>],
     clusters: &[Sp<ClusterInput>],
     default: MaasApi,
+    gateway: Option<&GatewayInput>,
 ) {
     let subscription_clusters: Vec<&str> = clusters
         .iter()
@@ -124,6 +125,7 @@ pub(crate) fn check_for_subscriptions(
         return;
     }
     let on = subscription_clusters.join(", ");
+    gateway_served_by_controller(c, gateway, &on);
     // (tier, its token rate if any) for tiers and overrides on those clusters
     let mut token_rates: Vec<(&str, Option<&RateInput>)> = Vec::new();
     for t in tiers {
@@ -198,6 +200,32 @@ pub(crate) fn check_for_subscriptions(
                     t.name.value
                 ),
                 "the subscription era limits tokens only; keep the request limit for tier-era clusters or remove it",
+            );
+        }
+    }
+}
+
+/// The operator-deployed maas-controller (RHOAI 3.4) attaches models to the
+/// Gateway `maas-default-gateway` in `openshift-ingress` (its GATEWAY_NAME
+/// and GATEWAY_NAMESPACE); a Gateway named otherwise is not served there.
+fn gateway_served_by_controller(c: &mut Checker<'_>, gateway: Option<&GatewayInput>, on: &str) {
+    let Some(g) = gateway else { return };
+    let fields = [
+        (&g.name, "maas-default-gateway", "name"),
+        (&g.namespace, "openshift-ingress", "namespace"),
+    ];
+    for (value, expected, what) in fields {
+        if let Some(v) = value
+            && v.value != expected
+        {
+            c.warning(
+                Code::GatewayNotServed,
+                v.span,
+                format!(
+                    "gateway {what} `{}` differs from `{expected}`, the Gateway maas-controller serves on {on} (`maas.api: subscriptions`)",
+                    v.value
+                ),
+                format!("use {what} `{expected}` on subscription-era clusters, or keep them on `maas.api: tiers`"),
             );
         }
     }
