@@ -376,7 +376,8 @@ fn render(
     };
     let stream = maasc::emit::stream::select_cluster(&loaded.platform, cluster.as_deref())
         .and_then(|cluster| {
-            maasc::emit::stream::cluster_stream(&loaded, templates, &cluster, component.as_deref())
+            let name = cluster.name.as_str();
+            maasc::emit::stream::cluster_stream(&loaded, templates, name, component.as_deref())
         });
     match stream {
         Ok(text) => {

@@ -387,3 +387,17 @@ fn ci_examples_run_as_written() {
     );
     assert!(comment.contains("No changes"), "{comment}");
 }
+
+#[test]
+fn diff_exits_2_on_an_invalid_or_missing_side() {
+    let ws = workspace("minimal");
+    fs::copy(ws.path().join("maas.yaml"), ws.path().join("old.yaml")).unwrap();
+    edit(ws.path(), "maas.yaml", &[("tiers: [free]", "tiers: [fre]")]);
+    let out = maasc(ws.path(), &["diff", "old.yaml", "maas.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("E012"), "{}", stderr(&out));
+    let missing = maasc(ws.path(), &["diff", "old.yaml", "nope.yaml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no such file or folder"));
+}

@@ -206,7 +206,7 @@ fn generate(
             return None;
         }
     };
-    let objects = match stream::cluster_objects(&loaded, None, &cluster, None) {
+    let objects = match stream::cluster_objects(&loaded, None, cluster.name.as_str(), None) {
         Ok(o) => o,
         Err(e) => {
             results.push(result("error", e.to_string(), None, file));

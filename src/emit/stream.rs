@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::Loaded;
 use crate::check::suggest;
-use crate::model::Platform;
+use crate::model::{Cluster, Platform};
 use crate::plan::{PlannedContent, PlannedFile, plan_cluster};
 use crate::render::{RenderError, Renderer};
 use crate::tree::legacy_order;
@@ -41,16 +41,21 @@ impl From<RenderError> for StreamError {
 }
 
 /// The cluster to render: the one asked for, or the only one there is.
-pub fn select_cluster(platform: &Platform, requested: Option<&str>) -> Result<String, StreamError> {
+pub fn select_cluster<'a>(
+    platform: &'a Platform,
+    requested: Option<&str>,
+) -> Result<&'a Cluster, StreamError> {
     let names: Vec<&str> = platform.clusters.iter().map(|c| c.name.as_str()).collect();
-    match requested {
-        Some(name) if names.contains(&name) => Ok(name.to_string()),
-        Some(name) => Err(StreamError {
-            message: format!("maas.yaml has no cluster `{name}`"),
-            hint: suggest::hint_for(name, "cluster", names.iter().copied()),
-        }),
-        None if names.len() == 1 => Ok(names[0].to_string()),
-        None => Err(StreamError {
+    match (requested, platform.clusters.as_slice()) {
+        (Some(name), clusters) => clusters
+            .iter()
+            .find(|c| c.name.as_str() == name)
+            .ok_or_else(|| StreamError {
+                message: format!("maas.yaml has no cluster `{name}`"),
+                hint: suggest::hint_for(name, "cluster", names.iter().copied()),
+            }),
+        (None, [only]) => Ok(only),
+        (None, _) => Err(StreamError {
             message: format!(
                 "maas.yaml has {} clusters; say which one to render",
                 names.len()
@@ -79,11 +84,7 @@ pub fn cluster_objects(
     component: Option<&str>,
 ) -> Result<Vec<StreamObject>, StreamError> {
     let platform = &loaded.platform;
-    let the_cluster = platform
-        .clusters
-        .iter()
-        .find(|c| c.name.as_str() == cluster)
-        .ok_or_else(|| select_cluster(platform, Some(cluster)).unwrap_err())?;
+    let the_cluster = select_cluster(platform, Some(cluster))?;
     let mut components = plan_cluster(platform, the_cluster);
     if let Some(wanted) = component {
         let wanted = wanted.trim_matches('/');
