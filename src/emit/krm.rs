@@ -106,6 +106,11 @@ pub fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> KrmOutcom
         {
             items.extend(generated);
         }
+        // Every problem is about the functionConfig: say so, as kyaml does.
+        let reference = resource_ref(function_config);
+        for r in &mut results {
+            r["resourceRef"] = reference.clone();
+        }
     } else {
         results.push(result(
             "error",
@@ -145,6 +150,19 @@ fn result(severity: &str, message: String, field: Option<String>, file: Option<&
     }
     if let Some(path) = file {
         r["file"] = json!({ "path": path });
+    }
+    r
+}
+
+/// `{apiVersion, kind, name, namespace?}` of an object, for `resourceRef`.
+fn resource_ref(object: &Value) -> Value {
+    let mut r = json!({
+        "apiVersion": object.get("apiVersion"),
+        "kind": object.get("kind"),
+        "name": object.pointer("/metadata/name"),
+    });
+    if let Some(ns) = object.pointer("/metadata/namespace") {
+        r["namespace"] = ns.clone();
     }
     r
 }
