@@ -167,7 +167,11 @@ fn invalid_function_config_gives_error_results_with_field_paths_and_keeps_items(
         "{fields:?}"
     );
     assert!(results.iter().all(|r| r["file"]["path"] == "maas.yaml"));
-    assert!(results.iter().all(|r| r["resourceRef"]["kind"] == "MaaSPlatform"));
+    assert!(
+        results
+            .iter()
+            .all(|r| r["resourceRef"]["kind"] == "MaaSPlatform")
+    );
     assert!(
         results[1]["message"]
             .as_str()

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Display;
 
-use crate::model::{Cluster, Limits, MaasApi, Model, Platform, Rate, Scaling, Tier};
+use crate::model::{Cluster, Limits, MaasApi, Model, Platform, Rate, Scaling, Tier, WindowUnit};
 
 /// One line per change a reviewer cares about, in a stable order.
 pub fn summarize(old: &Platform, new: &Platform) -> Vec<String> {
@@ -147,7 +147,13 @@ fn opt_rate(r: Option<Rate>) -> String {
 
 /// `100k/h`, `1.5M/1d`, `20/2m`.
 fn rate(r: Rate) -> String {
-    let window = r.window.to_string();
+    // Windows are kept in hours for the APIs; whole days read better.
+    let window = match r.window.unit {
+        WindowUnit::Hours if r.window.amount.is_multiple_of(24) => {
+            format!("{}d", r.window.amount / 24)
+        }
+        _ => r.window.to_string(),
+    };
     let window = window
         .strip_prefix('1')
         .filter(|w| w.len() == 1)
@@ -314,6 +320,7 @@ mod tests {
         };
         assert_eq!(r(100_000, "1h"), "100k/h");
         assert_eq!(r(1_500_000, "1d"), "1.5M/d");
+        assert_eq!(r(1_000, "48h"), "1k/2d");
         assert_eq!(r(20, "2m"), "20/2m");
         assert_eq!(r(12_345, "10h"), "12345/10h");
     }
