@@ -138,7 +138,8 @@ enum Command {
     /// field path; any error exits 1 and keeps every input item. YAML or JSON.
     ///
     /// The cluster: --cluster, else the functionConfig annotation
-    /// maasc.io/cluster, else the only cluster. The htpasswd content: the
+    /// maasc.io/cluster, else every cluster, each object under its cluster's
+    /// path (what kpt writes out; a kustomize build needs one cluster). The htpasswd content: the
     /// annotation maasc.io/htpasswd (inline), else the Secret in items named
     /// by maasc.io/htpasswd-secret (key htpasswd), else identity.htpasswd.file
     /// relative to the working folder.

@@ -227,3 +227,57 @@ fn generated_items_build_with_kubectl_kustomize() {
     let added = generated(&input, &output);
     common::assert_kustomize_builds(&added.iter().collect::<Vec<_>>());
 }
+
+#[test]
+fn without_a_cluster_choice_every_cluster_is_emitted_under_its_own_path() {
+    let mut config: Value =
+        serde_saphyr::from_str(&std::fs::read_to_string("examples/dev-prod/maas.yaml").unwrap())
+            .unwrap();
+    config["metadata"]["annotations"] = serde_json::json!({
+        "maasc.io/htpasswd": std::fs::read_to_string("examples/dev-prod/users.htpasswd").unwrap(),
+    });
+    let list = serde_json::json!({
+        "apiVersion": "config.kubernetes.io/v1",
+        "kind": "ResourceList",
+        "items": [],
+        "functionConfig": config,
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let out = common::run_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_maasc"))
+            .current_dir(tmp.path())
+            .arg("krm"),
+        list.to_string().as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let output: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<String> = items(&output)
+        .iter()
+        .map(|i| {
+            i["metadata"]["annotations"]["config.kubernetes.io/path"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let dev = paths.iter().filter(|p| p.starts_with("dev/")).count();
+    let prod = paths.iter().filter(|p| p.starts_with("prod/")).count();
+    assert_eq!(dev, render("examples/dev-prod", "dev").len());
+    assert_eq!(prod, render("examples/dev-prod", "prod").len());
+    assert_eq!(dev + prod, paths.len());
+    let unique: std::collections::BTreeSet<&String> = paths.iter().collect();
+    assert_eq!(unique.len(), paths.len(), "every object has its own path");
+    let results = output["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["severity"], "info");
+    assert!(
+        results[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("dev, prod")
+    );
+}

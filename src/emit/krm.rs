@@ -6,8 +6,9 @@
 //!   (inline), from a Secret in `items` named by `maasc.io/htpasswd-secret`
 //!   (key `htpasswd`), or from `identity.htpasswd.file` relative to the
 //!   working folder (kustomize runs exec functions in the kustomization root);
-//! - the cluster comes from `--cluster`, the `maasc.io/cluster` annotation,
-//!   or is the only one;
+//! - the cluster comes from `--cluster` or the `maasc.io/cluster`
+//!   annotation; without either, every cluster's objects are emitted, each
+//!   under its cluster's path (an `info` result says so);
 //! - output: the input items untouched, then the cluster's objects (what
 //!   `maasc render` prints), each with `config.kubernetes.io/path` and
 //!   `index` and their `internal.config.kubernetes.io/*` twins;
@@ -209,28 +210,51 @@ fn generate(
     };
     report(&loaded.diagnostics, &virtual_path, &text, file, results);
     let requested = cluster_flag.or_else(|| annotation(function_config, CLUSTER_ANNOTATION));
-    let cluster = match stream::select_cluster(&loaded.platform, requested) {
-        Ok(c) => c,
-        Err(e) => {
-            let field = cluster_flag
-                .is_none()
-                .then(|| format!("metadata.annotations.{CLUSTER_ANNOTATION}"));
+    let platform = &loaded.platform;
+    let clusters: Vec<&str> = match (requested, platform.clusters.len()) {
+        (Some(_), _) | (None, 1) => match stream::select_cluster(platform, requested) {
+            Ok(c) => vec![c.name.as_str()],
+            Err(e) => {
+                let field = cluster_flag
+                    .is_none()
+                    .then(|| format!("metadata.annotations.{CLUSTER_ANNOTATION}"));
+                results.push(result(
+                    "error",
+                    format!("{} ({})", e.message, e.hint),
+                    field,
+                    file,
+                ));
+                return None;
+            }
+        },
+        // No choice made: every cluster, each object under its cluster's
+        // path (what kpt writes out as the tree). kustomize needs one
+        // cluster per build, since clusters share object names.
+        (None, _) => {
+            let names: Vec<&str> = platform.clusters.iter().map(|c| c.name.as_str()).collect();
             results.push(result(
-                "error",
-                format!("{} ({})", e.message, e.hint),
-                field,
+                "info",
+                format!(
+                    "no cluster selected: objects of all {} clusters ({}); in a kustomize build select one with --cluster or the {CLUSTER_ANNOTATION} annotation",
+                    names.len(),
+                    names.join(", ")
+                ),
+                Some(format!("metadata.annotations.{CLUSTER_ANNOTATION}")),
                 file,
             ));
-            return None;
+            names
         }
     };
-    let objects = match stream::cluster_objects(&loaded, None, cluster.name.as_str(), None) {
-        Ok(o) => o,
-        Err(e) => {
-            results.push(result("error", e.to_string(), None, file));
-            return None;
+    let mut objects = Vec::new();
+    for cluster in clusters {
+        match stream::cluster_objects(&loaded, None, cluster, None) {
+            Ok(o) => objects.extend(o),
+            Err(e) => {
+                results.push(result("error", e.to_string(), None, file));
+                return None;
+            }
         }
-    };
+    }
     // Reading the rendered objects back is most of the function's time:
     // spread it over the cores.
     let items = crate::parallel::map(&objects, 16, |o| {
