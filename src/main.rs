@@ -300,7 +300,7 @@ fn check(file: &Path, output: Option<PathBuf>, templates: Option<&Path>) -> Exit
             print!("{}", report.render(maasc::style::Style::for_stdout()));
             let c = &report.changes;
             eprintln!(
-                "{}: stale: {} missing, {} changed, {} extra; run `maasc generate -f {} -o {}` and commit the result",
+                "{}: stale: {} added, {} changed, {} removed; run `maasc generate -f {} -o {}` and commit the result",
                 dir.display(),
                 c.added.len(),
                 c.changed.len(),

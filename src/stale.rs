@@ -44,9 +44,9 @@ impl StaleReport {
             }
         }
         let lists = [
-            ("missing (generate would add)", &self.changes.added),
+            ("added (missing from the tree; generate writes them)", &self.changes.added),
             ("changed", &self.changes.changed),
-            ("extra (generate would remove)", &self.changes.removed),
+            ("removed (generated once, no longer; generate deletes them)", &self.changes.removed),
         ];
         for (title, paths) in lists {
             if paths.is_empty() {
