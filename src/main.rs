@@ -62,7 +62,7 @@ enum Command {
     /// Exit 1 if a generated tree is stale: not exactly what generate would write.
     ///
     /// Compares in memory and writes nothing. Prints a unified diff of every
-    /// changed file and lists missing and extra generated files. Files maasc
+    /// changed file and lists the added, changed and removed files. Files maasc
     /// never generated (not in .maasc-manifest) are ignored. For CI and pre-commit.
     ///
     /// Exit codes: 0 up to date, 1 stale, 2 invalid input or I/O error.
