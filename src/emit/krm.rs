@@ -132,10 +132,22 @@ pub fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> KrmOutcom
         function_config: list.get("functionConfig"),
         results,
     };
-    let stdout = if json {
-        serde_json::to_string_pretty(&out).expect("JSON values serialize") + "\n"
+    let written = if json {
+        serde_json::to_string_pretty(&out)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string())
     } else {
-        serde_saphyr::to_string(&out).expect("JSON values serialize as YAML")
+        serde_saphyr::to_string(&out).map_err(|e| e.to_string())
+    };
+    let stdout = match written {
+        Ok(text) => text,
+        Err(e) => {
+            return KrmOutcome {
+                stdout: String::new(),
+                stderr: format!("error: cannot write the ResourceList: {e}\n"),
+                failed: true,
+            };
+        }
     };
     KrmOutcome {
         stdout,
