@@ -44,9 +44,15 @@ impl StaleReport {
             }
         }
         let lists = [
-            ("added (missing from the tree; generate writes them)", &self.changes.added),
+            (
+                "added (missing from the tree; generate writes them)",
+                &self.changes.added,
+            ),
             ("changed", &self.changes.changed),
-            ("removed (generated once, no longer; generate deletes them)", &self.changes.removed),
+            (
+                "removed (generated once, no longer; generate deletes them)",
+                &self.changes.removed,
+            ),
         ];
         for (title, paths) in lists {
             if paths.is_empty() {

@@ -92,7 +92,9 @@ fn check_fails_on_a_deleted_file_and_on_a_stale_extra_file() {
     let out = check(ws.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains(&format!("1 added (missing from the tree; generate writes them):\n  {deleted}\n")),
+        stdout(&out).contains(&format!(
+            "1 added (missing from the tree; generate writes them):\n  {deleted}\n"
+        )),
         "{}",
         stdout(&out)
     );
@@ -108,7 +110,9 @@ fn check_fails_on_a_deleted_file_and_on_a_stale_extra_file() {
     let out = check(ws.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("removed (generated once, no longer; generate deletes them):\n  lab/old/gone.yaml\n"),
+        stdout(&out).contains(
+            "removed (generated once, no longer; generate deletes them):\n  lab/old/gone.yaml\n"
+        ),
         "{}",
         stdout(&out)
     );
