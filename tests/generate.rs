@@ -355,3 +355,47 @@ fn templates_can_be_overridden_from_a_folder() {
     std::fs::write(dir.path().join("namespace.yaml.j2"), "{{ no_such_value }}").unwrap();
     assert!(maasc::build_tree(&loaded, Some(dir.path())).is_err());
 }
+
+#[test]
+fn the_gateway_certificate_defaults_to_the_ingress_certificate_and_can_be_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "examples/minimal/users.htpasswd",
+        dir.path().join("users.htpasswd"),
+    )
+    .unwrap();
+    let certificate = |gateway: &str| -> Result<String, String> {
+        let text = std::fs::read_to_string("examples/minimal/maas.yaml")
+            .unwrap()
+            .replace(
+                "spec:\n",
+                &format!("spec:\n  maas:\n    gateway: {gateway}\n"),
+            );
+        let path = dir.path().join("maas.yaml");
+        std::fs::write(&path, text).unwrap();
+        let loaded = maasc::load(&path).map_err(|e| e.render())?;
+        let files = maasc::build_tree(&loaded, None).unwrap();
+        let gateway = files
+            .iter()
+            .find(|f| f.path.contains("/gateway-"))
+            .expect("a Gateway file");
+        let doc: serde_json::Value = serde_saphyr::from_str(&gateway.content).unwrap();
+        Ok(
+            doc["spec"]["listeners"][1]["tls"]["certificateRefs"][0]["name"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        )
+    };
+    assert_eq!(certificate("{}").unwrap(), "router-certs-default");
+    assert_eq!(
+        certificate("{namespace: maas-gateway}").unwrap(),
+        "maas-default-gateway-tls"
+    );
+    assert_eq!(
+        certificate("{certificateSecret: maas-wildcard-cert}").unwrap(),
+        "maas-wildcard-cert"
+    );
+    let err = certificate("{certificateSecret: Not_A_Name}").unwrap_err();
+    assert!(err.contains("E010"), "{err}");
+}

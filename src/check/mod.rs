@@ -290,11 +290,24 @@ fn check_gateway(c: &mut Checker<'_>, g: Option<&input::GatewayInput>) -> Option
         );
         return None;
     }
+    let namespace = namespace?;
+    // The OpenShift ingress certificate lives beside the default gateway.
+    let default_secret = if namespace.as_str() == "openshift-ingress" {
+        "router-certs-default".to_string()
+    } else {
+        format!("{}-tls", name.value)
+    };
+    let secret = c.name(
+        "gateway certificate Secret",
+        &or_default(&g.certificate_secret, &default_secret),
+        |s| check_dns_subdomain(s).map(|()| s.to_string()),
+    );
     name_ok.then_some(())?;
     Some(Gateway {
         name: name.value,
-        namespace: namespace?,
+        namespace,
         hostname_template: hostname.value,
+        certificate_secret: secret?,
     })
 }
 

@@ -122,6 +122,10 @@ pub struct GatewayInput {
     pub namespace: Option<Sp<String>>,
     /// Listener hostname; `{baseDomain}` is replaced per cluster (default `maas.{baseDomain}`).
     pub hostname: Option<Sp<String>>,
+    /// TLS Secret of the HTTPS listener, in the gateway namespace. Default:
+    /// `router-certs-default` (the OpenShift ingress certificate, which covers
+    /// `*.{baseDomain}`) in `openshift-ingress`, else `<name>-tls`.
+    pub certificate_secret: Option<Sp<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

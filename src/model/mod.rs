@@ -44,6 +44,8 @@ pub struct Gateway {
     pub namespace: NamespaceName,
     /// May contain `{baseDomain}`.
     pub hostname_template: String,
+    /// Secret holding the HTTPS listener's certificate, in `namespace`.
+    pub certificate_secret: String,
 }
 
 #[derive(Clone, Debug)]

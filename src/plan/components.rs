@@ -372,7 +372,7 @@ fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
         gateway(
             gw.namespace.as_str(),
             &gw.name,
-            json!({ "hostname": hostname, "tlsSecret": format!("{}-tls", gw.name) }),
+            json!({ "hostname": hostname, "tlsSecret": gw.certificate_secret }),
         ),
     ];
     // Wave 15: the Gateway must exist before MaaS is enabled in the DSC (gotcha 19).
