@@ -97,5 +97,5 @@ fn render_one_cluster_stream(b: Bencher, size: &str) {
     let (_guard, path) = input(size);
     let loaded = load(&path);
     let cluster = loaded.platform.clusters[0].name.to_string();
-    b.bench(|| maasc::emit::stream::cluster_stream(&loaded, None, &cluster, None).unwrap());
+    b.bench(|| maasc::emit::stream::cluster_stream(&loaded, None, &cluster, None, false).unwrap());
 }

@@ -126,6 +126,11 @@ enum Command {
         /// Only this component, e.g. models/llm ($PARAM_COMPONENT).
         #[arg(long)]
         component: Option<String>,
+        /// Give every object its component's argocd.argoproj.io/sync-wave, so one
+        /// Application applying the whole cluster keeps the App-of-Apps order
+        /// (also $PARAM_SYNC_WAVES=true).
+        #[arg(long)]
+        sync_waves: bool,
         #[command(flatten)]
         templates: Templates,
     },
@@ -210,11 +215,13 @@ fn main() -> ExitCode {
             input,
             cluster,
             component,
+            sync_waves,
             templates,
         } => render(
             &input.file,
             cluster,
             component,
+            sync_waves,
             templates.templates.as_deref(),
         ),
         Command::Krm { cluster } => krm(cluster.as_deref()),
@@ -364,8 +371,12 @@ fn render(
     file: &Path,
     cluster: Option<String>,
     component: Option<String>,
+    sync_waves: bool,
     templates: Option<&Path>,
 ) -> ExitCode {
+    let sync_waves = sync_waves
+        || flag_or_env(None, &["PARAM_SYNC_WAVES", "ARGOCD_ENV_MAASC_SYNC_WAVES"])
+            .is_some_and(|v| v == "true");
     let cluster = flag_or_env(cluster, &["PARAM_CLUSTER", "ARGOCD_ENV_MAASC_CLUSTER"]);
     let component = flag_or_env(
         component,
@@ -378,7 +389,13 @@ fn render(
     let stream = maasc::emit::stream::select_cluster(&loaded.platform, cluster.as_deref())
         .and_then(|cluster| {
             let name = cluster.name.as_str();
-            maasc::emit::stream::cluster_stream(&loaded, templates, name, component.as_deref())
+            maasc::emit::stream::cluster_stream(
+                &loaded,
+                templates,
+                name,
+                component.as_deref(),
+                sync_waves,
+            )
         });
     match stream {
         Ok(text) => {

@@ -73,7 +73,7 @@ fn every_kustomization_builds_with_kubectl_and_render_matches_it() {
                 .flat_map(|dir| built[dir.as_str()].clone())
                 .collect();
             let stream =
-                maasc::emit::stream::cluster_stream(&loaded, None, &cluster, None).unwrap();
+                maasc::emit::stream::cluster_stream(&loaded, None, &cluster, None, false).unwrap();
             let rendered: Vec<serde_json::Value> = serde_saphyr::from_multiple(&stream).unwrap();
             assert_eq!(rendered, expected, "{example}: render --cluster {cluster}");
             let roots: Vec<String> = tree
@@ -398,4 +398,64 @@ fn the_gateway_certificate_defaults_to_the_ingress_certificate_and_can_be_named(
     );
     let err = certificate("{certificateSecret: Not_A_Name}").unwrap_err();
     assert!(err.contains("E010"), "{err}");
+}
+
+#[test]
+fn sync_waves_in_the_stream_are_those_of_the_committed_applications() {
+    use maasc::emit::stream::{SYNC_WAVE, cluster_objects, cluster_stream};
+    for example in EXAMPLES {
+        let loaded = load(&example_path(example));
+        let tree = GeneratedTree::from(maasc::build_tree(&loaded, None).unwrap());
+        for cluster in tree.clusters() {
+            // component folder → wave, as the committed Applications say
+            let waves: BTreeMap<String, String> = tree
+                .build(&format!("{cluster}/apps"))
+                .unwrap()
+                .into_iter()
+                .map(|app| {
+                    let path = app.value["spec"]["source"]["path"].as_str().unwrap();
+                    let dir = path
+                        .split_once(&format!("{cluster}/"))
+                        .unwrap()
+                        .1
+                        .to_string();
+                    let wave = app.value["metadata"]["annotations"][SYNC_WAVE]
+                        .as_str()
+                        .unwrap();
+                    (dir, wave.to_string())
+                })
+                .collect();
+            let objects = cluster_objects(&loaded, None, &cluster, None).unwrap();
+            let plain: Vec<serde_json::Value> = serde_saphyr::from_multiple(
+                &cluster_stream(&loaded, None, &cluster, None, false).unwrap(),
+            )
+            .unwrap();
+            let waved: Vec<serde_json::Value> = serde_saphyr::from_multiple(
+                &cluster_stream(&loaded, None, &cluster, None, true).unwrap(),
+            )
+            .unwrap();
+            assert_eq!(waved.len(), plain.len());
+            for ((object, mut with_wave), without) in objects.iter().zip(waved).zip(plain) {
+                let dir = object.path.splitn(2, '/').nth(1).unwrap();
+                let dir = dir.rsplit_once('/').unwrap().0;
+                let annotations = with_wave["metadata"]["annotations"]
+                    .as_object_mut()
+                    .unwrap();
+                let wave = annotations.remove(SYNC_WAVE).unwrap();
+                assert_eq!(
+                    wave.as_str(),
+                    Some(waves[dir].as_str()),
+                    "{example}: {}",
+                    object.path
+                );
+                if annotations.is_empty() && without["metadata"].get("annotations").is_none() {
+                    with_wave["metadata"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("annotations");
+                }
+                assert_eq!(with_wave, without, "{example}: only the wave is added");
+            }
+        }
+    }
 }

@@ -53,7 +53,7 @@ fn without_path_annotations(mut v: Value) -> Value {
 
 fn render(example_dir: &str, cluster: &str) -> Vec<Value> {
     let loaded = common::load(&Path::new(example_dir).join("maas.yaml"));
-    let stream = maasc::emit::stream::cluster_stream(&loaded, None, cluster, None).unwrap();
+    let stream = maasc::emit::stream::cluster_stream(&loaded, None, cluster, None, false).unwrap();
     serde_saphyr::from_multiple(&stream).unwrap()
 }
 
@@ -280,4 +280,38 @@ fn without_a_cluster_choice_every_cluster_is_emitted_under_its_own_path() {
             .unwrap()
             .contains("dev, prod")
     );
+}
+
+#[test]
+fn the_sync_waves_annotation_gives_every_generated_object_its_wave() {
+    let mut list: Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/krm/no-items.json").unwrap()).unwrap();
+    list["functionConfig"]["metadata"]["annotations"]["maasc.io/sync-waves"] = "true".into();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = common::run_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_maasc"))
+            .current_dir(tmp.path())
+            .arg("krm"),
+        list.to_string().as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let output: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let waves: Vec<&str> = output["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(waves.contains(&"10") && waves.contains(&"40"), "{waves:?}");
+    let mut sorted = waves.clone();
+    sorted.sort_by_key(|w| w.parse::<i32>().unwrap());
+    assert_eq!(waves, sorted, "objects come in wave order");
 }

@@ -9,6 +9,8 @@
 //! - the cluster comes from `--cluster` or the `maasc.io/cluster`
 //!   annotation; without either, every cluster's objects are emitted, each
 //!   under its cluster's path (an `info` result says so);
+//! - `maasc.io/sync-waves: "true"` gives every object its component's
+//!   `argocd.argoproj.io/sync-wave`, for one Application applying it all;
 //! - output: the input items untouched, then the cluster's objects (what
 //!   `maasc render` prints), each with `config.kubernetes.io/path` and
 //!   `index` and their `internal.config.kubernetes.io/*` twins;
@@ -31,6 +33,9 @@ pub const CLUSTER_ANNOTATION: &str = "maasc.io/cluster";
 pub const HTPASSWD_ANNOTATION: &str = "maasc.io/htpasswd";
 /// Annotation naming a Secret in `items` whose `htpasswd` key holds it.
 pub const HTPASSWD_SECRET_ANNOTATION: &str = "maasc.io/htpasswd-secret";
+
+/// Annotation (`"true"`) giving every object its component's sync wave.
+pub const SYNC_WAVES_ANNOTATION: &str = "maasc.io/sync-waves";
 
 /// The most a ResourceList may weigh: items of a whole kustomization may come
 /// with it, so more than a maas.yaml, but still bounded.
@@ -269,9 +274,15 @@ fn generate(
     }
     // Reading the rendered objects back is most of the function's time:
     // spread it over the cores.
+    let sync_waves = annotation(function_config, SYNC_WAVES_ANNOTATION) == Some("true");
     let items = crate::parallel::map(&objects, 16, |o| {
         serde_saphyr::from_str::<Value>(&o.text)
-            .map(|value| with_path_annotations(value, &o.path))
+            .map(|mut value| {
+                if sync_waves {
+                    stream::add_sync_wave(&mut value, o.wave);
+                }
+                with_path_annotations(value, &o.path)
+            })
             .map_err(|e| format!("{}: {e}", o.path))
     });
     match items.into_iter().collect::<Result<Vec<_>, _>>() {

@@ -72,6 +72,31 @@ pub struct StreamObject {
     pub path: String,
     /// Its YAML document, as generate writes it.
     pub text: String,
+    /// The sync wave of its component's Application in the committed tree.
+    pub wave: i32,
+}
+
+/// ArgoCD's sync-wave annotation.
+pub const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
+
+/// Gives `object` its component's sync wave unless it has one already: when
+/// one Application applies a whole cluster (the plugin, a KRM generator),
+/// waves order operators before the resources their CRDs define, as the
+/// App-of-Apps does with one Application per component.
+pub fn add_sync_wave(object: &mut serde_json::Value, wave: i32) {
+    let Some(metadata) = object
+        .get_mut("metadata")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return;
+    };
+    let annotations = metadata
+        .entry("annotations")
+        .or_insert_with(|| serde_json::json!({}));
+    if let Some(map) = annotations.as_object_mut() {
+        map.entry(SYNC_WAVE)
+            .or_insert_with(|| serde_json::json!(wave.to_string()));
+    }
 }
 
 /// Every object of `cluster` (one component of it when `component` is
@@ -123,6 +148,7 @@ pub fn cluster_objects(
                 StreamObject {
                     path: file.path,
                     text: file.content,
+                    wave: c.wave,
                 },
             ));
         }
@@ -132,17 +158,33 @@ pub fn cluster_objects(
     Ok(out)
 }
 
-/// The cluster's objects as one YAML stream, documents separated by `---`.
+/// The cluster's objects as one YAML stream, documents separated by `---`;
+/// with `sync_waves`, each object carries its component's wave.
 pub fn cluster_stream(
     loaded: &Loaded,
     templates: Option<&Path>,
     cluster: &str,
     component: Option<&str>,
+    sync_waves: bool,
 ) -> Result<String, StreamError> {
     let mut out = String::new();
     for object in cluster_objects(loaded, templates, cluster, component)? {
         out.push_str("---\n");
-        out.push_str(&object.text);
+        if sync_waves {
+            let mut value: serde_json::Value =
+                serde_saphyr::from_str(&object.text).map_err(|e| StreamError {
+                    message: format!("{}: {e}", object.path),
+                    hint: "check the --templates folder".into(),
+                })?;
+            add_sync_wave(&mut value, object.wave);
+            let text = serde_saphyr::to_string(&value).map_err(|e| StreamError {
+                message: format!("{}: {e}", object.path),
+                hint: "this is a bug in maasc; please report it".into(),
+            })?;
+            out.push_str(&text);
+        } else {
+            out.push_str(&object.text);
+        }
     }
     Ok(out)
 }
