@@ -436,7 +436,7 @@ fn sync_waves_in_the_stream_are_those_of_the_committed_applications() {
             .unwrap();
             assert_eq!(waved.len(), plain.len());
             for ((object, mut with_wave), without) in objects.iter().zip(waved).zip(plain) {
-                let dir = object.path.splitn(2, '/').nth(1).unwrap();
+                let dir = object.path.split_once('/').unwrap().1;
                 let dir = dir.rsplit_once('/').unwrap().0;
                 let annotations = with_wave["metadata"]["annotations"]
                     .as_object_mut()
