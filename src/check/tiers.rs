@@ -154,6 +154,16 @@ pub(crate) fn check_for_subscriptions(
             );
             continue;
         };
+        if rate.limit.value == 0 {
+            c.error(
+                Code::InvalidValue,
+                rate.limit.span,
+                format!(
+                    "token limit 0 of tier `{tier}` is refused by MaaSSubscription (cluster {on} uses `maas.api: subscriptions`)",
+                ),
+                "to deny a tier a model, leave the tier out of the model's `tiers` list",
+            );
+        }
         if rate.limit.value > MAX_SUBSCRIPTION_TOKENS {
             c.error(
                 Code::InvalidValue,
