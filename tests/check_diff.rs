@@ -399,3 +399,46 @@ fn diff_exits_2_on_an_invalid_or_missing_side() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("no such file or folder"));
 }
+
+#[test]
+fn a_markdown_diff_always_fits_a_pull_request_comment() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, clusters) in [("small", "2"), ("big", "30")] {
+        let out = maasc(
+            tmp.path(),
+            &[
+                "synth",
+                "--size",
+                "medium",
+                "--clusters",
+                clusters,
+                "-o",
+                name,
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let md = maasc(
+        tmp.path(),
+        &["diff", "small/maas.yaml", "big/maas.yaml", "--format", "md"],
+    );
+    assert!(md.status.success(), "{}", stderr(&md));
+    let text = stdout(&md);
+    assert!(
+        text.chars().count() <= 65_536,
+        "{} characters",
+        text.chars().count()
+    );
+    assert!(
+        text.contains("left out to fit a pull request comment"),
+        "{}",
+        &text[text.len() - 300..]
+    );
+    assert!(
+        text.contains("cluster c29 added"),
+        "the summary is always there"
+    );
+    // Text and JSON are not cut.
+    let full = maasc(tmp.path(), &["diff", "small/maas.yaml", "big/maas.yaml"]);
+    assert!(stdout(&full).contains("cluster c29\n"));
+}

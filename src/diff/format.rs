@@ -19,6 +19,10 @@ pub enum Format {
     Json,
 }
 
+/// Room for a Markdown diff in a GitHub comment (65,536 characters), with
+/// space left for the closing line.
+const MAX_COMMENT_CHARS: usize = 64_000;
+
 /// Longest value shown in text and Markdown; JSON always has it whole.
 const MAX_VALUE_CHARS: usize = 120;
 
@@ -108,17 +112,36 @@ impl TreeDiff {
         }
         out.push_str("| cluster | component | added | removed | changed |\n");
         out.push_str("|---|---|---:|---:|---:|\n");
+        // A pull request comment holds at most 65,536 characters: rows and
+        // details go in while they fit, and the comment says what was left.
+        let mut left_out = 0;
         for g in &self.components {
             let (a, r, c) = g.counts();
-            let _ = writeln!(
-                out,
-                "| {} | `{}` | {a} | {r} | {c} |",
+            let row = format!(
+                "| {} | `{}` | {a} | {r} | {c} |\n",
                 md_text(&g.cluster),
                 md_code(&g.component)
             );
+            if out.len() + row.len() > MAX_COMMENT_CHARS {
+                left_out += 1;
+            } else {
+                out.push_str(&row);
+            }
         }
         for g in &self.components {
-            details(&mut out, g);
+            let mut block = String::new();
+            details(&mut block, g);
+            if out.len() + block.len() > MAX_COMMENT_CHARS {
+                left_out += 1;
+            } else {
+                out.push_str(&block);
+            }
+        }
+        if left_out > 0 {
+            let _ = writeln!(
+                out,
+                "\n_{left_out} table rows or component details are left out to fit a pull request comment; run `maasc diff` locally for all of them._"
+            );
         }
         out
     }
