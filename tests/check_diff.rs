@@ -442,3 +442,32 @@ fn a_markdown_diff_always_fits_a_pull_request_comment() {
     let full = maasc(tmp.path(), &["diff", "small/maas.yaml", "big/maas.yaml"]);
     assert!(stdout(&full).contains("cluster c29\n"));
 }
+
+#[test]
+fn diff_against_a_revision_without_maas_yaml_shows_everything_added() {
+    let ws = workspace("minimal");
+    fs::write(ws.path().join("README.md"), "platform repo\n").unwrap();
+    git(ws.path(), &["init", "-q", "-b", "main"]);
+    git(ws.path(), &["add", "README.md"]);
+    git(ws.path(), &["commit", "-q", "-m", "before maas.yaml"]);
+    let out = maasc(ws.path(), &["diff", "git:HEAD", "maas.yaml", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("0 removed, 0 changed"), "{text}");
+    assert!(
+        text.contains("+ LLMInferenceService llm/opt-125m-simulated"),
+        "{text}"
+    );
+
+    // maas.yaml committed without its htpasswd file: an error, not "absent".
+    git(ws.path(), &["add", "maas.yaml"]);
+    git(ws.path(), &["commit", "-q", "-m", "maas.yaml only"]);
+    let out = maasc(ws.path(), &["diff", "git:HEAD", "maas.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("users.htpasswd (named by identity.htpasswd.file) does not exist at HEAD"),
+        "{}",
+        stderr(&out)
+    );
+}

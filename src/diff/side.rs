@@ -21,6 +21,8 @@ pub struct Side {
 pub enum SideError {
     /// The maas.yaml is invalid; the diagnostics say why.
     Load(LoadError),
+    /// The file does not exist at that git revision.
+    Absent,
     /// Anything else: a missing path, a git failure, an unreadable tree.
     Other(String),
 }
@@ -29,6 +31,7 @@ impl fmt::Display for SideError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SideError::Load(e) => f.write_str(&e.render()),
+            SideError::Absent => writeln!(f, "error: the file does not exist at that revision"),
             SideError::Other(m) => writeln!(f, "error: {m}"),
         }
     }
@@ -49,8 +52,12 @@ pub fn open_side(arg: &str, other: &str, templates: Option<&Path>) -> Result<Sid
             None if Path::new(other).is_file() => (spec, PathBuf::from(other)),
             None => (spec, PathBuf::from("maas.yaml")),
         };
-        let loaded = load_at_revision(rev, &path)?;
-        build(loaded, templates)?
+        match load_at_revision(rev, &path) {
+            Ok(loaded) => build(loaded, templates)?,
+            // A pull request that adds maas.yaml: everything is new.
+            Err(SideError::Absent) => (None, GeneratedTree::default()),
+            Err(e) => return Err(e),
+        }
     } else {
         let path = Path::new(arg);
         if path.is_dir() {
@@ -101,7 +108,13 @@ fn load_at_revision(rev: &str, path: &Path) -> Result<crate::Loaded, SideError> 
     let htpasswd = match htpasswd_file {
         Some(file) => {
             let relative = path.parent().unwrap_or(Path::new("")).join(file);
-            Some(git_show(rev, &relative)?)
+            Some(git_show(rev, &relative).map_err(|e| match e {
+                SideError::Absent => SideError::Other(format!(
+                    "{} (named by identity.htpasswd.file) does not exist at {rev}",
+                    relative.display()
+                )),
+                other => other,
+            })?)
         }
         None => None,
     };
@@ -123,9 +136,14 @@ fn git_show(rev: &str, path: &Path) -> Result<String, SideError> {
         .output()
         .map_err(|e| SideError::Other(format!("cannot run git: {e}")))?;
     if !output.status.success() {
+        let why = String::from_utf8_lossy(&output.stderr);
+        // git's words for a revision that exists but lacks the path.
+        if why.contains("does not exist in") || why.contains("exists on disk, but not in") {
+            return Err(SideError::Absent);
+        }
         return Err(SideError::Other(format!(
             "git show {object}: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
+            why.trim()
         )));
     }
     String::from_utf8(output.stdout)
