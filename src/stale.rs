@@ -3,6 +3,7 @@
 //! Compares in memory through [`emit::compare`], so it reads the tree once
 //! and writes nothing; only changed files are read again, for their diff.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -70,19 +71,23 @@ impl StaleReport {
 /// Compares `dir` with `files` without writing anything.
 pub fn check_tree(dir: &Path, files: &[RenderedFile]) -> io::Result<StaleReport> {
     let changes = emit::compare(dir, files)?;
+    let generated: HashMap<&str, &str> = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.content.as_str()))
+        .collect();
     let mut diffs = Vec::new();
     for path in &changes.changed {
-        let generated = files
-            .iter()
-            .find(|f| &f.path == path)
-            .map(|f| f.content.as_str())
-            .unwrap_or_default();
-        let on_disk = fs::read(dir.join(path))?;
-        diffs.push(unified_diff(
-            path,
-            &String::from_utf8_lossy(&on_disk),
-            generated,
-        ));
+        let full = dir.join(path);
+        let size = fs::metadata(&full)?.len();
+        if size > crate::parse::MAX_INPUT_BYTES {
+            diffs.push(format!(
+                "--- a/{path}\n+++ b/{path}\n(the file in the tree has {size} bytes: too large to show)\n"
+            ));
+            continue;
+        }
+        let on_disk = fs::read(full)?;
+        let new = generated.get(path.as_str()).copied().unwrap_or_default();
+        diffs.push(unified_diff(path, &String::from_utf8_lossy(&on_disk), new));
     }
     Ok(StaleReport { changes, diffs })
 }

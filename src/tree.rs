@@ -99,7 +99,18 @@ impl GeneratedTree {
         };
         let mut files = BTreeMap::new();
         for path in paths {
-            match fs::read_to_string(dir.join(&path)) {
+            let full = dir.join(&path);
+            if fs::metadata(&full).is_ok_and(|m| m.len() > crate::parse::MAX_INPUT_BYTES) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "{}: larger than {} bytes; not a generated file",
+                        full.display(),
+                        crate::parse::MAX_INPUT_BYTES
+                    ),
+                ));
+            }
+            match fs::read_to_string(&full) {
                 Ok(text) => {
                     files.insert(path, text);
                 }
@@ -192,7 +203,7 @@ impl GeneratedTree {
         let text = self
             .file(&path)
             .ok_or_else(|| tree_error(format!("{path}: no such kustomization")))?;
-        let doc: Value = serde_saphyr::from_str(text)
+        let doc: Value = serde_saphyr::from_str_with_options(text, tree_budget())
             .map_err(|e| tree_error(format!("{path}: not YAML: {e}")))?;
         if let Some(field) = doc.as_object().and_then(|m| {
             m.keys()
@@ -271,9 +282,22 @@ impl GeneratedTree {
 
 /// The objects of a YAML stream (empty documents skipped).
 pub fn parse_documents(path: &str, text: &str) -> Result<Vec<Value>, TreeError> {
-    let docs: Vec<Value> = serde_saphyr::from_multiple(text)
+    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, tree_budget())
         .map_err(|e| tree_error(format!("{path}: not YAML: {e}")))?;
     Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
+}
+
+/// A tree read from disk is input too: maas.yaml's budgets (size, depth,
+/// aliases), with room for multi-document files.
+fn tree_budget() -> serde_saphyr::Options {
+    let mut options = crate::parse::budget_options(
+        crate::parse::MAX_INPUT_BYTES as usize,
+        crate::parse::MAX_DEPTH,
+    );
+    if let Some(budget) = options.budget.as_mut() {
+        budget.max_documents = 10_000;
+    }
+    options
 }
 
 fn kustomization_dir(path: &str) -> Option<&str> {

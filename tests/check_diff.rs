@@ -471,3 +471,20 @@ fn diff_against_a_revision_without_maas_yaml_shows_everything_added() {
         stderr(&out)
     );
 }
+
+#[test]
+fn check_does_not_read_a_huge_file_put_in_place_of_a_generated_one() {
+    let ws = workspace("minimal");
+    let name = "base/models/llm/llminferenceservice-opt-125m-simulated.yaml";
+    let huge = "x".repeat(17 * 1024 * 1024);
+    fs::write(ws.path().join("clusters").join(name), huge).unwrap();
+    let out = check(ws.path());
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out);
+    assert!(
+        report.contains("too large to show"),
+        "{}",
+        &report[..report.len().min(500)]
+    );
+    assert!(report.len() < 10_000, "the huge file is not echoed");
+}

@@ -81,9 +81,9 @@ impl TreeChanges {
 pub fn compare(dir: &Path, files: &[RenderedFile]) -> io::Result<TreeChanges> {
     let mut changes = TreeChanges::default();
     for f in files {
-        match fs::read(dir.join(&f.path)) {
-            Ok(bytes) if bytes == f.content.as_bytes() => changes.unchanged += 1,
-            Ok(_) => changes.changed.push(f.path.clone()),
+        match same_content(&dir.join(&f.path), f.content.as_bytes()) {
+            Ok(true) => changes.unchanged += 1,
+            Ok(false) => changes.changed.push(f.path.clone()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => changes.added.push(f.path.clone()),
             Err(e) => return Err(e),
         }
@@ -95,6 +95,19 @@ pub fn compare(dir: &Path, files: &[RenderedFile]) -> io::Result<TreeChanges> {
         }
     }
     Ok(changes)
+}
+
+/// Whether the file at `path` holds exactly `content`. A file of another
+/// size is not read at all (a file replaced by something huge costs nothing).
+fn same_content(path: &Path, content: &[u8]) -> io::Result<bool> {
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    if file.metadata()?.len() != content.len() as u64 {
+        return Ok(false);
+    }
+    let mut bytes = Vec::with_capacity(content.len());
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes == content)
 }
 
 /// Test hook: fail after this many file writes, to prove atomicity.
