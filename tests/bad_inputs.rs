@@ -2,6 +2,8 @@
 //! exactly the diagnostics its first line expects (`# expect: CODE@LINE:COL …`),
 //! never panic, and render the same diagnostics as its snapshot.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -159,19 +161,12 @@ fn validate_exits_1_with_the_location_on_bad_input() {
 
 #[test]
 fn a_tier_without_token_limit_warns_on_subscription_clusters_only() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        "examples/minimal/users.htpasswd",
-        dir.path().join("users.htpasswd"),
-    )
-    .unwrap();
-    let base = std::fs::read_to_string("examples/minimal/maas.yaml")
-        .unwrap()
-        .replace("        tokens: {limit: 10000, window: 1h}\n", "");
-    let warnings = |text: String| {
-        let path = dir.path().join("maas.yaml");
-        std::fs::write(&path, text).unwrap();
-        let loaded = maasc::load(&path).unwrap_or_else(|e| panic!("{}", e.render()));
+    let warnings = |api: &str| {
+        let loaded = common::load_minimal_with(|text| {
+            text.replace("        tokens: {limit: 10000, window: 1h}\n", "")
+                .replace("spec:\n", &format!("spec:\n  maas: {{api: {api}}}\n"))
+        })
+        .unwrap_or_else(|e| panic!("{}", e.render()));
         loaded
             .diagnostics
             .iter()
@@ -179,10 +174,10 @@ fn a_tier_without_token_limit_warns_on_subscription_clusters_only() {
             .collect::<Vec<_>>()
     };
     assert!(
-        warnings(base.clone()).is_empty(),
+        warnings("tiers").is_empty(),
         "tier era: no token limit is fine"
     );
-    let sub = warnings(base.replace("spec:\n", "spec:\n  maas: {api: subscriptions}\n"));
+    let sub = warnings("subscriptions");
     assert!(
         sub.iter()
             .any(|w| w.starts_with("W101 tier `free` has no token limit")),
@@ -192,22 +187,14 @@ fn a_tier_without_token_limit_warns_on_subscription_clusters_only() {
 
 #[test]
 fn a_custom_gateway_warns_on_subscription_clusters_only() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        "examples/minimal/users.htpasswd",
-        dir.path().join("users.htpasswd"),
-    )
-    .unwrap();
     let codes = |api: &str| {
-        let text = std::fs::read_to_string("examples/minimal/maas.yaml")
-            .unwrap()
-            .replace(
+        let loaded = common::load_minimal_with(|text| {
+            text.replace(
                 "spec:\n",
                 &format!("spec:\n  maas:\n    api: {api}\n    gateway: {{name: ai-gateway}}\n"),
-            );
-        let path = dir.path().join("maas.yaml");
-        std::fs::write(&path, text).unwrap();
-        let loaded = maasc::load(&path).unwrap_or_else(|e| panic!("{}", e.render()));
+            )
+        })
+        .unwrap_or_else(|e| panic!("{}", e.render()));
         loaded
             .diagnostics
             .iter()

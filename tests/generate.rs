@@ -358,22 +358,14 @@ fn templates_can_be_overridden_from_a_folder() {
 
 #[test]
 fn the_gateway_certificate_defaults_to_the_ingress_certificate_and_can_be_named() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        "examples/minimal/users.htpasswd",
-        dir.path().join("users.htpasswd"),
-    )
-    .unwrap();
     let certificate = |gateway: &str| -> Result<String, String> {
-        let text = std::fs::read_to_string("examples/minimal/maas.yaml")
-            .unwrap()
-            .replace(
+        let loaded = load_minimal_with(|text| {
+            text.replace(
                 "spec:\n",
                 &format!("spec:\n  maas:\n    gateway: {gateway}\n"),
-            );
-        let path = dir.path().join("maas.yaml");
-        std::fs::write(&path, text).unwrap();
-        let loaded = maasc::load(&path).map_err(|e| e.render())?;
+            )
+        })
+        .map_err(|e| e.render())?;
         let files = maasc::build_tree(&loaded, None).unwrap();
         let gateway = files
             .iter()

@@ -35,6 +35,24 @@ fn items(list: &Value) -> Vec<Value> {
     list["items"].as_array().cloned().unwrap_or_default()
 }
 
+/// Runs `maasc krm` on a JSON ResourceList in a scratch folder; it must
+/// succeed. Returns the output ResourceList.
+fn krm_json(list: &Value) -> Value {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = common::run_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_maasc"))
+            .current_dir(tmp.path())
+            .arg("krm"),
+        list.to_string().as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON in, JSON out")
+}
+
 /// The items maasc appended (those after the input's).
 fn generated(input: &Value, output: &Value) -> Vec<Value> {
     items(output)[items(input).len()..].to_vec()
@@ -242,19 +260,7 @@ fn without_a_cluster_choice_every_cluster_is_emitted_under_its_own_path() {
         "items": [],
         "functionConfig": config,
     });
-    let tmp = tempfile::tempdir().unwrap();
-    let out = common::run_with_stdin(
-        Command::new(env!("CARGO_BIN_EXE_maasc"))
-            .current_dir(tmp.path())
-            .arg("krm"),
-        list.to_string().as_bytes(),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let output: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let output = krm_json(&list);
     let paths: Vec<String> = items(&output)
         .iter()
         .map(|i| {
@@ -287,19 +293,7 @@ fn the_sync_waves_annotation_gives_every_generated_object_its_wave() {
     let mut list: Value =
         serde_json::from_str(&std::fs::read_to_string("tests/krm/no-items.json").unwrap()).unwrap();
     list["functionConfig"]["metadata"]["annotations"]["maasc.io/sync-waves"] = "true".into();
-    let tmp = tempfile::tempdir().unwrap();
-    let out = common::run_with_stdin(
-        Command::new(env!("CARGO_BIN_EXE_maasc"))
-            .current_dir(tmp.path())
-            .arg("krm"),
-        list.to_string().as_bytes(),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let output: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let output = krm_json(&list);
     let waves: Vec<&str> = output["items"]
         .as_array()
         .unwrap()

@@ -77,3 +77,20 @@ pub fn run_with_stdin(command: &mut std::process::Command, input: &[u8]) -> std:
     child.stdin.take().unwrap().write_all(input).unwrap();
     child.wait_with_output().unwrap()
 }
+
+/// Loads the minimal example after `edit` changed its maas.yaml text (the
+/// htpasswd file beside it, in a scratch folder).
+pub fn load_minimal_with(
+    edit: impl FnOnce(String) -> String,
+) -> Result<maasc::Loaded, maasc::LoadError> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "examples/minimal/users.htpasswd",
+        dir.path().join("users.htpasswd"),
+    )
+    .unwrap();
+    let text = edit(std::fs::read_to_string("examples/minimal/maas.yaml").unwrap());
+    let path = dir.path().join("maas.yaml");
+    std::fs::write(&path, text).unwrap();
+    maasc::load(&path)
+}
