@@ -9,6 +9,13 @@ use clap::{Parser, Subcommand};
 /// maasc — compile one maas.yaml into the ArgoCD App-of-Apps GitOps tree of a
 /// Models-as-a-Service platform on OpenShift (KServe, Kuadrant, ArgoCD).
 ///
+/// Typical use, in the folder holding maas.yaml:
+///
+///   maasc validate                           check maas.yaml
+///   maasc generate                           write the tree into spec.gitops.path
+///   maasc diff git:origin/main maas.yaml     what the change does, per cluster
+///   maasc check                              in CI: fail when the tree is stale
+///
 /// Exit codes: 0 ok, 1 findings (invalid input, stale tree, non-empty diff),
 /// 2 usage or I/O error.
 #[derive(Parser)]
