@@ -19,7 +19,14 @@ use clap::{Parser, Subcommand};
 /// Exit codes: 0 ok, 1 findings (invalid input, stale tree, non-empty diff),
 /// 2 usage or I/O error.
 #[derive(Parser)]
-#[command(name = "maasc", version, about, long_about, propagate_version = true)]
+#[command(
+    name = "maasc",
+    version,
+    about,
+    long_about,
+    propagate_version = true,
+    verbatim_doc_comment
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -97,6 +104,7 @@ enum Command {
     ///   maasc diff git:origin/main maas.yaml --format md > diff.md
     ///   maasc diff examples/dev-prod/maas.yaml examples/migration/maas.yaml
     ///   maasc diff clusters /tmp/new-clusters --exit-code
+    #[command(verbatim_doc_comment)]
     Diff {
         /// The old side.
         old: String,
@@ -150,14 +158,17 @@ enum Command {
     /// field path; any error exits 1 and keeps every input item. YAML or JSON.
     ///
     /// The cluster: --cluster, else the functionConfig annotation
-    /// maasc.io/cluster, else every cluster, each object under its cluster's
-    /// path (what kpt writes out; a kustomize build needs one cluster). The htpasswd content: the
-    /// annotation maasc.io/htpasswd (inline), else the Secret in items named
-    /// by maasc.io/htpasswd-secret (key htpasswd), else identity.htpasswd.file
-    /// relative to the working folder.
+    /// maasc.io/cluster, else every cluster, each object under its
+    /// cluster's path (what kpt writes out; a kustomize build needs one
+    /// cluster). The htpasswd content: the annotation maasc.io/htpasswd
+    /// (inline), else the Secret in items named by maasc.io/htpasswd-secret
+    /// (key htpasswd), else identity.htpasswd.file relative to the working
+    /// folder. maasc.io/sync-waves: "true" gives every object its
+    /// component's argocd.argoproj.io/sync-wave.
     ///
     /// Example (kustomize generator, exec):
     ///   kustomize build --enable-alpha-plugins --enable-exec deploy/argocd/krm-example
+    #[command(verbatim_doc_comment)]
     Krm {
         /// The cluster to generate.
         #[arg(long)]
