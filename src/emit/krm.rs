@@ -216,7 +216,13 @@ fn generate(
         }
     };
     // Checked as the maas.yaml it is; diagnostics point into this text.
-    let text = serde_saphyr::to_string(function_config).ok()?;
+    let text = match serde_saphyr::to_string(function_config) {
+        Ok(t) => t,
+        Err(e) => {
+            results.push(result("error", format!("functionConfig: {e}"), None, file));
+            return None;
+        }
+    };
     let virtual_path = workdir.join(file.unwrap_or("functionConfig.yaml"));
     let loaded = match load_text(&virtual_path, text.clone(), htpasswd) {
         Ok(l) => l,
@@ -262,28 +268,20 @@ fn generate(
             names
         }
     };
-    let mut objects = Vec::new();
-    for cluster in clusters {
-        match stream::cluster_objects(&loaded, None, cluster, None) {
-            Ok(o) => objects.extend(o),
-            Err(e) => {
-                results.push(result("error", e.to_string(), None, file));
-                return None;
-            }
+    let objects = match stream::clusters_objects(&loaded, None, &clusters) {
+        Ok(o) => o,
+        Err(e) => {
+            results.push(result("error", e.to_string(), None, file));
+            return None;
         }
-    }
+    };
     // Reading the rendered objects back is most of the function's time:
     // spread it over the cores.
     let sync_waves = annotation(function_config, SYNC_WAVES_ANNOTATION) == Some("true");
     let items = crate::parallel::map(&objects, 16, |o| {
-        serde_saphyr::from_str::<Value>(&o.text)
-            .map(|mut value| {
-                if sync_waves {
-                    stream::add_sync_wave(&mut value, o.wave);
-                }
-                with_path_annotations(value, &o.path)
-            })
-            .map_err(|e| format!("{}: {e}", o.path))
+        o.value(sync_waves)
+            .map(|value| with_path_annotations(value, &o.path))
+            .map_err(|e| e.message)
     });
     match items.into_iter().collect::<Result<Vec<_>, _>>() {
         Ok(items) => Some(items),

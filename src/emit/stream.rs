@@ -83,7 +83,7 @@ pub const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
 /// one Application applies a whole cluster (the plugin, a KRM generator),
 /// waves order operators before the resources their CRDs define, as the
 /// App-of-Apps does with one Application per component.
-pub fn add_sync_wave(object: &mut serde_json::Value, wave: i32) {
+fn add_sync_wave(object: &mut serde_json::Value, wave: i32) {
     let Some(metadata) = object
         .get_mut("metadata")
         .and_then(serde_json::Value::as_object_mut)
@@ -99,12 +99,51 @@ pub fn add_sync_wave(object: &mut serde_json::Value, wave: i32) {
     }
 }
 
+impl StreamObject {
+    /// The object as data, with its component's sync wave when asked.
+    pub fn value(&self, sync_wave: bool) -> Result<serde_json::Value, StreamError> {
+        let mut value: serde_json::Value =
+            serde_saphyr::from_str(&self.text).map_err(|e| StreamError {
+                message: format!("{}: {e}", self.path),
+                hint: "check the --templates folder".into(),
+            })?;
+        if sync_wave {
+            add_sync_wave(&mut value, self.wave);
+        }
+        Ok(value)
+    }
+}
+
 /// Every object of `cluster` (one component of it when `component` is
 /// given, as `<component>` or `<cluster>/<component>`), in stream order:
 /// components by sync wave then folder, objects in kustomize's order.
 pub fn cluster_objects(
     loaded: &Loaded,
     templates: Option<&Path>,
+    cluster: &str,
+    component: Option<&str>,
+) -> Result<Vec<StreamObject>, StreamError> {
+    objects_of(&Renderer::new(templates)?, loaded, cluster, component)
+}
+
+/// Every object of each of `clusters`, one cluster after the other, with
+/// the templates compiled once.
+pub fn clusters_objects(
+    loaded: &Loaded,
+    templates: Option<&Path>,
+    clusters: &[&str],
+) -> Result<Vec<StreamObject>, StreamError> {
+    let renderer = Renderer::new(templates)?;
+    let mut out = Vec::new();
+    for cluster in clusters {
+        out.extend(objects_of(&renderer, loaded, cluster, None)?);
+    }
+    Ok(out)
+}
+
+fn objects_of(
+    renderer: &Renderer,
+    loaded: &Loaded,
     cluster: &str,
     component: Option<&str>,
 ) -> Result<Vec<StreamObject>, StreamError> {
@@ -128,7 +167,6 @@ pub fn cluster_objects(
         }
         components.retain(|c| c.dir == wanted);
     }
-    let renderer = Renderer::new(templates)?;
     let mut out = Vec::new();
     for c in components {
         let mut rendered = Vec::with_capacity(c.files.len());
@@ -171,12 +209,7 @@ pub fn cluster_stream(
     for object in cluster_objects(loaded, templates, cluster, component)? {
         out.push_str("---\n");
         if sync_waves {
-            let mut value: serde_json::Value =
-                serde_saphyr::from_str(&object.text).map_err(|e| StreamError {
-                    message: format!("{}: {e}", object.path),
-                    hint: "check the --templates folder".into(),
-                })?;
-            add_sync_wave(&mut value, object.wave);
+            let value = object.value(true)?;
             let text = serde_saphyr::to_string(&value).map_err(|e| StreamError {
                 message: format!("{}: {e}", object.path),
                 hint: "this is a bug in maasc; please report it".into(),
