@@ -1,6 +1,6 @@
-//! Stage 5, emit: rendered files → the output folder; or, without files,
-//! one cluster's manifest stream ([`stream`], `maasc render`) and a KRM
-//! function's ResourceList ([`krm`], `maasc krm`).
+//! Stage 5, emit: rendered files → the output folder, compared or written,
+//! with the manifest of what maasc generated. (One cluster's stream and the
+//! KRM ResourceList are front ends of their own: `stream`, `krm`.)
 //!
 //! Guarantees: a run that changes nothing writes nothing; a run that changes
 //! something builds the new tree beside the old one and swaps it in, so a
@@ -14,9 +14,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::render::RenderedFile;
-
-pub mod krm;
-pub mod stream;
 
 /// Lists every file maasc generated in a tree; only these are ever pruned.
 pub const MANIFEST_FILE: &str = ".maasc-manifest";
@@ -111,15 +108,32 @@ fn same_content(path: &Path, content: &[u8]) -> io::Result<bool> {
 }
 
 /// Test hook: fail after this many file writes, to prove atomicity.
-#[doc(hidden)]
 #[derive(Clone, Copy, Debug, Default)]
-pub struct FaultInjection {
-    pub fail_after_writes: Option<usize>,
+pub(crate) struct FaultInjection {
+    pub(crate) fail_after_writes: Option<usize>,
 }
 
 /// Writes `files` into `dir` as described in the module docs; returns what
 /// changed (nothing is written when that is empty).
-pub fn write_tree(
+pub fn write_tree(dir: &Path, files: &[RenderedFile]) -> io::Result<TreeChanges> {
+    write_tree_with(dir, files, FaultInjection::default())
+}
+
+/// [`write_tree`] failing after `writes` file writes, to prove that a
+/// failed run leaves the old tree (feature `fault-injection`, tests only).
+#[cfg(feature = "fault-injection")]
+pub fn write_tree_failing_after(
+    dir: &Path,
+    files: &[RenderedFile],
+    writes: usize,
+) -> io::Result<TreeChanges> {
+    let fault = FaultInjection {
+        fail_after_writes: Some(writes),
+    };
+    write_tree_with(dir, files, fault)
+}
+
+fn write_tree_with(
     dir: &Path,
     files: &[RenderedFile],
     fault: FaultInjection,

@@ -22,10 +22,12 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::stream;
 use crate::diagnostic::Severity;
+use crate::parse;
+use crate::pipeline::load_text;
+use crate::render::Renderer;
 use crate::source::{Span, field_path_at};
-use crate::{load_text, parse};
+use crate::stream;
 
 /// Annotation selecting the cluster to generate.
 pub const CLUSTER_ANNOTATION: &str = "maasc.io/cluster";
@@ -268,7 +270,10 @@ fn generate(
             names
         }
     };
-    let objects = match stream::clusters_objects(&loaded, None, &clusters) {
+    let objects = Renderer::new(None)
+        .map_err(stream::StreamError::from)
+        .and_then(|renderer| stream::clusters_objects(&renderer, platform, &clusters));
+    let objects = match objects {
         Ok(o) => o,
         Err(e) => {
             results.push(result("error", e.to_string(), None, file));
