@@ -47,6 +47,19 @@ pub(crate) struct Templates {
     pub(crate) templates: Option<PathBuf>,
 }
 
+/// `-f maas.yaml -o DIR --templates DIR`: the tree `generate` writes and
+/// `check` compares.
+#[derive(clap::Args)]
+pub(crate) struct TreeArgs {
+    #[command(flatten)]
+    pub(crate) input: Input,
+    /// The tree's folder (default: spec.gitops.path next to maas.yaml).
+    #[arg(short = 'o', long = "output")]
+    pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) templates: Templates,
+}
+
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Parse and check maas.yaml; report every problem with file:line:col, a code and a hint.
@@ -65,12 +78,7 @@ pub(crate) enum Command {
     /// Example: maasc generate -f examples/ocpai3-aws/maas.yaml
     Generate {
         #[command(flatten)]
-        input: Input,
-        /// Output folder (default: spec.gitops.path next to maas.yaml).
-        #[arg(short = 'o', long = "output")]
-        output: Option<PathBuf>,
-        #[command(flatten)]
-        templates: Templates,
+        tree: TreeArgs,
     },
     /// Exit 1 if a generated tree is stale: not exactly what generate would write.
     ///
@@ -83,12 +91,7 @@ pub(crate) enum Command {
     /// Example: maasc check -f examples/ocpai3-aws/maas.yaml -o clusters
     Check {
         #[command(flatten)]
-        input: Input,
-        /// The tree to check (default: spec.gitops.path next to maas.yaml).
-        #[arg(short = 'o', long = "output")]
-        output: Option<PathBuf>,
-        #[command(flatten)]
-        templates: Templates,
+        tree: TreeArgs,
     },
     /// Show what a change does to every cluster, object by object.
     ///

@@ -79,34 +79,23 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl From<LoadError> for Error {
-    fn from(e: LoadError) -> Self {
-        Error::Load(e)
-    }
+/// `From` each stage's error into [`Error`], so commands can use `?`.
+macro_rules! from_errors {
+    ($($source:ty => $variant:ident),* $(,)?) => {
+        $(impl From<$source> for Error {
+            fn from(e: $source) -> Self {
+                Error::$variant(e)
+            }
+        })*
+    };
 }
 
-impl From<RenderError> for Error {
-    fn from(e: RenderError) -> Self {
-        Error::Render(e)
-    }
-}
-
-impl From<StreamError> for Error {
-    fn from(e: StreamError) -> Self {
-        Error::Stream(e)
-    }
-}
-
-impl From<SideError> for Error {
-    fn from(e: SideError) -> Self {
-        Error::Side(e)
-    }
-}
-
-impl From<TreeError> for Error {
-    fn from(e: TreeError) -> Self {
-        Error::Tree(e)
-    }
+from_errors! {
+    LoadError => Load,
+    RenderError => Render,
+    StreamError => Stream,
+    SideError => Side,
+    TreeError => Tree,
 }
 
 /// What a command that ran to the end found.

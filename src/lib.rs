@@ -42,11 +42,14 @@ macro_rules! message_error {
 }
 
 pub mod catalog;
+// check and plan are being reworked on another branch (typed contexts,
+// proofs); they join the crate-wide lints when that lands.
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod check;
 pub mod cli;
 mod commands;
 pub mod diagnostic;
-pub mod diff;
+mod diff;
 pub mod emit;
 mod error;
 pub mod input;
@@ -56,6 +59,7 @@ mod order;
 mod parallel;
 pub mod parse;
 mod pipeline;
+#[allow(unreachable_pub)]
 pub mod plan;
 pub mod render;
 pub mod schema;
@@ -69,6 +73,7 @@ pub mod tree;
 
 pub use cli::Cli;
 pub use commands::run;
+pub use diff::MASK as DIFF_MASK;
 pub use error::{Error, Outcome};
 pub use pipeline::{LoadError, Loaded, build_tree, load, load_text};
 pub use stream::{SYNC_WAVE, StreamError, StreamObject};

@@ -43,7 +43,7 @@ impl From<RenderError> for StreamError {
 }
 
 /// The cluster to render: the one asked for, or the only one there is.
-pub fn select_cluster<'a>(
+pub(crate) fn select_cluster<'a>(
     platform: &'a Platform,
     requested: Option<&str>,
 ) -> Result<&'a Cluster, StreamError> {
@@ -122,7 +122,7 @@ impl StreamObject {
 /// Every object of `cluster` (one component of it when `component` is
 /// given, as `<component>` or `<cluster>/<component>`), in stream order:
 /// components by sync wave then folder, objects in kustomize's order.
-pub fn cluster_objects(
+pub(crate) fn cluster_objects(
     renderer: &Renderer,
     platform: &Platform,
     cluster: &str,
@@ -133,7 +133,7 @@ pub fn cluster_objects(
 
 /// Every object of each of `clusters`, one cluster after the other, with
 /// the templates compiled once.
-pub fn clusters_objects(
+pub(crate) fn clusters_objects(
     renderer: &Renderer,
     platform: &Platform,
     clusters: &[&str],
@@ -202,7 +202,7 @@ fn objects_of(
 
 /// The cluster's objects as one YAML stream, documents separated by `---`;
 /// with `sync_waves`, each object carries its component's wave.
-pub fn cluster_stream(
+pub(crate) fn cluster_stream(
     renderer: &Renderer,
     platform: &Platform,
     cluster: &str,

@@ -282,7 +282,7 @@ impl GeneratedTree {
 }
 
 /// The objects of a YAML stream (empty documents skipped).
-pub fn parse_documents(path: &str, text: &str) -> Result<Vec<Value>, TreeError> {
+pub(crate) fn parse_documents(path: &str, text: &str) -> Result<Vec<Value>, TreeError> {
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, tree_budget())
         .map_err(|e| tree_error(format!("{path}: not YAML: {e}")))?;
     Ok(docs.into_iter().filter(|d| !d.is_null()).collect())

@@ -163,7 +163,7 @@ fn diff_masks_secret_values() {
         );
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let shown = stdout(&out);
-        assert!(shown.contains(maasc::diff::MASK), "{format}: {shown}");
+        assert!(shown.contains(maasc::DIFF_MASK), "{format}: {shown}");
         for secret in [&text, &swapped] {
             use base64::Engine;
             let encoded = base64::engine::general_purpose::STANDARD.encode(secret);

@@ -1,18 +1,15 @@
 //! `maasc check`: is the generated tree exactly what generate would write?
 
-use std::path::{Path, PathBuf};
+use crate::cli::TreeArgs;
 
 use crate::error::{Error, Outcome};
 use crate::stale;
 use crate::style::Style;
 
-pub(super) fn run(
-    file: &Path,
-    output: Option<PathBuf>,
-    templates: Option<&Path>,
-) -> Result<Outcome, Error> {
+pub(super) fn run(args: TreeArgs) -> Result<Outcome, Error> {
+    let file = args.input.file.clone();
     // Invalid input is not a stale tree: 2, so CI can tell them apart.
-    let (dir, files) = super::load_tree(file, output, templates).map_err(|e| match e {
+    let (dir, files) = super::load_tree(args).map_err(|e| match e {
         Error::Load(e) => Error::InputOfCheck(e),
         e => e,
     })?;

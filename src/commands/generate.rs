@@ -1,18 +1,14 @@
 //! `maasc generate`: write the whole tree, atomically.
 
-use std::path::{Path, PathBuf};
+use crate::cli::TreeArgs;
 use std::time::Instant;
 
 use crate::emit;
 use crate::error::{Error, Outcome};
 
-pub(super) fn run(
-    file: &Path,
-    output: Option<PathBuf>,
-    templates: Option<&Path>,
-) -> Result<Outcome, Error> {
+pub(super) fn run(args: TreeArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
-    let (dir, files) = super::load_tree(file, output, templates)?;
+    let (dir, files) = super::load_tree(args)?;
     let changes = emit::write_tree(&dir, &files).map_err(|e| {
         Error::Io(format!(
             "cannot write {}: {e}; the folder was left as it was",

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, TreeArgs};
 use crate::error::Error;
 use crate::pipeline::{self, Loaded};
 use crate::render::RenderedFile;
@@ -24,16 +24,8 @@ mod validate;
 pub fn run(cli: Cli) -> ExitCode {
     crate::error::exit(match cli.command {
         Command::Validate { input } => validate::run(&input.file),
-        Command::Generate {
-            input,
-            output,
-            templates,
-        } => generate::run(&input.file, output, templates.templates.as_deref()),
-        Command::Check {
-            input,
-            output,
-            templates,
-        } => check::run(&input.file, output, templates.templates.as_deref()),
+        Command::Generate { tree } => generate::run(tree),
+        Command::Check { tree } => check::run(tree),
         Command::Diff {
             old,
             new,
@@ -82,14 +74,10 @@ fn load(file: &Path) -> Result<Loaded, Error> {
 }
 
 /// Loads and renders the whole tree. Returns the output folder too
-/// (`output` or the default).
-fn load_tree(
-    file: &Path,
-    output: Option<PathBuf>,
-    templates: Option<&Path>,
-) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
-    let loaded = load(file)?;
-    let files = pipeline::build_tree(&loaded, templates)?;
-    let dir = output.unwrap_or_else(|| loaded.default_output_dir());
+/// (`-o` or the default).
+fn load_tree(args: TreeArgs) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
+    let loaded = load(&args.input.file)?;
+    let files = pipeline::build_tree(&loaded, args.templates.templates.as_deref())?;
+    let dir = args.output.unwrap_or_else(|| loaded.default_output_dir());
     Ok((dir, files))
 }

@@ -10,7 +10,7 @@ use crate::tree::{GeneratedTree, TreeError};
 use crate::{LoadError, build_tree, load, load_text, parse, source::SourceFile};
 
 /// One side, built: its tree, and its platform when it was a maas.yaml.
-pub struct Side {
+pub(crate) struct Side {
     /// How the side was named on the command line.
     pub label: String,
     pub platform: Option<Platform>,
@@ -45,7 +45,11 @@ impl From<TreeError> for SideError {
 
 /// Opens `arg`. A bare `git:REF` reads the maas.yaml that `other` names (or
 /// `maas.yaml` when `other` is not a file) at REF.
-pub fn open_side(arg: &str, other: &str, templates: Option<&Path>) -> Result<Side, SideError> {
+pub(crate) fn open_side(
+    arg: &str,
+    other: &str,
+    templates: Option<&Path>,
+) -> Result<Side, SideError> {
     let (platform, tree) = if let Some(spec) = arg.strip_prefix("git:") {
         let (rev, path) = match spec.split_once(':') {
             Some((rev, path)) => (rev, PathBuf::from(path)),
