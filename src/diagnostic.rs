@@ -257,7 +257,7 @@ impl Diagnostic {
             } else {
                 file.display().to_string()
             };
-            let _ = writeln!(out, "{pad}::: {at}");
+            let _ = writeln!(out, "  ::: {at}");
             quote(&mut out, file, std::slice::from_ref(mark));
         }
         if let Some(hint) = &self.hint {
@@ -427,6 +427,21 @@ mod tests {
         assert_eq!(
             d.render(&sources),
             "error[E011]: `x` twice\n  --> m.yaml:4:4\n  |\n1 | a: x\n  |    - first defined here\n...\n4 | d: x\n  |    ^ defined again here\n"
+        );
+    }
+
+    #[test]
+    fn a_secondary_label_in_another_file_gets_its_own_location() {
+        let (yaml, other) = (Path::new("m.yaml"), Path::new("u.htpasswd"));
+        let mut sources = SourceMap::default();
+        sources.insert(SourceFile::new(yaml, "file: u.htpasswd\n"));
+        sources.insert(SourceFile::new(other, "bob:x\n"));
+        let at = |line, column, len| Span { line, column, len };
+        let d = Diagnostic::error(Code::UnknownReference, yaml, at(1, 7, 10), "no alice")
+            .with_secondary(other, at(1, 1, 3), "the users are listed here");
+        assert_eq!(
+            d.render(&sources),
+            "error[E012]: no alice\n  --> m.yaml:1:7\n  |\n1 | file: u.htpasswd\n  |       ^^^^^^^^^^\n  ::: u.htpasswd:1:1\n  |\n1 | bob:x\n  | --- the users are listed here\n"
         );
     }
 }

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::model::Platform;
+use crate::pipeline::{LoadError, Loaded, build_tree, load, load_text};
 use crate::tree::{GeneratedTree, TreeError};
-use crate::{LoadError, build_tree, load, load_text, parse, source::SourceFile};
+use crate::{parse, source::SourceFile};
 
 /// One side, built: its tree, and its platform when it was a maas.yaml.
 pub(crate) struct Side {
@@ -84,7 +85,7 @@ pub(crate) fn open_side(
 }
 
 fn build(
-    loaded: crate::Loaded,
+    loaded: Loaded,
     templates: Option<&Path>,
 ) -> Result<(Option<Platform>, GeneratedTree), SideError> {
     let files = build_tree(&loaded, templates).map_err(|e| SideError::Other(e.to_string()))?;
@@ -93,7 +94,7 @@ fn build(
 
 /// Loads the maas.yaml at `path` (relative to the current folder) as it is
 /// at `rev`, with its htpasswd file from the same revision.
-fn load_at_revision(rev: &str, path: &Path) -> Result<crate::Loaded, SideError> {
+fn load_at_revision(rev: &str, path: &Path) -> Result<Loaded, SideError> {
     let text = git_show(rev, path)?;
     if text.len() as u64 > parse::MAX_INPUT_BYTES {
         return Err(SideError::Other(format!(
