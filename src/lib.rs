@@ -41,9 +41,12 @@ macro_rules! message_error {
     };
 }
 
+// The modules of the pipeline's middle (catalog, check, input, model, plan,
+// render) are being reworked on another branch (typed contexts, proofs);
+// they join the crate-wide `unreachable_pub` and `unused_qualifications`
+// lints when that lands.
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod catalog;
-// check and plan are being reworked on another branch (typed contexts,
-// proofs); they join the crate-wide lints when that lands.
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod check;
 pub mod cli;
@@ -52,15 +55,18 @@ pub mod diagnostic;
 mod diff;
 pub mod emit;
 mod error;
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod input;
 mod krm;
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod model;
 mod order;
 mod parallel;
 pub mod parse;
 mod pipeline;
-#[allow(unreachable_pub)]
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod plan;
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod render;
 pub mod schema;
 pub mod source;
