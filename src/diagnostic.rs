@@ -145,19 +145,24 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// Says what the primary location is (`defined again here`).
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+    pub(crate) fn with_label(mut self, label: impl Into<String>) -> Self {
         self.labels.get_or_insert_default().primary = Some(label.into());
         self
     }
 
     /// Adds a secondary location (`first defined here`).
-    pub fn with_secondary(mut self, file: &Path, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn with_secondary(
+        mut self,
+        file: &Path,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         self.labels.get_or_insert_default().secondary.push(Label {
             file: file.to_path_buf(),
             span,
@@ -176,7 +181,7 @@ impl Diagnostic {
     }
 
     /// `file:line:col`, or just `file` when the position is unknown.
-    pub fn location(&self) -> String {
+    pub(crate) fn location(&self) -> String {
         if self.span.is_known() {
             format!(
                 "{}:{}:{}",
@@ -332,7 +337,7 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 
@@ -344,11 +349,11 @@ impl Diagnostics {
         self.items.len()
     }
 
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
-    pub fn warning_count(&self) -> usize {
+    pub(crate) fn warning_count(&self) -> usize {
         self.items.len() - self.error_count()
     }
 

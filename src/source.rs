@@ -19,13 +19,13 @@ pub struct Span {
 }
 
 impl Span {
-    pub const UNKNOWN: Span = Span {
+    pub(crate) const UNKNOWN: Span = Span {
         line: 0,
         column: 0,
         len: 0,
     };
 
-    pub fn is_known(&self) -> bool {
+    pub(crate) fn is_known(&self) -> bool {
         self.line > 0
     }
 
