@@ -1,5 +1,5 @@
 //! The command line's types (clap derive): every subcommand, its flags and
-//! its `--help` text. Running them is [`crate::commands`]'s job.
+//! its `--help` text. Running them is `commands`' job.
 
 use std::path::PathBuf;
 

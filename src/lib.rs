@@ -10,7 +10,7 @@
 //! only decide what to print, and [`Error::exit_code`] decides how to exit.
 //!
 //! Around the pipeline: [`tree`] reads a generated tree back and builds it as
-//! kustomize does; `stale` (`maasc check`) and [`diff`] (`maasc diff`)
+//! kustomize does; `stale` (`maasc check`) and `diff` (`maasc diff`)
 //! compare trees; `stream` is one cluster's objects (`maasc render`) and
 //! `krm` the KRM function (`maasc krm`); `order` is kustomize's resource
 //! order, a leaf both the stream and the tree reader use.
