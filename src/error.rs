@@ -138,4 +138,27 @@ mod tests {
         assert_eq!(Outcome::Findings.exit_code(), 1);
         assert_eq!(Outcome::Clean.exit_code(), 0);
     }
+
+    #[test]
+    fn invalid_input_exits_1_except_for_check_and_unreadable_input_exits_2() {
+        let load = |io| LoadError {
+            diagnostics: crate::diagnostic::Diagnostics::default(),
+            sources: crate::diagnostic::SourceMap::default(),
+            io,
+        };
+        assert_eq!(Error::Load(load(false)).exit_code(), 1);
+        assert_eq!(Error::Load(load(true)).exit_code(), 2);
+        assert_eq!(Error::InputOfCheck(load(false)).exit_code(), 2);
+    }
+
+    #[test]
+    fn a_missing_cluster_exits_1_and_broken_templates_exit_2() {
+        let stream = |templates| StreamError {
+            message: String::new(),
+            hint: String::new(),
+            templates,
+        };
+        assert_eq!(Error::Stream(stream(false)).exit_code(), 1);
+        assert_eq!(Error::Stream(stream(true)).exit_code(), 2);
+    }
 }
