@@ -74,8 +74,7 @@ fn emit_into_empty_folder(b: Bencher, size: &str) {
     let files = maasc::build_tree(&load(&path), None).unwrap();
     b.with_inputs(|| tempfile::tempdir_in(guard.path()).unwrap())
         .bench_values(|out| {
-            maasc::emit::write_tree(&out.path().join("clusters"), &files, Default::default())
-                .unwrap();
+            maasc::emit::write_tree(&out.path().join("clusters"), &files).unwrap();
             out
         });
 }
@@ -85,9 +84,9 @@ fn emit_noop(b: Bencher, size: &str) {
     let (guard, path) = input(size);
     let files = maasc::build_tree(&load(&path), None).unwrap();
     let out = guard.path().join("clusters");
-    maasc::emit::write_tree(&out, &files, Default::default()).unwrap();
+    maasc::emit::write_tree(&out, &files).unwrap();
     b.bench(|| {
-        let changes = maasc::emit::write_tree(&out, &files, Default::default()).unwrap();
+        let changes = maasc::emit::write_tree(&out, &files).unwrap();
         assert!(changes.is_empty());
     });
 }
@@ -97,5 +96,5 @@ fn render_one_cluster_stream(b: Bencher, size: &str) {
     let (_guard, path) = input(size);
     let loaded = load(&path);
     let cluster = loaded.platform.clusters[0].name.to_string();
-    b.bench(|| maasc::emit::stream::cluster_stream(&loaded, None, &cluster, None, false).unwrap());
+    b.bench(|| loaded.cluster_stream(None, &cluster, None, false).unwrap());
 }

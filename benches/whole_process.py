@@ -2,7 +2,7 @@
 """Whole-process benchmarks of the release maasc binary, as ratios measured
 side by side in one run (absolute times on shared machines are noise).
 
-    cargo build --release && python3 benches/whole_process.py [--rounds 5]
+    cargo build --release --features bench-fixtures && python3 benches/whole_process.py [--rounds 5]
 
 Prints the Markdown tables of BENCHMARKS.md. Needs kubectl (kustomize inside),
 GNU time (/usr/bin/time, Debian package `time`) and PyYAML.
@@ -85,7 +85,7 @@ def main():
     ap.add_argument("--workdir", default=None)
     args = ap.parse_args()
     if not os.path.exists(MAASC):
-        sys.exit("build first: cargo build --release")
+        sys.exit("build first: cargo build --release --features bench-fixtures (maasc synth)")
     work = args.workdir or tempfile.mkdtemp(prefix="maasc-bench-")
     fleets = {}
     for size in ("medium", "large"):

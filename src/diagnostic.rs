@@ -30,7 +30,8 @@ macro_rules! codes {
                 match self { $(Code::$variant => $code,)* }
             }
 
-            /// A one-line description, used in docs and `--help`.
+            /// A one-line description: README's table of codes is made of
+            /// these ([`Code::markdown_table`], tested to be current).
             pub fn title(self) -> &'static str {
                 match self { $(Code::$variant => $title,)* }
             }
@@ -39,36 +40,47 @@ macro_rules! codes {
 }
 
 codes! {
-    Io = "E001", "the input file cannot be read";
+    Io = "E001", "the input file cannot be read (exit 2)";
     Syntax = "E002", "the input is not well-formed YAML";
-    Budget = "E003", "the input exceeds a size, depth or alias budget";
+    Budget = "E003", "size (16 MiB), depth (64) or alias budget exceeded";
     WrongType = "E004", "a value has the wrong type or an unknown variant";
-    UnknownField = "E005", "a field is not part of maas.yaml";
-    MissingField = "E006", "a required field is missing";
-    WrongKind = "E007", "apiVersion or kind is not MaaSPlatform";
-    InvalidName = "E010", "a name is not a valid DNS-1123 label";
-    DuplicateName = "E011", "a name is defined twice";
-    UnknownReference = "E012", "a reference names something that is not defined";
-    InvalidDuration = "E013", "a duration is not <int><s|m|h|d>";
-    InvalidQuantity = "E014", "a value is not a Kubernetes quantity";
-    UnknownInstanceType = "E015", "an instance type is not known to maasc";
+    UnknownField = "E005", "unknown field";
+    MissingField = "E006", "missing required field (or an empty file)";
+    WrongKind = "E007", "apiVersion/kind is not `maas.opendatahub.io/v1alpha1` `MaaSPlatform`";
+    InvalidName = "E010", "a name is not a DNS-1123 label (users/groups: OpenShift name rules)";
+    DuplicateName = "E011", "a name or mapping key is defined twice";
+    UnknownReference = "E012", "a reference (tier, cluster, pool, user, override) is not defined; with did-you-mean";
+    InvalidDuration = "E013", "a duration is not `<int><s|m|h|d>`";
+    InvalidQuantity = "E014", "not a Kubernetes quantity";
+    UnknownInstanceType = "E015", "unknown instance type";
     GpusExceedNode = "E016", "a model asks for more GPUs than one node of its pool has";
-    ModelTooLarge = "E017", "a model's weights do not fit the GPU memory it asks for";
-    PlaintextPassword = "E018", "an htpasswd entry is not a bcrypt hash";
-    MissingCloudField = "E019", "a machine pool needs a platform field that is not set";
-    EmptyTiers = "E020", "a model lists no tiers";
-    UndefinedGroup = "E021", "a tier names a group that is not defined";
-    UnsupportedWindow = "E022", "a window cannot be expressed by the chosen MaaS API";
+    ModelTooLarge = "E017", "fp16 weights plus 20% headroom do not fit `gpus × GPU memory`";
+    PlaintextPassword = "E018", "an htpasswd entry is not bcrypt (the secret is never printed)";
+    MissingCloudField = "E019", "aws machine pools need `infrastructureID`, `amiID` and `region`";
+    EmptyTiers = "E020", "a model lists no tiers (an empty list would open it to every tier)";
+    UndefinedGroup = "E021", "a tier names a group that is neither defined, `system:`, nor external";
+    UnsupportedWindow = "E022", "a window the chosen MaaS API cannot express (`500d` in a MaaSSubscription)";
     AmbiguousTier = "E023", "a user reaches two tiers of the same level";
     InvalidHtpasswd = "E024", "the htpasswd file is malformed or unreadable";
-    PoolMismatch = "E025", "a model's GPUs do not match its pool";
-    InvalidValue = "E026", "a value is out of range or contradicts another";
+    PoolMismatch = "E025", "a model's GPUs do not match its runtime or pool";
+    InvalidValue = "E026", "a value out of range or contradicting another";
     ModelNotDeployed = "E027", "a model is deployed on no cluster";
-    IdentitySource = "E028", "htpasswd needs exactly one of file and existingSecret";
-    InvalidParameters = "E029", "a parameter count is not like 0.6B, 8B or 125M";
-    ApiCannotExpress = "W101", "the chosen MaaS API cannot express part of the input";
-    PoolNotProvisioned = "W102", "maasc does not provision machine pools on this platform";
-    GatewayNotServed = "W103", "maas-controller serves another Gateway";
+    IdentitySource = "E028", "htpasswd needs exactly one of `file` and `existingSecret`";
+    InvalidParameters = "E029", "a parameter count is not like `0.6B`, `8B`, `125M`";
+    ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
+    PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
+    GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
+}
+
+impl Code {
+    /// README's table of diagnostic codes, one row per code.
+    pub fn markdown_table() -> String {
+        let mut out = String::from("| code | meaning |\n|---|---|\n");
+        for code in Code::ALL {
+            let _ = writeln!(out, "| {code} | {} |", code.title());
+        }
+        out
+    }
 }
 
 impl fmt::Display for Code {
@@ -77,14 +89,36 @@ impl fmt::Display for Code {
     }
 }
 
+/// A place a diagnostic points at besides its primary one, with what it is
+/// (`first defined here`): rendered under its line with `-` instead of `^`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub file: PathBuf,
+    pub span: Span,
+    pub message: String,
+}
+
+/// A diagnostic's labels.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Labels {
+    /// What the primary location is, printed beside its carets.
+    pub primary: Option<String>,
+    /// Other locations that explain it, e.g. a name's first definition.
+    pub secondary: Vec<Label>,
+}
+
 /// One problem found in the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub code: Code,
     pub message: String,
+    /// The primary location: where the problem is.
     pub file: PathBuf,
     pub span: Span,
+    /// What the primary location is and other locations that explain it
+    /// (boxed: most diagnostics have none).
+    pub labels: Option<Box<Labels>>,
     pub hint: Option<String>,
     /// The offending line holds a secret: quote it only up to `name:`.
     pub redact: bool,
@@ -98,6 +132,7 @@ impl Diagnostic {
             message: message.into(),
             file: file.to_path_buf(),
             span,
+            labels: None,
             hint: None,
             redact: false,
         }
@@ -110,8 +145,29 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Says what the primary location is (`defined again here`).
+    pub(crate) fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.labels.get_or_insert_default().primary = Some(label.into());
+        self
+    }
+
+    /// Adds a secondary location (`first defined here`).
+    pub(crate) fn with_secondary(
+        mut self,
+        file: &Path,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.labels.get_or_insert_default().secondary.push(Label {
+            file: file.to_path_buf(),
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -125,7 +181,7 @@ impl Diagnostic {
     }
 
     /// `file:line:col`, or just `file` when the position is unknown.
-    pub fn location(&self) -> String {
+    pub(crate) fn location(&self) -> String {
         if self.span.is_known() {
             format!(
                 "{}:{}:{}",
@@ -138,8 +194,9 @@ impl Diagnostic {
         }
     }
 
-    /// Renders the diagnostic like rustc does: header, location, quoted line
-    /// with a caret under the offending token, and the hint.
+    /// Renders the diagnostic like rustc does: header, location, quoted
+    /// lines with carets under the offending token (`-` under secondary
+    /// locations, each with its label), and the hint.
     pub fn render(&self, sources: &SourceMap) -> String {
         let mut out = String::new();
         let level = match self.severity {
@@ -148,26 +205,96 @@ impl Diagnostic {
         };
         let _ = writeln!(out, "{level}[{}]: {}", self.code, self.message);
         let _ = writeln!(out, "  --> {}", self.location());
-        let quoted = sources.get(&self.file).and_then(|s| s.line(self.span.line));
-        if let Some(line) = quoted {
-            let line = if self.redact {
-                redact_line(line)
-            } else {
-                line.to_string()
+        // The primary file's marks in line order, then each other file's.
+        let primary = Mark {
+            span: self.span,
+            underline: '^',
+            label: self.labels.as_ref().and_then(|l| l.primary.as_deref()),
+        };
+        let mut here = vec![primary];
+        let mut elsewhere: Vec<(&Path, Mark)> = Vec::new();
+        for l in self.labels.iter().flat_map(|l| &l.secondary) {
+            let mark = Mark {
+                span: l.span,
+                underline: '-',
+                label: Some(&l.message),
             };
-            let number = self.span.line.to_string();
-            let pad = " ".repeat(number.len());
-            let col = self.span.column.max(1) as usize;
-            let width = (self.span.len as usize)
-                .clamp(1, line.chars().count().saturating_sub(col - 1).max(1));
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {line}");
-            let _ = writeln!(out, "{pad} | {}{}", " ".repeat(col - 1), "^".repeat(width));
+            if l.file == self.file {
+                here.push(mark);
+            } else {
+                elsewhere.push((&l.file, mark));
+            }
+        }
+        here.sort_by_key(|m| m.span.line);
+        let width = here
+            .iter()
+            .chain(elsewhere.iter().map(|(_, m)| m))
+            .map(|m| m.span.line.to_string().len())
+            .max()
+            .unwrap_or(1);
+        let pad = " ".repeat(width);
+        let quote = |out: &mut String, file: &Path, marks: &[Mark]| {
+            let Some(source) = sources.get(file) else {
+                return;
+            };
+            let mut previous: Option<u32> = None;
+            for mark in marks {
+                let Some(line) = source.line(mark.span.line) else {
+                    continue;
+                };
+                match previous {
+                    None => {
+                        let _ = writeln!(out, "{pad} |");
+                    }
+                    Some(p) if mark.span.line > p + 1 => {
+                        let _ = writeln!(out, "...");
+                    }
+                    Some(_) => {}
+                }
+                previous = Some(mark.span.line);
+                mark.quote(out, line, self.redact, width);
+            }
+        };
+        quote(&mut out, &self.file, &here);
+        for (file, mark) in &elsewhere {
+            let at = if mark.span.is_known() {
+                format!("{}:{}:{}", file.display(), mark.span.line, mark.span.column)
+            } else {
+                file.display().to_string()
+            };
+            let _ = writeln!(out, "  ::: {at}");
+            quote(&mut out, file, std::slice::from_ref(mark));
         }
         if let Some(hint) = &self.hint {
             let _ = writeln!(out, "  = hint: {hint}");
         }
         out
+    }
+}
+
+/// One underlined place in a quoted line.
+struct Mark<'a> {
+    span: Span,
+    underline: char,
+    label: Option<&'a str>,
+}
+
+impl Mark<'_> {
+    /// The line, numbered, and the underline (with its label) beneath it.
+    fn quote(&self, out: &mut String, line: &str, redact: bool, width: usize) {
+        let line = if redact {
+            redact_line(line)
+        } else {
+            line.to_string()
+        };
+        let col = self.span.column.max(1) as usize;
+        let len =
+            (self.span.len as usize).clamp(1, line.chars().count().saturating_sub(col - 1).max(1));
+        let pad = " ".repeat(width);
+        let underline = self.underline.to_string().repeat(len);
+        let label = self.label.map(|l| format!(" {l}")).unwrap_or_default();
+        let _ = writeln!(out, "{:>width$} | {line}", self.span.line);
+        let _ = writeln!(out, "{pad} | {}{underline}{label}", " ".repeat(col - 1));
     }
 }
 
@@ -210,7 +337,7 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 
@@ -222,11 +349,11 @@ impl Diagnostics {
         self.items.len()
     }
 
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
-    pub fn warning_count(&self) -> usize {
+    pub(crate) fn warning_count(&self) -> usize {
         self.items.len() - self.error_count()
     }
 
@@ -264,5 +391,62 @@ impl Diagnostics {
             let _ = writeln!(out, "{warnings} warning(s)");
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_table_of_codes_is_the_one_the_code_makes() {
+        let readme = include_str!("../README.md");
+        let start = readme
+            .find("| code | meaning |")
+            .expect("README.md has a table of diagnostic codes");
+        let table: String = readme[start..]
+            .lines()
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let expected = Code::markdown_table();
+        assert!(
+            table == expected,
+            "README.md's table of diagnostic codes is stale; replace it with:\n{expected}"
+        );
+    }
+
+    #[test]
+    fn secondary_labels_quote_their_lines_in_order() {
+        let file = Path::new("m.yaml");
+        let mut sources = SourceMap::default();
+        sources.insert(SourceFile::new(file, "a: x\nb: y\nc: z\nd: x\n"));
+        let span = |line| Span {
+            line,
+            column: 4,
+            len: 1,
+        };
+        let d = Diagnostic::error(Code::DuplicateName, file, span(4), "`x` twice")
+            .with_label("defined again here")
+            .with_secondary(file, span(1), "first defined here");
+        assert_eq!(
+            d.render(&sources),
+            "error[E011]: `x` twice\n  --> m.yaml:4:4\n  |\n1 | a: x\n  |    - first defined here\n...\n4 | d: x\n  |    ^ defined again here\n"
+        );
+    }
+
+    #[test]
+    fn a_secondary_label_in_another_file_gets_its_own_location() {
+        let (yaml, other) = (Path::new("m.yaml"), Path::new("u.htpasswd"));
+        let mut sources = SourceMap::default();
+        sources.insert(SourceFile::new(yaml, "file: u.htpasswd\n"));
+        sources.insert(SourceFile::new(other, "bob:x\n"));
+        let at = |line, column, len| Span { line, column, len };
+        let d = Diagnostic::error(Code::UnknownReference, yaml, at(1, 7, 10), "no alice")
+            .with_secondary(other, at(1, 1, 3), "the users are listed here");
+        assert_eq!(
+            d.render(&sources),
+            "error[E012]: no alice\n  --> m.yaml:1:7\n  |\n1 | file: u.htpasswd\n  |       ^^^^^^^^^^\n  ::: u.htpasswd:1:1\n  |\n1 | bob:x\n  | --- the users are listed here\n"
+        );
     }
 }

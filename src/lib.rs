@@ -3,12 +3,17 @@
 //!
 //! The library is a pipeline, one module per stage:
 //! [`parse`] (YAML with spans) → [`check`] (semantic rules, typed
-//! [`model`]) → `plan` (every object to emit) → `render` (templates) →
-//! `emit` (files). [`load`] runs the first two.
+//! [`model`]) → [`plan`] (every object to emit) → [`render`] (templates) →
+//! [`emit`] (files). `pipeline` is the one compile path through them
+//! ([`load`], [`build_tree`], [`Loaded::cluster_stream`]); the front ends
+//! (`commands`, one module per subcommand, over the clap types of [`cli`])
+//! only decide what to print, and [`Error::exit_code`] decides how to exit.
 //!
 //! Around the pipeline: [`tree`] reads a generated tree back and builds it as
-//! kustomize does; [`stale`] (`maasc check`) and [`diff`] (`maasc diff`)
-//! compare trees.
+//! kustomize does; `stale` (`maasc check`) and `diff` (`maasc diff`)
+//! compare trees; `stream` is one cluster's objects (`maasc render`) and
+//! `krm` the KRM function (`maasc krm`); `order` is kustomize's resource
+//! order, a leaf both the stream and the tree reader use.
 
 /// An error that is one message: its type, `Display`, `Error`, and a
 /// constructor taking anything string-like.
@@ -36,130 +41,45 @@ macro_rules! message_error {
     };
 }
 
+// The modules of the pipeline's middle (catalog, check, input, model, plan,
+// render) are being reworked on another branch (typed contexts, proofs);
+// they join the crate-wide `unreachable_pub` and `unused_qualifications`
+// lints when that lands.
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod catalog;
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod check;
+pub mod cli;
+mod commands;
 pub mod diagnostic;
-pub mod diff;
+mod diff;
 pub mod emit;
+mod error;
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod input;
+mod krm;
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod model;
-pub mod parallel;
+mod order;
+mod parallel;
 pub mod parse;
+mod pipeline;
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod plan;
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod render;
 pub mod schema;
 pub mod source;
-pub mod stale;
-pub mod style;
+mod stale;
+mod stream;
+mod style;
+#[cfg(feature = "bench-fixtures")]
 pub mod synthetic;
 pub mod tree;
 
-use std::path::{Path, PathBuf};
-
-use diagnostic::{Diagnostics, SourceMap};
-use source::SourceFile;
-
-/// A maas.yaml that was read, parsed and checked.
-pub struct Loaded {
-    pub platform: model::Platform,
-    /// Warnings (there are no errors when loading succeeded).
-    pub diagnostics: Diagnostics,
-    pub sources: SourceMap,
-    pub path: PathBuf,
-}
-
-/// Why a maas.yaml could not be loaded: every diagnostic, with the sources
-/// they quote, ready to print.
-#[derive(Debug)]
-pub struct LoadError {
-    pub diagnostics: Diagnostics,
-    pub sources: SourceMap,
-    /// The file could not be read at all (exit code 2 rather than 1).
-    pub io: bool,
-}
-
-impl LoadError {
-    pub fn render(&self) -> String {
-        self.diagnostics.render(&self.sources)
-    }
-}
-
-/// Reads, parses and checks the maas.yaml at `path`.
-pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let text = parse::read_text(path, parse::MAX_INPUT_BYTES).map_err(|d| {
-        let io = d.code == diagnostic::Code::Io;
-        let mut diagnostics = Diagnostics::default();
-        diagnostics.push(d);
-        LoadError {
-            diagnostics,
-            sources: SourceMap::default(),
-            io,
-        }
-    })?;
-    load_text(path, text, None)
-}
-
-/// Parses and checks maas.yaml text that claims to come from `path`
-/// (relative paths inside it resolve against `path`'s folder).
-/// `htpasswd` replaces the content of `identity.htpasswd.file` when given.
-pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<Loaded, LoadError> {
-    let source = SourceFile::new(path, text);
-    let input = match parse::parse_platform(&source) {
-        Ok(input) => input,
-        Err(d) => {
-            let mut diagnostics = Diagnostics::default();
-            diagnostics.push(d);
-            let mut sources = SourceMap::default();
-            sources.insert(source);
-            return Err(LoadError {
-                diagnostics,
-                sources,
-                io: false,
-            });
-        }
-    };
-    let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let outcome = check::check(
-        &input,
-        check::CheckContext {
-            file: path,
-            base_dir: &base_dir,
-            htpasswd_override: htpasswd,
-        },
-    );
-    // The check stage adds the htpasswd file; the maas.yaml joins it here.
-    let mut all_sources = outcome.sources;
-    all_sources.insert(source);
-    match outcome.platform {
-        Some(platform) => Ok(Loaded {
-            platform,
-            diagnostics: outcome.diagnostics,
-            sources: all_sources,
-            path: path.to_path_buf(),
-        }),
-        None => Err(LoadError {
-            diagnostics: outcome.diagnostics,
-            sources: all_sources,
-            io: false,
-        }),
-    }
-}
-
-/// Plans and renders the whole tree of a loaded platform, manifest included.
-pub fn build_tree(
-    loaded: &Loaded,
-    templates: Option<&Path>,
-) -> Result<Vec<render::RenderedFile>, render::RenderError> {
-    let renderer = render::Renderer::new(templates)?;
-    let plan = plan::plan(&loaded.platform);
-    Ok(emit::with_manifest(renderer.render(&plan)?))
-}
-
-/// The folder `generate` writes by default: `spec.gitops.path` next to the input.
-pub fn default_output_dir(loaded: &Loaded) -> PathBuf {
-    loaded
-        .path
-        .parent()
-        .unwrap_or(Path::new(""))
-        .join(&loaded.platform.gitops.path)
-}
+pub use cli::Cli;
+pub use commands::run;
+pub use diff::MASK as DIFF_MASK;
+pub use error::{Error, Outcome};
+pub use pipeline::{LoadError, Loaded, build_tree, load, load_text};
+pub use stream::{SYNC_WAVE, StreamError, StreamObject};

@@ -5,7 +5,7 @@
 /// machine's cores when every core gets at least `min_per_thread` items
 /// (below that, threads cost more than they save). The result keeps the
 /// order of `items`.
-pub fn map<T, R, F>(items: &[T], min_per_thread: usize, f: F) -> Vec<R>
+pub(crate) fn map<T, R, F>(items: &[T], min_per_thread: usize, f: F) -> Vec<R>
 where
     T: Sync,
     R: Send,

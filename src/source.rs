@@ -19,13 +19,13 @@ pub struct Span {
 }
 
 impl Span {
-    pub const UNKNOWN: Span = Span {
+    pub(crate) const UNKNOWN: Span = Span {
         line: 0,
         column: 0,
         len: 0,
     };
 
-    pub fn is_known(&self) -> bool {
+    pub(crate) fn is_known(&self) -> bool {
         self.line > 0
     }
 
@@ -152,7 +152,7 @@ impl SourceFile {
 /// `span` in `text`: where a diagnostic's span is, as a field path, for
 /// consumers that speak paths rather than lines (KRM function results).
 /// Falls back to the deepest node starting on the span's line.
-pub fn field_path_at(text: &str, span: Span) -> Option<String> {
+pub(crate) fn field_path_at(text: &str, span: Span) -> Option<String> {
     let root: Sp<Node> = serde_saphyr::from_str(text).ok()?;
     // The deepest node starting exactly there (a map starts where its first
     // key does), else the deepest starting on that line.

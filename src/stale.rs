@@ -18,18 +18,18 @@ use crate::style::Style;
 /// How a tree differs from what generate would write, with a unified diff
 /// (tree → generated) of every changed file.
 #[derive(Debug)]
-pub struct StaleReport {
+pub(crate) struct StaleReport {
     pub changes: TreeChanges,
     pub diffs: Vec<String>,
 }
 
 impl StaleReport {
-    pub fn is_clean(&self) -> bool {
+    pub(crate) fn is_clean(&self) -> bool {
         self.changes.is_empty()
     }
 
     /// The unified diffs, then the lists of missing and extra files.
-    pub fn render(&self, style: Style) -> String {
+    pub(crate) fn render(&self, style: Style) -> String {
         let mut out = String::new();
         for diff in &self.diffs {
             for line in diff.lines() {
@@ -69,7 +69,7 @@ impl StaleReport {
 }
 
 /// Compares `dir` with `files` without writing anything.
-pub fn check_tree(dir: &Path, files: &[RenderedFile]) -> io::Result<StaleReport> {
+pub(crate) fn check_tree(dir: &Path, files: &[RenderedFile]) -> io::Result<StaleReport> {
     let changes = emit::compare(dir, files)?;
     let generated: HashMap<&str, &str> = files
         .iter()

@@ -14,6 +14,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::emit::{self, MANIFEST_FILE};
+use crate::order::legacy_order;
 use crate::render::RenderedFile;
 
 const KUSTOMIZATION: &str = "kustomization.yaml";
@@ -281,7 +282,7 @@ impl GeneratedTree {
 }
 
 /// The objects of a YAML stream (empty documents skipped).
-pub fn parse_documents(path: &str, text: &str) -> Result<Vec<Value>, TreeError> {
+pub(crate) fn parse_documents(path: &str, text: &str) -> Result<Vec<Value>, TreeError> {
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, tree_budget())
         .map_err(|e| tree_error(format!("{path}: not YAML: {e}")))?;
     Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
@@ -320,66 +321,10 @@ fn join(dir: &str, relative: &str) -> String {
     parts.join("/")
 }
 
-/// Kinds kustomize's legacy order puts first and last (`api/resid/gvk.go`).
-const ORDER_FIRST: &[&str] = &[
-    "Namespace",
-    "ResourceQuota",
-    "StorageClass",
-    "CustomResourceDefinition",
-    "ServiceAccount",
-    "PodSecurityPolicy",
-    "Role",
-    "ClusterRole",
-    "RoleBinding",
-    "ClusterRoleBinding",
-    "ConfigMap",
-    "Secret",
-    "Endpoints",
-    "Service",
-    "LimitRange",
-    "PriorityClass",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "Deployment",
-    "StatefulSet",
-    "CronJob",
-    "PodDisruptionBudget",
-];
-const ORDER_LAST: &[&str] = &[
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-];
-
 /// kustomize's legacy sort key: kind rank, then `group_version_kind`, then
 /// namespace and name.
 fn legacy_order_key(o: &TreeObject) -> (i64, String, String, String) {
     legacy_order(o.api_version(), o.kind(), o.namespace(), o.name())
-}
-
-/// kustomize's legacy sort key of an object given by its identity.
-pub(crate) fn legacy_order(
-    api_version: &str,
-    kind: &str,
-    namespace: &str,
-    name: &str,
-) -> (i64, String, String, String) {
-    let rank = if let Some(i) = ORDER_FIRST.iter().position(|k| *k == kind) {
-        i as i64 - ORDER_FIRST.len() as i64
-    } else if let Some(i) = ORDER_LAST.iter().position(|k| *k == kind) {
-        1 + i as i64
-    } else {
-        0
-    };
-    let (group, version) = match api_version.rsplit_once('/') {
-        Some((g, v)) => (g, v),
-        None => ("~G", api_version),
-    };
-    (
-        rank,
-        format!("{group}_{version}_{kind}"),
-        namespace.to_string(),
-        name.to_string(),
-    )
 }
 
 #[cfg(test)]

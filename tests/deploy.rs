@@ -78,7 +78,7 @@ fn the_plugin_renders_the_cluster_its_parameter_names() {
         String::from_utf8_lossy(&out.stderr)
     );
     let loaded = common::load(&source.join("maas.yaml"));
-    let expected = maasc::emit::stream::cluster_stream(&loaded, None, "prod", None, true).unwrap();
+    let expected = loaded.cluster_stream(None, "prod", None, true).unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
 
     let one = cmp_generate(
@@ -86,9 +86,9 @@ fn the_plugin_renders_the_cluster_its_parameter_names() {
         &[("cluster", "prod"), ("component", "models/code")],
     );
     assert!(one.status.success());
-    let only =
-        maasc::emit::stream::cluster_stream(&loaded, None, "prod", Some("models/code"), true)
-            .unwrap();
+    let only = loaded
+        .cluster_stream(None, "prod", Some("models/code"), true)
+        .unwrap();
     assert_eq!(String::from_utf8(one.stdout).unwrap(), only);
 
     // Two clusters and no parameter: a failure with nothing on stdout, so

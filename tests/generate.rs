@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
-use maasc::emit::{FaultInjection, compare, write_tree};
+use maasc::emit::{compare, write_tree, write_tree_failing_after};
 
 fn tree_text(files: &[maasc::render::RenderedFile]) -> String {
     files
@@ -72,8 +72,7 @@ fn every_kustomization_builds_with_kubectl_and_render_matches_it() {
                 .iter()
                 .flat_map(|dir| built[dir.as_str()].clone())
                 .collect();
-            let stream =
-                maasc::emit::stream::cluster_stream(&loaded, None, &cluster, None, false).unwrap();
+            let stream = loaded.cluster_stream(None, &cluster, None, false).unwrap();
             let rendered: Vec<serde_json::Value> = serde_saphyr::from_multiple(&stream).unwrap();
             assert_eq!(rendered, expected, "{example}: render --cluster {cluster}");
             let roots: Vec<String> = tree
@@ -183,7 +182,7 @@ fn a_second_run_writes_nothing() {
     let (_tmp, out, files) = generate_into_temp("ocpai3-aws");
     let before = snapshot_dir(&out);
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let changes = write_tree(&out, &files, FaultInjection::default()).unwrap();
+    let changes = write_tree(&out, &files).unwrap();
     assert!(changes.is_empty(), "{changes:?}");
     assert_eq!(changes.unchanged, files.len());
     assert_eq!(before, snapshot_dir(&out), "a no-op run touched files");
@@ -195,10 +194,7 @@ fn a_failed_run_leaves_the_old_tree() {
     std::fs::write(out.join("NOTES.md"), "mine").unwrap();
     let before = snapshot_dir(&out);
     let other = build(&example_path("dev-prod"));
-    let fault = FaultInjection {
-        fail_after_writes: Some(5),
-    };
-    assert!(write_tree(&out, &other, fault).is_err());
+    assert!(write_tree_failing_after(&out, &other, 5).is_err());
     assert_eq!(
         before,
         snapshot_dir(&out),
@@ -218,7 +214,7 @@ fn pruning_removes_stale_generated_files_and_keeps_user_files() {
     std::fs::create_dir_all(out.join("prod/extra")).unwrap();
     std::fs::write(out.join("prod/extra/patch.yaml"), "mine too").unwrap();
     let minimal = build(&example_path("minimal"));
-    let changes = write_tree(&out, &minimal, FaultInjection::default()).unwrap();
+    let changes = write_tree(&out, &minimal).unwrap();
     assert!(!changes.removed.is_empty());
     assert!(out.join("README.md").is_file());
     assert!(out.join("prod/extra/patch.yaml").is_file());
@@ -394,7 +390,7 @@ fn the_gateway_certificate_defaults_to_the_ingress_certificate_and_can_be_named(
 
 #[test]
 fn sync_waves_in_the_stream_are_those_of_the_committed_applications() {
-    use maasc::emit::stream::{SYNC_WAVE, cluster_objects, cluster_stream};
+    use maasc::SYNC_WAVE;
     for example in EXAMPLES {
         let loaded = load(&example_path(example));
         let tree = GeneratedTree::from(maasc::build_tree(&loaded, None).unwrap());
@@ -417,13 +413,13 @@ fn sync_waves_in_the_stream_are_those_of_the_committed_applications() {
                     (dir, wave.to_string())
                 })
                 .collect();
-            let objects = cluster_objects(&loaded, None, &cluster, None).unwrap();
+            let objects = loaded.cluster_objects(None, &cluster).unwrap();
             let plain: Vec<serde_json::Value> = serde_saphyr::from_multiple(
-                &cluster_stream(&loaded, None, &cluster, None, false).unwrap(),
+                &loaded.cluster_stream(None, &cluster, None, false).unwrap(),
             )
             .unwrap();
             let waved: Vec<serde_json::Value> = serde_saphyr::from_multiple(
-                &cluster_stream(&loaded, None, &cluster, None, true).unwrap(),
+                &loaded.cluster_stream(None, &cluster, None, true).unwrap(),
             )
             .unwrap();
             assert_eq!(waved.len(), plain.len());

@@ -71,7 +71,7 @@ fn without_path_annotations(mut v: Value) -> Value {
 
 fn render(example_dir: &str, cluster: &str) -> Vec<Value> {
     let loaded = common::load(&Path::new(example_dir).join("maas.yaml"));
-    let stream = maasc::emit::stream::cluster_stream(&loaded, None, cluster, None, false).unwrap();
+    let stream = loaded.cluster_stream(None, cluster, None, false).unwrap();
     serde_saphyr::from_multiple(&stream).unwrap()
 }
 

@@ -46,6 +46,7 @@ fn scheme_of(hash: &str) -> &'static str {
 pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Vec<UserName> {
     let path: &Path = file.path();
     let mut users: Vec<UserName> = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
     for (index, line) in file.text.lines().enumerate() {
         let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
@@ -76,17 +77,26 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Vec<UserName> {
             len: user.chars().count() as u32,
         };
         match UserName::parse(user) {
-            Ok(name) if users.contains(&name) => diags.push(
-                Diagnostic::error(
+            Ok(name) if users.contains(&name) => {
+                let first = users.iter().position(|u| *u == name).map(|i| spans[i]);
+                let mut d = Diagnostic::error(
                     Code::DuplicateName,
                     path,
                     user_span,
                     format!("user `{user}` appears twice in the htpasswd file"),
                 )
+                .with_label("listed again here")
                 .with_hint("keep one line per user")
-                .redacted(),
-            ),
-            Ok(name) => users.push(name),
+                .redacted();
+                if let Some(first) = first {
+                    d = d.with_secondary(path, first, "first listed here");
+                }
+                diags.push(d);
+            }
+            Ok(name) => {
+                users.push(name);
+                spans.push(user_span);
+            }
             Err(e) => diags.push(
                 Diagnostic::error(
                     Code::InvalidName,

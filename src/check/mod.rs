@@ -85,16 +85,16 @@ impl Checker<'_> {
         let mut seen: std::collections::BTreeMap<String, Span> = std::collections::BTreeMap::new();
         for (key, span) in items {
             if let Some(first) = seen.get(&key) {
-                let first = *first;
-                self.error(
+                let d = Diagnostic::error(
                     Code::DuplicateName,
+                    self.file,
                     span,
                     format!("{what} `{key}` is defined twice"),
-                    format!(
-                        "the first definition is at line {}; names must be unique",
-                        first.line
-                    ),
-                );
+                )
+                .with_label("defined again here")
+                .with_secondary(self.file, *first, "first defined here")
+                .with_hint("names must be unique");
+                self.diags.push(d);
             } else {
                 seen.insert(key, span);
             }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// One changed field: `None` on a side means the field is absent there.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FieldChange {
+pub(crate) struct FieldChange {
     /// `spec.template.containers[name=main].image`, `metadata.annotations["a/b"]`.
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -20,7 +20,7 @@ pub const MASK: &str = "(secret value hidden)";
 
 /// Every leaf that differs between `old` and `new`, in path order. Fields of
 /// a Secret's `data`/`stringData` are masked.
-pub fn diff_objects(old: &Value, new: &Value) -> Vec<FieldChange> {
+pub(crate) fn diff_objects(old: &Value, new: &Value) -> Vec<FieldChange> {
     let mut out = Vec::new();
     walk(&mut String::new(), old, new, &mut out);
     if is_secret(old) || is_secret(new) {

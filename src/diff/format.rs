@@ -9,7 +9,7 @@ use super::{Change, ComponentDiff, ObjectChange, TreeDiff};
 use crate::style::Style;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Readable text, coloured on a terminal.
     #[default]
     Text,
@@ -27,7 +27,7 @@ const MAX_COMMENT_CHARS: usize = 64_000;
 const MAX_VALUE_CHARS: usize = 120;
 
 impl TreeDiff {
-    pub fn render(&self, format: Format, style: Style) -> String {
+    pub(crate) fn render(&self, format: Format, style: Style) -> String {
         match format {
             Format::Text => self.text(style),
             Format::Md => self.markdown(),

@@ -15,15 +15,16 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use fields::{FieldChange, MASK};
-pub use format::Format;
-pub use side::{Side, SideError, open_side};
+pub(crate) use fields::FieldChange;
+pub use fields::MASK;
+pub(crate) use format::Format;
+pub(crate) use side::{Side, SideError, open_side};
 
 use crate::tree::{GeneratedTree, TreeError, TreeObject};
 
 /// The whole difference between two sides.
 #[derive(Debug, Serialize)]
-pub struct TreeDiff {
+pub(crate) struct TreeDiff {
     pub old: String,
     pub new: String,
     /// High-level lines, in maas.yaml's terms (empty unless both sides are
@@ -34,12 +35,12 @@ pub struct TreeDiff {
 }
 
 impl TreeDiff {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.components.is_empty() && self.summary.is_empty()
     }
 
     /// (added, removed, changed) objects over all components.
-    pub fn totals(&self) -> (usize, usize, usize) {
+    pub(crate) fn totals(&self) -> (usize, usize, usize) {
         self.components.iter().fold((0, 0, 0), |(a, r, c), d| {
             let (da, dr, dc) = d.counts();
             (a + da, r + dr, c + dc)
@@ -49,7 +50,7 @@ impl TreeDiff {
 
 /// The changed objects of one component of one cluster.
 #[derive(Debug, Serialize)]
-pub struct ComponentDiff {
+pub(crate) struct ComponentDiff {
     /// Cluster name (the tree's top folder).
     pub cluster: String,
     /// Component folder inside the cluster, e.g. `models/llm`, `apps`.
@@ -58,7 +59,7 @@ pub struct ComponentDiff {
 }
 
 impl ComponentDiff {
-    pub fn counts(&self) -> (usize, usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize, usize) {
         let n = |c: Change| self.objects.iter().filter(|o| o.change == c).count();
         (n(Change::Added), n(Change::Removed), n(Change::Changed))
     }
@@ -66,7 +67,7 @@ impl ComponentDiff {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Change {
+pub(crate) enum Change {
     Added,
     Removed,
     Changed,
@@ -75,7 +76,7 @@ pub enum Change {
 /// One object added, removed or changed.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ObjectChange {
+pub(crate) struct ObjectChange {
     pub change: Change,
     pub api_version: String,
     pub kind: String,
@@ -89,7 +90,7 @@ pub struct ObjectChange {
 
 impl ObjectChange {
     /// `Kind namespace/name` or `Kind name`.
-    pub fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         if self.namespace.is_empty() {
             format!("{} {}", self.kind, self.name)
         } else {
@@ -130,7 +131,7 @@ fn objects_by_component(tree: &GeneratedTree) -> Result<ObjectsByComponent, Tree
 }
 
 /// Compares two opened sides.
-pub fn diff(old: &Side, new: &Side) -> Result<TreeDiff, TreeError> {
+pub(crate) fn diff(old: &Side, new: &Side) -> Result<TreeDiff, TreeError> {
     let before = objects_by_component(&old.tree)?;
     let after = objects_by_component(&new.tree)?;
     let empty = BTreeMap::new();

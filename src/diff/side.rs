@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::model::Platform;
+use crate::pipeline::{LoadError, Loaded, build_tree, load, load_text};
 use crate::tree::{GeneratedTree, TreeError};
-use crate::{LoadError, build_tree, load, load_text, parse, source::SourceFile};
+use crate::{parse, source::SourceFile};
 
 /// One side, built: its tree, and its platform when it was a maas.yaml.
-pub struct Side {
+pub(crate) struct Side {
     /// How the side was named on the command line.
     pub label: String,
     pub platform: Option<Platform>,
@@ -45,7 +46,11 @@ impl From<TreeError> for SideError {
 
 /// Opens `arg`. A bare `git:REF` reads the maas.yaml that `other` names (or
 /// `maas.yaml` when `other` is not a file) at REF.
-pub fn open_side(arg: &str, other: &str, templates: Option<&Path>) -> Result<Side, SideError> {
+pub(crate) fn open_side(
+    arg: &str,
+    other: &str,
+    templates: Option<&Path>,
+) -> Result<Side, SideError> {
     let (platform, tree) = if let Some(spec) = arg.strip_prefix("git:") {
         let (rev, path) = match spec.split_once(':') {
             Some((rev, path)) => (rev, PathBuf::from(path)),
@@ -80,7 +85,7 @@ pub fn open_side(arg: &str, other: &str, templates: Option<&Path>) -> Result<Sid
 }
 
 fn build(
-    loaded: crate::Loaded,
+    loaded: Loaded,
     templates: Option<&Path>,
 ) -> Result<(Option<Platform>, GeneratedTree), SideError> {
     let files = build_tree(&loaded, templates).map_err(|e| SideError::Other(e.to_string()))?;
@@ -89,7 +94,7 @@ fn build(
 
 /// Loads the maas.yaml at `path` (relative to the current folder) as it is
 /// at `rev`, with its htpasswd file from the same revision.
-fn load_at_revision(rev: &str, path: &Path) -> Result<crate::Loaded, SideError> {
+fn load_at_revision(rev: &str, path: &Path) -> Result<Loaded, SideError> {
     let text = git_show(rev, path)?;
     if text.len() as u64 > parse::MAX_INPUT_BYTES {
         return Err(SideError::Other(format!(

@@ -8,7 +8,7 @@ use std::fmt::Display;
 use crate::model::{Cluster, Limits, MaasApi, Model, Platform, Rate, Scaling, Tier, WindowUnit};
 
 /// One line per change a reviewer cares about, in a stable order.
-pub fn summarize(old: &Platform, new: &Platform) -> Vec<String> {
+pub(crate) fn summarize(old: &Platform, new: &Platform) -> Vec<String> {
     let mut lines = Vec::new();
     clusters(old, new, &mut lines);
     tiers(old, new, &mut lines);

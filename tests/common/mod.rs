@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::path::{Path, PathBuf};
 
@@ -25,7 +25,7 @@ pub fn generate_into_temp(example: &str) -> (tempfile::TempDir, PathBuf, Vec<Ren
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("clusters");
     let files = build(&example_path(example));
-    maasc::emit::write_tree(&out, &files, Default::default()).unwrap();
+    maasc::emit::write_tree(&out, &files).unwrap();
     (tmp, out, files)
 }
 
@@ -94,3 +94,4 @@ pub fn load_minimal_with(
     std::fs::write(&path, text).unwrap();
     maasc::load(&path)
 }
+pub mod cli;

@@ -8,14 +8,12 @@
 //! so a cluster costs the same in a fleet of one or of fifty.
 
 use std::fmt;
-use std::path::Path;
 
-use crate::Loaded;
 use crate::check::suggest;
 use crate::model::{Cluster, Platform};
+use crate::order::legacy_order;
 use crate::plan::{PlannedContent, PlannedFile, plan_cluster};
 use crate::render::{RenderError, Renderer};
-use crate::tree::legacy_order;
 
 /// Why no stream could be made. Nothing is printed then: ArgoCD must never
 /// see an empty stream for a failure (with pruning it deletes everything).
@@ -23,6 +21,9 @@ use crate::tree::legacy_order;
 pub struct StreamError {
     pub message: String,
     pub hint: String,
+    /// The templates failed (unreadable, broken): exit 2, like `generate`;
+    /// otherwise the cluster or component asked for is not there: exit 1.
+    pub(crate) templates: bool,
 }
 
 impl fmt::Display for StreamError {
@@ -36,12 +37,13 @@ impl From<RenderError> for StreamError {
         StreamError {
             message: e.to_string(),
             hint: "check the --templates folder".into(),
+            templates: true,
         }
     }
 }
 
 /// The cluster to render: the one asked for, or the only one there is.
-pub fn select_cluster<'a>(
+pub(crate) fn select_cluster<'a>(
     platform: &'a Platform,
     requested: Option<&str>,
 ) -> Result<&'a Cluster, StreamError> {
@@ -53,6 +55,7 @@ pub fn select_cluster<'a>(
             .ok_or_else(|| StreamError {
                 message: format!("maas.yaml has no cluster `{name}`"),
                 hint: suggest::hint_for(name, "cluster", names.iter().copied()),
+                templates: false,
             }),
         (None, [only]) => Ok(only),
         (None, _) => Err(StreamError {
@@ -61,6 +64,7 @@ pub fn select_cluster<'a>(
                 names.len()
             ),
             hint: format!("pass --cluster NAME (one of: {})", names.join(", ")),
+            templates: false,
         }),
     }
 }
@@ -106,6 +110,7 @@ impl StreamObject {
             serde_saphyr::from_str(&self.text).map_err(|e| StreamError {
                 message: format!("{}: {e}", self.path),
                 hint: "check the --templates folder".into(),
+                templates: true,
             })?;
         if sync_wave {
             add_sync_wave(&mut value, self.wave);
@@ -117,37 +122,35 @@ impl StreamObject {
 /// Every object of `cluster` (one component of it when `component` is
 /// given, as `<component>` or `<cluster>/<component>`), in stream order:
 /// components by sync wave then folder, objects in kustomize's order.
-pub fn cluster_objects(
-    loaded: &Loaded,
-    templates: Option<&Path>,
+pub(crate) fn cluster_objects(
+    renderer: &Renderer,
+    platform: &Platform,
     cluster: &str,
     component: Option<&str>,
 ) -> Result<Vec<StreamObject>, StreamError> {
-    objects_of(&Renderer::new(templates)?, loaded, cluster, component)
+    objects_of(renderer, platform, cluster, component)
 }
 
 /// Every object of each of `clusters`, one cluster after the other, with
 /// the templates compiled once.
-pub fn clusters_objects(
-    loaded: &Loaded,
-    templates: Option<&Path>,
+pub(crate) fn clusters_objects(
+    renderer: &Renderer,
+    platform: &Platform,
     clusters: &[&str],
 ) -> Result<Vec<StreamObject>, StreamError> {
-    let renderer = Renderer::new(templates)?;
     let mut out = Vec::new();
     for cluster in clusters {
-        out.extend(objects_of(&renderer, loaded, cluster, None)?);
+        out.extend(objects_of(renderer, platform, cluster, None)?);
     }
     Ok(out)
 }
 
 fn objects_of(
     renderer: &Renderer,
-    loaded: &Loaded,
+    platform: &Platform,
     cluster: &str,
     component: Option<&str>,
 ) -> Result<Vec<StreamObject>, StreamError> {
-    let platform = &loaded.platform;
     let the_cluster = select_cluster(platform, Some(cluster))?;
     let mut components = plan_cluster(platform, the_cluster);
     if let Some(wanted) = component {
@@ -163,6 +166,7 @@ fn objects_of(
                     "component",
                     components.iter().map(|c| c.dir.as_str()),
                 ),
+                templates: false,
             });
         }
         components.retain(|c| c.dir == wanted);
@@ -198,21 +202,22 @@ fn objects_of(
 
 /// The cluster's objects as one YAML stream, documents separated by `---`;
 /// with `sync_waves`, each object carries its component's wave.
-pub fn cluster_stream(
-    loaded: &Loaded,
-    templates: Option<&Path>,
+pub(crate) fn cluster_stream(
+    renderer: &Renderer,
+    platform: &Platform,
     cluster: &str,
     component: Option<&str>,
     sync_waves: bool,
 ) -> Result<String, StreamError> {
     let mut out = String::new();
-    for object in cluster_objects(loaded, templates, cluster, component)? {
+    for object in objects_of(renderer, platform, cluster, component)? {
         out.push_str("---\n");
         if sync_waves {
             let value = object.value(true)?;
             let text = serde_saphyr::to_string(&value).map_err(|e| StreamError {
                 message: format!("{}: {e}", object.path),
                 hint: "this is a bug in maasc; please report it".into(),
+                templates: true,
             })?;
             out.push_str(&text);
         } else {

@@ -22,24 +22,26 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::stream;
 use crate::diagnostic::Severity;
+use crate::parse;
+use crate::pipeline::load_text;
+use crate::render::Renderer;
 use crate::source::{Span, field_path_at};
-use crate::{load_text, parse};
+use crate::stream;
 
 /// Annotation selecting the cluster to generate.
-pub const CLUSTER_ANNOTATION: &str = "maasc.io/cluster";
+pub(crate) const CLUSTER_ANNOTATION: &str = "maasc.io/cluster";
 /// Annotation holding the htpasswd file content inline.
-pub const HTPASSWD_ANNOTATION: &str = "maasc.io/htpasswd";
+pub(crate) const HTPASSWD_ANNOTATION: &str = "maasc.io/htpasswd";
 /// Annotation naming a Secret in `items` whose `htpasswd` key holds it.
-pub const HTPASSWD_SECRET_ANNOTATION: &str = "maasc.io/htpasswd-secret";
+pub(crate) const HTPASSWD_SECRET_ANNOTATION: &str = "maasc.io/htpasswd-secret";
 
 /// Annotation (`"true"`) giving every object its component's sync wave.
-pub const SYNC_WAVES_ANNOTATION: &str = "maasc.io/sync-waves";
+pub(crate) const SYNC_WAVES_ANNOTATION: &str = "maasc.io/sync-waves";
 
 /// The most a ResourceList may weigh: items of a whole kustomization may come
 /// with it, so more than a maas.yaml, but still bounded.
-pub const MAX_RESOURCE_LIST_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_RESOURCE_LIST_BYTES: usize = 64 * 1024 * 1024;
 /// Items may be CRDs with deeply nested schemas.
 const MAX_RESOURCE_LIST_DEPTH: usize = 256;
 
@@ -58,7 +60,7 @@ struct ResourceListOut<'a> {
 
 /// What the function writes and how it exits.
 #[derive(Debug)]
-pub struct KrmOutcome {
+pub(crate) struct KrmOutcome {
     /// The ResourceList to print on stdout (empty only when the input was
     /// not a ResourceList at all; then `stderr` says why).
     pub stdout: String,
@@ -70,7 +72,7 @@ pub struct KrmOutcome {
 
 /// Runs the function on the ResourceList text `input`; relative htpasswd
 /// files resolve against `workdir`.
-pub fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> KrmOutcome {
+pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> KrmOutcome {
     let unreadable = |why: String| KrmOutcome {
         stdout: String::new(),
         stderr: format!("error: stdin is not a KRM ResourceList: {why}\n"),
@@ -268,7 +270,10 @@ fn generate(
             names
         }
     };
-    let objects = match stream::clusters_objects(&loaded, None, &clusters) {
+    let objects = Renderer::new(None)
+        .map_err(stream::StreamError::from)
+        .and_then(|renderer| stream::clusters_objects(&renderer, platform, &clusters));
+    let objects = match objects {
         Ok(o) => o,
         Err(e) => {
             results.push(result("error", e.to_string(), None, file));
