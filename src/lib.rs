@@ -36,10 +36,13 @@ macro_rules! message_error {
     };
 }
 
+pub mod access;
 pub mod catalog;
+pub mod cheatsheet;
 pub mod check;
 pub mod diagnostic;
 pub mod diff;
+pub mod edit;
 pub mod emit;
 pub mod input;
 pub mod model;
@@ -48,6 +51,7 @@ pub mod parse;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod smoke;
 pub mod source;
 pub mod stale;
 pub mod style;

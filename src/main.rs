@@ -200,6 +200,10 @@ enum Command {
     /// Editors complete and validate maas.yaml with it: put
     /// `# yaml-language-server: $schema=<path or URL>/maas.schema.json` on the first line.
     Schema,
+    /// Day 2: list, add, change, rename and remove tiers in maas.yaml, keeping its comments.
+    Tier(maasc::edit::cli::TierArgs),
+    /// Day 2: who reaches which model through which tier, with which limits, per cluster.
+    Access(maasc::access::AccessArgs),
 }
 
 fn main() -> ExitCode {
@@ -255,6 +259,8 @@ fn main() -> ExitCode {
             print!("{}", maasc::schema::maas_schema_json());
             ExitCode::SUCCESS
         }
+        Command::Tier(args) => ExitCode::from(maasc::edit::cli::run(&args)),
+        Command::Access(args) => ExitCode::from(maasc::access::run(&args)),
     }
 }
 
