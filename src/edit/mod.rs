@@ -427,18 +427,32 @@ fn child_key(t: &Text, line: usize, column: usize, key: &str) -> Option<(usize, 
     Some((k, c))
 }
 
-/// The line and column of `clusters[i].overrides.tiers.<tier>`'s key.
+/// Where `clusters[i].overrides.tiers.<tier>` is: (line, column) of the
+/// tier's key, of `tiers:` and of `overrides:`.
+struct OverrideAt {
+    key: (usize, usize),
+    tiers: (usize, usize),
+    overrides: (usize, usize),
+}
+
 fn override_key(
     t: &Text,
     cluster: &Sp<crate::input::ClusterInput>,
     tier: &str,
-) -> Result<(usize, usize), EditError> {
+) -> Result<OverrideAt, EditError> {
     let what = format!("cluster `{}`", cluster.name.value);
     let it = item(t, cluster.span, &what)?;
     let found = t
         .find_key(it.line, it.end, it.key_column, "overrides")
-        .and_then(|o| child_key(t, o, it.key_column, "tiers"))
-        .and_then(|(k, c)| child_key(t, k, c, tier));
+        .and_then(|o| {
+            let (tl, tc) = child_key(t, o, it.key_column, "tiers")?;
+            let key = child_key(t, tl, tc, tier)?;
+            Some(OverrideAt {
+                key,
+                tiers: (tl, tc),
+                overrides: (o, it.key_column),
+            })
+        });
     found.ok_or_else(|| {
         refuse(
             Code::WrongType,
@@ -531,7 +545,7 @@ pub fn edit_text(path: &Path, source: &str, edit: &TierEdit) -> Result<Edited, E
             }
             for c in &input.spec.clusters {
                 if c.overrides.tiers.contains_key(old) {
-                    let (line, column) = override_key(&t, c, old)?;
+                    let (line, column) = override_key(&t, c, old)?.key;
                     let start = t.offset(line, column);
                     splices.push(Splice {
                         start,
@@ -585,7 +599,16 @@ pub fn edit_text(path: &Path, source: &str, edit: &TierEdit) -> Result<Edited, E
             }
             for c in &input.spec.clusters {
                 if c.overrides.tiers.contains_key(name) {
-                    let (line, column) = override_key(&t, c, name)?;
+                    let at = override_key(&t, c, name)?;
+                    // The last entry takes its `tiers:` (and an emptied
+                    // `overrides:`) along: an empty mapping reads as null.
+                    let (line, column) = if c.overrides.tiers.len() > 1 {
+                        at.key
+                    } else if !c.overrides.models.is_empty() {
+                        at.tiers
+                    } else {
+                        at.overrides
+                    };
                     splices.push(delete_lines(&t, line, t.block_end(line, column)));
                     notes.push(format!(
                         "removed cluster `{}`'s override of `{name}`",

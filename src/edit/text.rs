@@ -228,9 +228,11 @@ pub fn scalar(value: &str) -> String {
     let plain = !value.is_empty()
         && value
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '.' | '_' | '/' | '-'))
-        && !value.starts_with(['-', ':'])
-        && !value.ends_with(':')
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '.' | '_' | '/' | '-' | ' '))
+        && !value.starts_with(['-', ':', ' '])
+        && !value.ends_with([':', ' '])
+        && !value.contains(": ")
+        && !value.contains(" #")
         && value.parse::<f64>().is_err()
         && !matches!(
             value.to_ascii_lowercase().as_str(),
@@ -269,7 +271,8 @@ mod tests {
     #[test]
     fn scalars_quote_when_needed() {
         assert_eq!(scalar("system:authenticated"), "system:authenticated");
-        assert_eq!(scalar("a b"), "\"a b\"");
+        assert_eq!(scalar("a b"), "a b");
+        assert_eq!(scalar("a: b"), "\"a: b\"");
         assert_eq!(scalar("10"), "\"10\"");
         assert_eq!(scalar("yes"), "\"yes\"");
     }
