@@ -505,14 +505,20 @@ pub struct AccessArgs {
     pub format: Format,
 }
 
+/// Loads maas.yaml for a read-only command: on failure prints the
+/// diagnostics and returns the exit code (2 when unreadable, else 1).
+pub(crate) fn load_reporting(file: &std::path::Path) -> Result<crate::Loaded, u8> {
+    crate::load(file).map_err(|e| {
+        eprint!("{}", e.render());
+        if e.io { 2 } else { 1 }
+    })
+}
+
 /// Runs `maasc access`; returns the exit code.
 pub fn run(args: &AccessArgs) -> u8 {
-    let loaded = match crate::load(&args.file) {
+    let loaded = match load_reporting(&args.file) {
         Ok(l) => l,
-        Err(e) => {
-            eprint!("{}", e.render());
-            return if e.io { 2 } else { 1 };
-        }
+        Err(code) => return code,
     };
     let p = &loaded.platform;
     let mut clusters = matrix(p);

@@ -32,44 +32,40 @@ fn scripts() -> Vec<(String, String)> {
     out
 }
 
-#[test]
-fn smoke_scripts_are_valid_posix_sh() {
+/// Runs `program args…` on every script (on stdin) and asserts it succeeds.
+fn every_script_passes(program: &str, args: &[&str]) {
     for (name, script) in scripts() {
         assert!(script.starts_with("#!/bin/sh\n"), "{name}");
         assert!(script.contains("set -eu\n"), "{name}");
         let out = run_with_stdin(
-            std::process::Command::new("sh").arg("-n"),
+            std::process::Command::new(program).args(args),
             script.as_bytes(),
         );
         assert!(
             out.status.success(),
-            "{name}: {}",
+            "{name}: {program}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
     }
 }
 
 #[test]
+fn smoke_scripts_are_valid_posix_sh() {
+    every_script_passes("sh", &["-n"]);
+}
+
+#[test]
 fn smoke_scripts_are_shellcheck_clean_when_shellcheck_is_installed() {
-    if std::process::Command::new("shellcheck")
+    let installed = std::process::Command::new("shellcheck")
         .arg("--version")
         .output()
-        .is_err()
-    {
+        .is_ok();
+    if !installed {
         eprintln!("shellcheck is not installed: skipped");
         return;
     }
-    for (name, script) in scripts() {
-        let out = run_with_stdin(
-            std::process::Command::new("shellcheck").args(["--shell=sh", "-"]),
-            script.as_bytes(),
-        );
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    }
+    every_script_passes("shellcheck", &["--shell=sh", "-"]);
 }
 
 #[test]

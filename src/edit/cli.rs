@@ -368,12 +368,9 @@ pub fn run(args: &TierArgs) -> u8 {
 }
 
 fn read_only(args: &TierArgs) -> u8 {
-    let loaded = match crate::load(&args.file) {
+    let loaded = match crate::access::load_reporting(&args.file) {
         Ok(l) => l,
-        Err(e) => {
-            eprint!("{}", e.render());
-            return if e.io { 2 } else { 1 };
-        }
+        Err(code) => return code,
     };
     let p = &loaded.platform;
     let out = match &args.command {
