@@ -11,9 +11,10 @@
 //! `system:authenticated` and in every `identity.groups` entry listing them;
 //! members of external groups are unknown to maas.yaml and cannot be
 //! resolved. In the tier era only the highest-level tier a subject reaches
-//! is effective (gotcha 13); in the subscription era a subject may call every
-//! model of every tier whose MaaSAuthPolicy it matches, each through the
-//! highest-priority subscription (priority = level) that covers the model.
+//! is effective (gotcha 13); in the subscription era a subject may mint an
+//! API key bound to any subscription whose owner groups it is in, so it
+//! reaches every model of those subscriptions, each listed through the
+//! highest-priority subscription (priority = level) that covers it.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;

@@ -43,12 +43,12 @@ fn token_section(a: &ClusterAccess, out: &mut String) {
         MaasApi::Subscriptions => {
             let _ = writeln!(
                 out,
-                "```sh\nexport MAAS_TOKEN=$(curl -sS -X POST \\\n  -H \"Authorization: Bearer $(oc whoami -t)\" -H 'Content-Type: application/json' \\\n  --data '{{\"name\": \"my-laptop\"}}' https://{}/maas-api/v1/api-keys \\\n  | sed -n 's/.*\"key\"[[:space:]]*:[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p')\n```\n",
+                "```sh\nexport MAAS_TOKEN=$(curl -sS -X POST \\\n  -H \"Authorization: Bearer $(oc whoami -t)\" -H 'Content-Type: application/json' \\\n  --data '{{\"name\": \"my-laptop\", \"subscription\": \"<tier>-subscription\", \"expiresIn\": \"30d\"}}' \\\n  https://{}/maas-api/v1/api-keys \\\n  | sed -n 's/.*\"key\"[[:space:]]*:[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p')\n```\n",
                 a.host
             );
             let _ = writeln!(
                 out,
-                "The API key (`sk-oai-…`) is yours: it reaches every model of every subscription your groups are in (a subscription per tier, `<tier>-subscription`); where several cover a model, the highest-priority one (the highest tier level) sets the quota. Keep it secret like a password.\n"
+                "An API key (`sk-oai-…`, shown once) is bound to one subscription when it is created: there is one per tier, `<tier>-subscription`, and you may bind any whose groups you are in. Leave `subscription` out to bind the highest-priority one (the highest tier level). The key reaches that subscription's models with its token quota. Keep it secret like a password.\n"
             );
         }
     }

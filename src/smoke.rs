@@ -8,14 +8,18 @@
 //! limit it then exceeds that limit (expects 429). It prints a pass/fail
 //! table and exits 1 when a check failed.
 //!
-//! Endpoints followed (reference README §7, §8):
+//! Endpoints followed (reference README §7, §8; request and response
+//! fields from opendatahub-io/models-as-a-service `maas-api`,
+//! `internal/token/types.go` and `internal/api_keys/{handler,service}.go`):
 //! - tier era (ODH v0.0.2 / RHOAI 3.0–3.3): the user's OpenShift token is
 //!   exchanged for a MaaS token with `POST /maas-api/v1/tokens`
-//!   (`{"expiration": …}` → `{"token": …}`), through the `/maas-api` prefix
-//!   of `maas-api-route`;
-//! - subscription era (ODH v0.1.x / RHOAI 3.4+): an API key (`sk-oai-…`)
-//!   is created with `POST /maas-api/v1/api-keys` (`{"name": …}` →
-//!   `{"key": …}`);
+//!   (`{"expiration": "1h"}` → `{"token": …}`), through the `/maas-api`
+//!   prefix of `maas-api-route`;
+//! - subscription era (ODH main after v0.1, RHOAI 3.4+): an ephemeral API
+//!   key (`sk-oai-…`, one hour) bound to the tier's MaaSSubscription is
+//!   created with `POST /maas-api/v1/api-keys` (`{"name", "subscription":
+//!   "<tier>-subscription", "ephemeral": true}` → `{"key": …}`); a key
+//!   reaches the models of the subscription it is bound to;
 //! - both: `GET /v1/models`, and inference at
 //!   `/<namespace>/<model>/v1/chat/completions` (`/v1/embeddings` for models
 //!   served with `--task=embed`), the path the gateway AuthPolicy reads the
@@ -25,10 +29,9 @@
 //! from `MAAS_OCP_TOKEN_<TIER>` (an OpenShift token of a user whose highest
 //! tier is that tier); a tier whose variable is unset is skipped.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::access::{AUTHENTICATED, ClusterAccess, ModelColumn, TierRow, cluster_access};
+use crate::access::{ClusterAccess, ModelColumn, TierRow, cluster_access};
 use crate::model::{Cluster, MaasApi, Platform};
 
 /// The most requests the script sends to exceed a request limit.
@@ -47,28 +50,16 @@ pub fn token_var(tier: &str) -> String {
     )
 }
 
-/// What a user whose highest tier is `tier` reaches, and one model they do
-/// not reach.
+/// What a token of `tier` reaches (a user whose highest tier it is, in the
+/// tier era; a key bound to its subscription, in the subscription era), and
+/// one model it does not reach.
 fn expectations<'a>(
     access: &'a ClusterAccess,
     tier: &TierRow,
 ) -> (Vec<&'a ModelColumn>, Option<&'a ModelColumn>) {
-    let mut groups: BTreeSet<String> = tier.groups.iter().cloned().collect();
-    groups.insert(AUTHENTICATED.to_string());
-    let reached: BTreeSet<&str> = access
-        .reach(&groups)
-        .into_iter()
-        .map(|g| g.model.as_str())
-        .collect();
-    let reach = access
-        .models
-        .iter()
-        .filter(|m| reached.contains(m.id.as_str()))
-        .collect();
-    let denied = access
-        .models
-        .iter()
-        .find(|m| !reached.contains(m.id.as_str()));
+    let granted = |m: &ModelColumn| access.grant(&tier.name, &m.id).is_some();
+    let reach = access.models.iter().filter(|m| granted(m)).collect();
+    let denied = access.models.iter().find(|m| !granted(m));
     (reach, denied)
 }
 
@@ -140,16 +131,18 @@ const TIER_TOKEN: &str = r#"
 # user's tier).
 maas_token() {
   curl -sS -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
-    --data '{"expiration": "10m"}' "$BASE/maas-api/v1/tokens" 2>/dev/null | field token || true
+    --data '{"expiration": "1h"}' "$BASE/maas-api/v1/tokens" 2>/dev/null | field token || true
 }
 "#;
 
 const SUBSCRIPTION_TOKEN: &str = r#"
-# maas_token OPENSHIFT_TOKEN: an API key for the gateway (subscription era:
-# POST /maas-api/v1/api-keys creates an sk-oai-* key for the user).
+# maas_token OPENSHIFT_TOKEN SUBSCRIPTION: an API key for the gateway
+# (subscription era: POST /maas-api/v1/api-keys creates an ephemeral sk-oai-*
+# key of the user, bound to SUBSCRIPTION, valid one hour).
 maas_token() {
   curl -sS -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
-    --data '{"name": "maasc-smoke-test"}' "$BASE/maas-api/v1/api-keys" 2>/dev/null | field key || true
+    --data "{\"name\": \"maasc-smoke-test\", \"subscription\": \"$2\", \"ephemeral\": true}" \
+    "$BASE/maas-api/v1/api-keys" 2>/dev/null | field key || true
 }
 "#;
 
@@ -234,7 +227,18 @@ pub fn smoke_script(platform: &Platform, cluster: &Cluster) -> String {
             continue;
         }
         let _ = writeln!(s, "if [ -n \"${{{var}:-}}\" ]; then");
-        let _ = writeln!(s, "  token=$(maas_token \"${var}\")");
+        match a.era {
+            MaasApi::Tiers => {
+                let _ = writeln!(s, "  token=$(maas_token \"${var}\")");
+            }
+            MaasApi::Subscriptions => {
+                let _ = writeln!(
+                    s,
+                    "  token=$(maas_token \"${var}\" {})",
+                    sh_quote(&format!("{}-subscription", t.name))
+                );
+            }
+        }
         let _ = writeln!(s, "  if [ -z \"$token\" ]; then");
         let _ = writeln!(s, "    record 'obtain a token' {name} 200 none");
         let _ = writeln!(s, "  else");
