@@ -587,3 +587,125 @@ fn the_command_line_edits_in_place() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("llm/opt-125m-simulated"));
 }
+
+#[test]
+fn crlf_files_and_files_without_a_final_newline_keep_their_shape() {
+    let path = Path::new("examples/minimal/maas.yaml");
+    let lf = std::fs::read_to_string(path).unwrap();
+    let crlf = lf.replace('\n', "\r\n");
+    let add = TierEdit::Add {
+        name: "gold".into(),
+        fields: TierFields {
+            level: Some(9),
+            groups: Some(vec!["lab-users".into()]),
+            tokens: rate("1k/1m"),
+            ..Default::default()
+        },
+    };
+    for (text, what) in [
+        (crlf.clone(), "crlf"),
+        (lf.trim_end().to_string(), "no final newline"),
+    ] {
+        let added = edit::edit_text(path, &text, &add).unwrap().text;
+        if what == "crlf" {
+            assert!(!added.replace("\r\n", "").contains('\n'), "{what}: {added}");
+        }
+        maasc::load_text(path, added.clone(), None)
+            .unwrap_or_else(|e| panic!("{what}: {}", e.render()));
+        let removed = edit::edit_text(
+            path,
+            &added,
+            &TierEdit::Remove {
+                name: "gold".into(),
+                force: false,
+            },
+        )
+        .unwrap()
+        .text;
+        let p = maasc::load_text(path, removed.clone(), None)
+            .unwrap()
+            .platform;
+        assert_eq!(p.tiers.len(), 1, "{what}");
+        if what == "crlf" {
+            assert_eq!(removed, text, "{what}: round trip");
+        }
+    }
+    // Model tier lists in block style lose exactly the removed item's line.
+    let block = lf.replace(
+        "      tiers: [free]\n",
+        "      tiers:\n        - free # the only tier\n        - gold\n",
+    );
+    let with_gold = edit::edit_text(path, &block, &add).unwrap().text;
+    maasc::load_text(path, with_gold.clone(), None).unwrap_or_else(|e| panic!("{}", e.render()));
+    let without = edit::edit_text(
+        path,
+        &with_gold,
+        &TierEdit::Remove {
+            name: "gold".into(),
+            force: true,
+        },
+    )
+    .unwrap()
+    .text;
+    assert_eq!(
+        without,
+        lf.replace(
+            "      tiers: [free]\n",
+            "      tiers:\n        - free # the only tier\n"
+        )
+    );
+}
+
+#[test]
+fn flow_style_tiers_are_refused_with_a_hint_and_groups_can_be_replaced() {
+    let path = Path::new("examples/minimal/maas.yaml");
+    let lf = std::fs::read_to_string(path).unwrap();
+    let start = lf.find("    - name: free\n").unwrap();
+    let end = lf.find("  identity:\n").unwrap();
+    let flow = format!(
+        "{}    - {{name: free, level: 1, groups: [system:authenticated]}}\n{}",
+        &lf[..start],
+        &lf[end..]
+    );
+    let err = edit::edit_text(
+        path,
+        &flow,
+        &TierEdit::AddGroup {
+            name: "free".into(),
+            group: "lab-users".into(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code, Code::WrongType);
+    assert!(err.to_string().contains("block-style"), "{err}");
+    // Scalars located by span still work on flow-style tiers.
+    let renamed = edit::edit_text(
+        path,
+        &flow,
+        &TierEdit::Rename {
+            old: "free".into(),
+            new: "basic".into(),
+        },
+    )
+    .unwrap()
+    .text;
+    assert!(renamed.contains("{name: basic, level: 1"));
+    assert!(renamed.contains("tiers: [basic]"));
+    let (a, b) = edited(
+        "dev-prod",
+        set(
+            "enterprise",
+            TierFields {
+                groups: Some(vec!["enterprise-users".into()]),
+                ..Default::default()
+            },
+        ),
+    );
+    assert_eq!(
+        changed_lines(&a, &b),
+        (
+            lines(&["      groups: [enterprise-users, ai-partners]"]),
+            lines(&["      groups: [enterprise-users]"])
+        )
+    );
+}

@@ -532,7 +532,7 @@ pub fn edit_text(path: &Path, source: &str, edit: &TierEdit) -> Result<Edited, E
             if input.spec.tiers.iter().any(|x| x.name.value == *new) {
                 return Err(refuse(Code::DuplicateName, format!("tier `{new}` exists")));
             }
-            item(&t, tier.span, &format!("tier `{old}`"))?;
+            // Spans locate every scalar: flow-style tiers rename too.
             splices.push(replace_scalar(&t, tier.name.span, new));
             let mut refs = 0;
             for m in &input.spec.models {
