@@ -203,4 +203,8 @@ pub(crate) enum Command {
     /// Editors complete and validate maas.yaml with it: put
     /// `# yaml-language-server: $schema=<path or URL>/maas.schema.json` on the first line.
     Schema,
+    /// Day 2: list, add, change, rename and remove tiers in maas.yaml, keeping its comments.
+    Tier(crate::edit::cli::TierArgs),
+    /// Day 2: who reaches which model through which tier, with which limits, per cluster.
+    Access(crate::access::AccessArgs),
 }

@@ -46,13 +46,19 @@ macro_rules! message_error {
 // they join the crate-wide `unreachable_pub` and `unused_qualifications`
 // lints when that lands.
 #[allow(unreachable_pub, unused_qualifications)]
+pub mod access;
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod catalog;
+#[allow(unreachable_pub, unused_qualifications)]
+pub mod cheatsheet;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod check;
 pub mod cli;
 mod commands;
 pub mod diagnostic;
 mod diff;
+#[allow(unreachable_pub, unused_qualifications)]
+pub mod edit;
 pub mod emit;
 mod error;
 #[allow(unreachable_pub, unused_qualifications)]
@@ -69,6 +75,8 @@ pub mod plan;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod render;
 pub mod schema;
+#[allow(unreachable_pub, unused_qualifications)]
+pub mod smoke;
 pub mod source;
 mod stale;
 mod stream;

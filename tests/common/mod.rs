@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod grants;
+
 use std::path::{Path, PathBuf};
 
 use maasc::render::RenderedFile;

@@ -1,0 +1,187 @@
+//! Who may call which model, read back from the generated objects alone
+//! (the tier ConfigMap, model annotations and TokenRateLimitPolicy in the
+//! tier era; MaaSAuthPolicy and MaaSSubscription in the subscription era).
+//! Shared by tests/access.rs and tests/access_matrix.rs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::*;
+use maasc::model::{MAX_SUBSCRIPTION_TOKENS, MaasApi};
+use maasc::tree::{GeneratedTree, TreeObject};
+use serde_json::Value;
+
+/// (cluster, tier, the tier's groups, model `ns/name`, token quota)
+pub type Grant = (String, String, Vec<String>, String, Option<(u64, String)>);
+
+pub fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn group_names(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|g| g["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn quota(rate: &Value) -> Option<(u64, String)> {
+    let limit = rate["limit"].as_u64()?;
+    let window = rate["window"].as_str()?.to_string();
+    // The subscription era cannot say "no limit"; maasc writes the API's
+    // maximum per second instead (warning W101).
+    (!(limit == MAX_SUBSCRIPTION_TOKENS && window == "1s")).then_some((limit, window))
+}
+
+/// Every object of every cluster, as ArgoCD would apply them.
+pub fn objects_by_cluster(tree: &GeneratedTree) -> BTreeMap<String, Vec<TreeObject>> {
+    let mut out: BTreeMap<String, Vec<TreeObject>> = BTreeMap::new();
+    for root in tree.roots() {
+        let cluster = root.split('/').next().unwrap().to_string();
+        out.entry(cluster)
+            .or_default()
+            .extend(tree.build(&root).expect("builds"));
+    }
+    out
+}
+
+/// Tier era: the tier ConfigMap says who is in a tier, the model annotation
+/// which tiers may call it, the TokenRateLimitPolicy the quota.
+pub fn tier_era_grants(cluster: &str, objects: &[TreeObject], grants: &mut BTreeSet<Grant>) {
+    let Some(mapping) = objects
+        .iter()
+        .find(|o| o.kind() == "ConfigMap" && o.name() == "tier-to-group-mapping")
+    else {
+        return;
+    };
+    let tiers: Vec<Value> =
+        serde_saphyr::from_str(mapping.value["data"]["tiers"].as_str().unwrap()).unwrap();
+    let groups: BTreeMap<String, Vec<String>> = tiers
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_string(),
+                strings(&t["groups"]),
+            )
+        })
+        .collect();
+    let quotas: BTreeMap<String, Option<(u64, String)>> = objects
+        .iter()
+        .filter(|o| o.kind() == "TokenRateLimitPolicy")
+        .flat_map(|o| o.value["spec"]["limits"].as_object().unwrap().clone())
+        .map(|(key, limit)| {
+            let tier = key.strip_suffix("-tokens").unwrap().to_string();
+            (tier, quota(&limit["rates"][0]))
+        })
+        .collect();
+    for isvc in objects.iter().filter(|o| o.kind() == "LLMInferenceService") {
+        let annotation = &isvc.value["metadata"]["annotations"]["alpha.maas.opendatahub.io/tiers"];
+        let tiers: Vec<String> = serde_json::from_str(annotation.as_str().unwrap()).unwrap();
+        for tier in tiers {
+            let members = groups.get(&tier).unwrap_or_else(|| {
+                panic!(
+                    "{cluster}: model {} names tier {tier}, absent from the ConfigMap",
+                    isvc.name()
+                )
+            });
+            grants.insert((
+                cluster.to_string(),
+                tier.clone(),
+                members.clone(),
+                format!("{}/{}", isvc.namespace(), isvc.name()),
+                quotas.get(&tier).cloned().flatten(),
+            ));
+        }
+    }
+}
+
+/// Subscription era: a tier may call a model when its MaaSAuthPolicy lists
+/// it and a MaaSSubscription owned by the same groups gives it a quota; the
+/// model must be exposed by a MaaSModelRef naming its LLMInferenceService.
+pub fn subscription_era_grants(
+    cluster: &str,
+    objects: &[TreeObject],
+    grants: &mut BTreeSet<Grant>,
+) {
+    let exposed: BTreeSet<String> = objects
+        .iter()
+        .filter(|o| o.kind() == "MaaSModelRef")
+        .filter(|r| {
+            let target = r.value["spec"]["modelRef"]["name"].as_str().unwrap();
+            objects.iter().any(|o| {
+                o.kind() == "LLMInferenceService"
+                    && o.namespace() == r.namespace()
+                    && o.name() == target
+            })
+        })
+        .map(|r| format!("{}/{}", r.namespace(), r.name()))
+        .collect();
+    let subscriptions: Vec<&TreeObject> = objects
+        .iter()
+        .filter(|o| o.kind() == "MaaSSubscription")
+        .collect();
+    for policy in objects.iter().filter(|o| o.kind() == "MaaSAuthPolicy") {
+        let tier = policy.name().strip_suffix("-access").unwrap();
+        let groups = group_names(&policy.value["spec"]["subjects"]["groups"]);
+        for m in policy.value["spec"]["modelRefs"].as_array().unwrap() {
+            let model = format!(
+                "{}/{}",
+                m["namespace"].as_str().unwrap(),
+                m["name"].as_str().unwrap()
+            );
+            assert!(
+                exposed.contains(&model),
+                "{cluster}: {model} has no MaaSModelRef"
+            );
+            let subscribed = subscriptions
+                .iter()
+                .filter(|s| group_names(&s.value["spec"]["owner"]["groups"]) == groups)
+                .flat_map(|s| s.value["spec"]["modelRefs"].as_array().unwrap())
+                .find(|r| {
+                    format!(
+                        "{}/{}",
+                        r["namespace"].as_str().unwrap(),
+                        r["name"].as_str().unwrap()
+                    ) == model
+                })
+                .unwrap_or_else(|| {
+                    panic!("{cluster}: tier {tier} may call {model} but has no subscription for it")
+                });
+            grants.insert((
+                cluster.to_string(),
+                tier.to_string(),
+                groups.clone(),
+                model,
+                quota(&subscribed["tokenRateLimits"][0]),
+            ));
+        }
+    }
+}
+
+pub fn grants_of(tree: &GeneratedTree) -> BTreeSet<Grant> {
+    let mut grants = BTreeSet::new();
+    for (cluster, objects) in objects_by_cluster(tree) {
+        tier_era_grants(&cluster, &objects, &mut grants);
+        subscription_era_grants(&cluster, &objects, &mut grants);
+    }
+    grants
+}
+
+/// The example's tree with every cluster on `api` (`None`: as written).
+pub fn tree_in_era(example: &str, api: Option<MaasApi>) -> GeneratedTree {
+    let mut loaded = load(&example_path(example));
+    if let Some(api) = api {
+        for c in &mut loaded.platform.clusters {
+            c.api = api;
+        }
+    }
+    GeneratedTree::from(maasc::build_tree(&loaded, None).expect("renders"))
+}
