@@ -259,6 +259,16 @@ pub enum InstallPlanApproval {
     Manual,
 }
 
+impl InstallPlanApproval {
+    /// The value as a Subscription spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstallPlanApproval::Automatic => "Automatic",
+            InstallPlanApproval::Manual => "Manual",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MachinePoolInput {
@@ -310,6 +320,17 @@ pub enum TaintEffect {
     NoSchedule,
     PreferNoSchedule,
     NoExecute,
+}
+
+impl TaintEffect {
+    /// The effect as Kubernetes spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NoSchedule",
+            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+            TaintEffect::NoExecute => "NoExecute",
+        }
+    }
 }
 
 /// Per-cluster overrides.
