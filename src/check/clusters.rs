@@ -17,6 +17,7 @@ pub(crate) fn check(
     input: &[Sp<ClusterInput>],
     default_api: MaasApi,
     spec: &SpecInput,
+    era: &tiers::SubscriptionEra<'_>,
 ) -> Vec<Cluster> {
     if input.is_empty() {
         c.error(
@@ -33,7 +34,7 @@ pub(crate) fn check(
     let maas_workload = !spec.tiers.is_empty() || !spec.models.is_empty();
     let mut clusters: Vec<Cluster> = input
         .iter()
-        .filter_map(|cl| check_cluster(c, cl, default_api, maas_workload))
+        .filter_map(|cl| check_cluster(c, cl, default_api, maas_workload, era))
         .collect();
     clusters.sort_by(|a, b| a.name.cmp(&b.name));
     clusters
@@ -44,6 +45,7 @@ fn check_cluster(
     cl: &Sp<ClusterInput>,
     default_api: MaasApi,
     maas_workload: bool,
+    era: &tiers::SubscriptionEra<'_>,
 ) -> Option<Cluster> {
     let name = c.name("cluster name", &cl.name, ClusterName::parse);
     if cl.name.value == "base" {
@@ -117,10 +119,12 @@ fn check_cluster(
     let has_gpu = pools.iter().any(|p| p.instance.is_gpu());
     let operators = operators(c, &cl.operators, maas_workload, has_gpu);
     let mut tier_limits = BTreeMap::new();
+    let reach = era.on_cluster(cl, default_api);
     for (tier, o) in &cl.overrides.tiers {
-        if let (Ok(tier), Some(limits)) =
-            (TierName::parse(tier), tiers::limits(c, o.limits.as_ref()))
-        {
+        if let (Ok(tier), Some(limits)) = (
+            TierName::parse(tier),
+            tiers::limits(c, o.limits.as_ref(), tier, reach),
+        ) {
             tier_limits.insert(tier, limits);
         }
     }

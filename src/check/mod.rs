@@ -185,8 +185,9 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     let gateway = check_gateway(c, spec.maas.gateway.as_ref());
     let default_api = spec.maas.api.as_ref().map(|a| a.value).unwrap_or_default();
     let identity = identity::check(c, spec.identity.as_ref());
-    let tiers = tiers::check(c, &spec.tiers, &identity);
-    let mut clusters = clusters::check(c, &spec.clusters, default_api, spec);
+    let era = tiers::SubscriptionEra::new(&spec.clusters, default_api, &spec.tiers);
+    let tiers = tiers::check(c, &spec.tiers, &identity, &era);
+    let mut clusters = clusters::check(c, &spec.clusters, default_api, spec, &era);
     let models = models::check(
         c,
         &spec.models,
@@ -195,13 +196,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     );
     clusters::check_overrides(c, &spec.clusters, &models, &tiers);
     clusters::apply_model_overrides(&mut clusters, &spec.clusters, &models);
-    tiers::check_for_subscriptions(
-        c,
-        &spec.tiers,
-        &spec.clusters,
-        default_api,
-        spec.maas.gateway.as_ref(),
-    );
+    tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {
         name: name?,

@@ -132,10 +132,47 @@ pub struct Tier {
     pub limits: Limits,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub requests: Option<Rate>,
     pub tokens: Option<Rate>,
+    /// The token quota as a MaaSSubscription states it: `tokens` when the
+    /// API can express it, the most it allows when there is no token limit.
+    /// `None` only when it cannot be expressed, which check refuses for
+    /// limits that reach a subscription-era cluster.
+    pub subscription: Option<SubscriptionQuota>,
+}
+
+/// A token quota MaaSSubscription can express (limit 1..=10^9, window
+/// `^[1-9]\d{0,3}(s|m|h)$`): only [`SubscriptionQuota::new`] makes one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubscriptionQuota {
+    limit: u64,
+    window: Window,
+}
+
+impl SubscriptionQuota {
+    /// The most the API allows: 10^9 tokens per second (warning W101).
+    pub(crate) const MOST: SubscriptionQuota = SubscriptionQuota {
+        limit: MAX_SUBSCRIPTION_TOKENS,
+        window: Window::ONE_SECOND,
+    };
+
+    /// `rate` as a subscription quota, if the API can express it.
+    pub(crate) fn new(limit: u64, window: Window) -> Option<SubscriptionQuota> {
+        let window = window.for_subscriptions()?;
+        (1..=MAX_SUBSCRIPTION_TOKENS)
+            .contains(&limit)
+            .then_some(SubscriptionQuota { limit, window })
+    }
+
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    pub fn window(&self) -> Window {
+        self.window
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -227,11 +264,7 @@ impl Platform {
     }
 
     /// The limits of `tier` on `cluster`, overrides applied.
-    pub fn limits_on(&self, tier: &Tier, cluster: &Cluster) -> Limits {
-        cluster
-            .tier_limits
-            .get(&tier.name)
-            .cloned()
-            .unwrap_or_else(|| tier.limits.clone())
+    pub fn limits_on<'a>(&'a self, tier: &'a Tier, cluster: &'a Cluster) -> &'a Limits {
+        cluster.tier_limits.get(&tier.name).unwrap_or(&tier.limits)
     }
 }

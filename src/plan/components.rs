@@ -499,11 +499,11 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
     let mut tokens = Vec::new();
     for t in &platform.tiers {
         let limits = platform.limits_on(t, cluster);
-        if let Some(r) = &limits.requests {
-            requests.push(rate_limit(t, r, false));
+        if let Some(r) = limits.requests {
+            requests.push(rate_limit(t, &r, false));
         }
-        if let Some(r) = &limits.tokens {
-            tokens.push(rate_limit(t, r, true));
+        if let Some(r) = limits.tokens {
+            tokens.push(rate_limit(t, &r, true));
         }
     }
     let limits = |limits| o::RateLimits {
@@ -571,18 +571,9 @@ fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
         if t.groups.is_empty() || models.is_empty() {
             continue;
         }
-        let (limit, window) = match platform.limits_on(t, cluster).tokens {
-            Some(r) => (
-                r.limit,
-                r.window
-                    .for_subscriptions()
-                    .expect("check refuses token windows MaaSSubscription cannot express"),
-            ),
-            // No token limit: the most the API allows, per second (warning W101).
-            None => (
-                MAX_SUBSCRIPTION_TOKENS,
-                Window::parse("1s").expect("a valid window"),
-            ),
+        // Check refused quotas the API cannot express on this era's clusters.
+        let Some(quota) = platform.limits_on(t, cluster).subscription else {
+            continue;
         };
         let mut annotations = display_annotations(&t.display_name, &t.description);
         annotations.insert(SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
@@ -604,8 +595,8 @@ fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
                 annotations,
                 groups: t.groups.clone(),
                 models,
-                limit,
-                window: window.to_string(),
+                limit: quota.limit(),
+                window: quota.window().to_string(),
                 priority: t.level,
             },
         ));
