@@ -82,8 +82,13 @@ fn check_cluster(
     }
     let p = &cl.platform;
     let platform = PlatformSettings {
-        kind: p.kind.value,
-        managed: p.managed.as_ref().map(|m| m.value).unwrap_or_default(),
+        kind: p.kind.value.into(),
+        managed: p
+            .managed
+            .as_ref()
+            .map(|m| m.value)
+            .unwrap_or_default()
+            .into(),
         region: p.region.as_ref().map(|r| r.value.clone()),
         infrastructure_id: p.infrastructure_id.as_ref().map(|r| r.value.clone()),
         ami_id: p.ami_id.as_ref().map(|r| r.value.clone()),
@@ -136,7 +141,7 @@ fn check_cluster(
         server,
         base_domain: cl.base_domain.value.clone(),
         platform,
-        api,
+        api: api.into(),
         operators,
         pools,
         model_replicas: BTreeMap::new(),
@@ -240,7 +245,7 @@ fn check_pool(c: &mut Checker<'_>, mp: &Sp<MachinePoolInput>) -> Option<MachineP
             .map(|t| Taint {
                 key: t.key.value.clone(),
                 value: t.value.clone(),
-                effect: t.effect,
+                effect: t.effect.into(),
             })
             .collect(),
         None if instance.is_gpu() => vec![Taint {
@@ -314,7 +319,8 @@ fn operators(
             approval: s
                 .and_then(|s| s.install_plan_approval.as_ref())
                 .map(|v| v.value)
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into(),
         };
         for (field, value) in [("channel", &sub.channel), ("source", &sub.source)] {
             if value.trim().is_empty() {

@@ -310,3 +310,24 @@ fn check_gateway(c: &mut Checker<'_>, g: Option<&input::GatewayInput>) -> Option
 pub(crate) fn resolve_path(base_dir: &Path, relative: &str) -> PathBuf {
     base_dir.join(relative)
 }
+
+/// The model's copy of an input enum: same variants, no serde or schema.
+macro_rules! same_variants {
+    ($($name:ident { $($variant:ident),* })*) => {$(
+        impl From<input::$name> for $name {
+            fn from(v: input::$name) -> $name {
+                match v {
+                    $(input::$name::$variant => $name::$variant,)*
+                }
+            }
+        }
+    )*};
+}
+
+same_variants! {
+    MaasApi { Tiers, Subscriptions }
+    PlatformType { Aws, Azure, Gcp, Baremetal, None }
+    Managed { SelfManaged, Rosa, Aro }
+    InstallPlanApproval { Automatic, Manual }
+    TaintEffect { NoSchedule, PreferNoSchedule, NoExecute }
+}

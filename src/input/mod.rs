@@ -259,16 +259,6 @@ pub enum InstallPlanApproval {
     Manual,
 }
 
-impl InstallPlanApproval {
-    /// The value as a Subscription spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InstallPlanApproval::Automatic => "Automatic",
-            InstallPlanApproval::Manual => "Manual",
-        }
-    }
-}
-
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MachinePoolInput {
@@ -320,17 +310,6 @@ pub enum TaintEffect {
     NoSchedule,
     PreferNoSchedule,
     NoExecute,
-}
-
-impl TaintEffect {
-    /// The effect as Kubernetes spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaintEffect::NoSchedule => "NoSchedule",
-            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
-            TaintEffect::NoExecute => "NoExecute",
-        }
-    }
 }
 
 /// Per-cluster overrides.

@@ -12,7 +12,67 @@ pub use values::*;
 
 use crate::catalog::instance_types::InstanceSpec;
 use crate::catalog::operators::OperatorKind;
-pub use crate::input::{InstallPlanApproval, MaasApi, Managed, PlatformType, Runtime, TaintEffect};
+
+/// Which MaaS API a cluster's platform speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MaasApi {
+    /// Tier ConfigMap, model annotation and gateway-wide rate limit policies.
+    #[default]
+    Tiers,
+    /// MaaSModelRef, MaaSAuthPolicy and MaaSSubscription.
+    Subscriptions,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PlatformType {
+    Aws,
+    Azure,
+    Gcp,
+    Baremetal,
+    None,
+}
+
+/// Who runs the control plane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Managed {
+    SelfManaged,
+    Rosa,
+    Aro,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InstallPlanApproval {
+    Automatic,
+    Manual,
+}
+
+impl InstallPlanApproval {
+    /// The value as a Subscription spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstallPlanApproval::Automatic => "Automatic",
+            InstallPlanApproval::Manual => "Manual",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+impl TaintEffect {
+    /// The effect as Kubernetes spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NoSchedule",
+            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+            TaintEffect::NoExecute => "NoExecute",
+        }
+    }
+}
 
 /// The largest token limit a MaaSSubscription accepts (its CRD's maximum).
 pub const MAX_SUBSCRIPTION_TOKENS: u64 = 1_000_000_000;
@@ -230,11 +290,9 @@ pub struct Model {
     pub description: Option<String>,
     pub uri: String,
     pub served_name: String,
-    pub runtime: Runtime,
+    pub serving: Serving,
     pub image: Option<String>,
     pub parameters: Option<Parameters>,
-    pub gpus: u32,
-    pub pool: Option<PoolName>,
     pub replicas: u32,
     pub cpu: Option<Quantity>,
     pub memory: Option<Quantity>,
@@ -242,6 +300,39 @@ pub struct Model {
     pub env: BTreeMap<String, String>,
     pub tiers: Vec<TierName>,
     pub clusters: Vec<ClusterName>,
+}
+
+/// How a model is served, and on which nodes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Serving {
+    /// vLLM on `gpus` (at least one) GPUs per replica, on `pool`'s nodes.
+    Gpu { gpus: u32, pool: PoolName },
+    /// vLLM without GPUs; `cpu_image`: the vLLM CPU build is the default
+    /// image (`runtime: vllm-cpu`).
+    Cpu {
+        cpu_image: bool,
+        pool: Option<PoolName>,
+    },
+    /// The llm-d inference simulator: random tokens, no weights.
+    Simulator { pool: Option<PoolName> },
+}
+
+impl Serving {
+    /// GPUs per replica.
+    pub fn gpus(&self) -> u32 {
+        match self {
+            Serving::Gpu { gpus, .. } => *gpus,
+            Serving::Cpu { .. } | Serving::Simulator { .. } => 0,
+        }
+    }
+
+    /// The machine pool whose nodes run the model, if one is named.
+    pub fn pool(&self) -> Option<&PoolName> {
+        match self {
+            Serving::Gpu { pool, .. } => Some(pool),
+            Serving::Cpu { pool, .. } | Serving::Simulator { pool } => pool.as_ref(),
+        }
+    }
 }
 
 impl Platform {

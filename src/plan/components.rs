@@ -665,7 +665,9 @@ fn model_ref(m: &Model) -> PlannedObject {
 }
 
 fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> PlannedObject {
-    let pool = m.pool.as_ref().and_then(|p| cluster.pool(p));
+    let pool = m.serving.pool().and_then(|p| cluster.pool(p));
+    let simulator = matches!(m.serving, Serving::Simulator { .. });
+    let gpus = m.serving.gpus();
     let on_t4 = pool.and_then(|p| p.instance.accelerator) == Some(T4);
     let mut env: BTreeMap<String, o::ContainerEnv> = m
         .env
@@ -675,12 +677,19 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
     let mut args = m.args.clone();
     let mut command = Vec::new();
     let mut image = m.image.clone();
-    match m.runtime {
-        Runtime::Vllm | Runtime::VllmCpu => {
-            if m.runtime == Runtime::VllmCpu && image.is_none() {
+    match m.serving {
+        Serving::Gpu { .. } | Serving::Cpu { .. } => {
+            if matches!(
+                m.serving,
+                Serving::Cpu {
+                    cpu_image: true,
+                    ..
+                }
+            ) && image.is_none()
+            {
                 image = Some(VLLM_CPU_IMAGE.to_string());
             }
-            if on_t4 && m.gpus > 0 {
+            if on_t4 && gpus > 0 {
                 // T4 (Turing) has no bf16 and Triton kernels fail there.
                 for (k, v) in [
                     ("VLLM_USE_TRITON_ATTENTION", "0"),
@@ -699,7 +708,7 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
             }
             args.clear();
         }
-        Runtime::Simulator => {
+        Serving::Simulator { .. } => {
             image = Some(image.unwrap_or_else(|| SIMULATOR_IMAGE.to_string()));
             command = strings(["/app/llm-d-inference-sim"]);
             let mut sim_args = strings([
@@ -731,10 +740,9 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
             }
         }
     }
-    let (cpu, memory) = match m.runtime {
-        Runtime::Simulator => ("100m", "256Mi"),
-        Runtime::VllmCpu => ("4", "16Gi"),
-        Runtime::Vllm => ("4", "16Gi"),
+    let (cpu, memory) = match m.serving {
+        Serving::Simulator { .. } => ("100m", "256Mi"),
+        Serving::Gpu { .. } | Serving::Cpu { .. } => ("4", "16Gi"),
     };
     let mut resources = StringMap::from([
         (
@@ -749,8 +757,8 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
                 .to_string(),
         ),
     ]);
-    if m.gpus > 0 {
-        resources.insert("nvidia.com/gpu".to_string(), m.gpus.to_string());
+    if gpus > 0 {
+        resources.insert("nvidia.com/gpu".to_string(), gpus.to_string());
     }
     let mut annotations = display_annotations(&m.display_name, &m.description);
     if cluster.api == MaasApi::Tiers {
@@ -777,9 +785,9 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
                 name: platform.gateway.name.clone(),
                 namespace: platform.gateway.namespace.to_string(),
             },
-            scheduler: m.runtime == Runtime::Vllm && m.gpus > 0,
-            storage_initializer: m.runtime != Runtime::Simulator,
-            https_probes: m.runtime == Runtime::Simulator,
+            scheduler: matches!(m.serving, Serving::Gpu { .. }),
+            storage_initializer: !simulator,
+            https_probes: simulator,
             image,
             command,
             args,
