@@ -65,11 +65,8 @@ pub fn lay_out(platform: &Platform, per_cluster: &[(&Cluster, Vec<Component>)]) 
     for (dir, clusters) in &by_dir {
         let shared = shared_files(clusters);
         let base_dir = format!("base/{dir}");
-        if !shared.is_empty() {
-            let (_, first) = clusters
-                .iter()
-                .next()
-                .expect("a dir has at least one cluster");
+        // Shared files are on every cluster: take them from the first.
+        if let Some((_, first)) = clusters.iter().next().filter(|_| !shared.is_empty()) {
             for (name, object) in first.iter().filter(|(n, _)| shared.contains(n)) {
                 push_object(&mut files, format!("{base_dir}/{name}"), (*object).clone());
             }
