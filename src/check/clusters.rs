@@ -7,7 +7,7 @@ use crate::catalog::instance_types;
 use crate::catalog::operators::OperatorKind;
 use crate::diagnostic::Code;
 use crate::input::{
-    ClusterInput, MaasApi, MachinePoolInput, OperatorInput, OperatorsInput, SpecInput,
+    ClusterInput, MaasApi, MachinePoolInput, OperatorInput, OperatorsInput, PlatformType, SpecInput,
 };
 use crate::model::*;
 use crate::source::Sp;
@@ -81,14 +81,8 @@ fn check_cluster(
         );
     }
     let p = &cl.platform;
-    let platform = PlatformSettings {
-        kind: p.kind.value.into(),
-        managed: p
-            .managed
-            .as_ref()
-            .map(|m| m.value)
-            .unwrap_or_default()
-            .into(),
+    let platform = CloudFields {
+        kind: p.kind.value,
         region: p.region.as_ref().map(|r| r.value.clone()),
         infrastructure_id: p.infrastructure_id.as_ref().map(|r| r.value.clone()),
         ami_id: p.ami_id.as_ref().map(|r| r.value.clone()),
@@ -140,7 +134,15 @@ fn check_cluster(
         environment: cl.environment.as_ref().map(|e| e.value.clone()),
         server,
         base_domain: cl.base_domain.value.clone(),
-        platform,
+        platform: PlatformSettings {
+            managed: p
+                .managed
+                .as_ref()
+                .map(|m| m.value)
+                .unwrap_or_default()
+                .into(),
+            aws: platform.aws(),
+        },
         api: api.into(),
         operators,
         pools,
@@ -149,7 +151,27 @@ fn check_cluster(
     })
 }
 
-fn check_cloud_fields(c: &mut Checker<'_>, cl: &Sp<ClusterInput>, platform: &PlatformSettings) {
+/// The platform fields MachineSets need, as written.
+struct CloudFields {
+    kind: PlatformType,
+    region: Option<String>,
+    infrastructure_id: Option<String>,
+    ami_id: Option<String>,
+}
+
+impl CloudFields {
+    /// The AWS settings, when the cluster is on aws and has all of them.
+    fn aws(self) -> Option<AwsSettings> {
+        (self.kind == PlatformType::Aws).then_some(())?;
+        Some(AwsSettings {
+            region: self.region?,
+            infrastructure_id: self.infrastructure_id?,
+            ami_id: self.ami_id?,
+        })
+    }
+}
+
+fn check_cloud_fields(c: &mut Checker<'_>, cl: &Sp<ClusterInput>, platform: &CloudFields) {
     let span = cl.platform.span;
     match platform.kind {
         PlatformType::Aws => {

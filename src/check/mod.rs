@@ -326,7 +326,6 @@ macro_rules! same_variants {
 
 same_variants! {
     MaasApi { Tiers, Subscriptions }
-    PlatformType { Aws, Azure, Gcp, Baremetal, None }
     Managed { SelfManaged, Rosa, Aro }
     InstallPlanApproval { Automatic, Manual }
     TaintEffect { NoSchedule, PreferNoSchedule, NoExecute }

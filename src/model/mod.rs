@@ -23,15 +23,6 @@ pub enum MaasApi {
     Subscriptions,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PlatformType {
-    Aws,
-    Azure,
-    Gcp,
-    Baremetal,
-    None,
-}
-
 /// Who runs the control plane.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Managed {
@@ -141,11 +132,18 @@ impl Cluster {
 
 #[derive(Clone, Debug)]
 pub struct PlatformSettings {
-    pub kind: PlatformType,
     pub managed: Managed,
-    pub region: Option<String>,
-    pub infrastructure_id: Option<String>,
-    pub ami_id: Option<String>,
+    /// What AWS MachineSets need, on an aws cluster with machine pools
+    /// (check requires all of it there); `None` elsewhere: maasc emits
+    /// MachineSets for aws only.
+    pub aws: Option<AwsSettings>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsSettings {
+    pub region: String,
+    pub infrastructure_id: String,
+    pub ami_id: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -246,13 +246,11 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
 }
 
 fn machine_pools(cluster: &Cluster) -> Option<Component> {
-    if cluster.pools.is_empty() || cluster.platform.kind != PlatformType::Aws {
+    let aws = cluster.platform.aws.as_ref()?;
+    if cluster.pools.is_empty() {
         return None;
     }
-    let p = &cluster.platform;
-    let infra = p.infrastructure_id.as_deref().unwrap_or_default();
-    let region = p.region.as_deref().unwrap_or_default();
-    let ami = p.ami_id.as_deref().unwrap_or_default();
+    let infra = aws.infrastructure_id.as_str();
     let mut objects = Vec::new();
     let mut autoscaled = false;
     for pool in &cluster.pools {
@@ -274,9 +272,9 @@ fn machine_pools(cluster: &Cluster) -> Option<Component> {
                 o::MachineSet {
                     infrastructure_id: infra.to_string(),
                     instance_type: pool.instance_type.clone(),
-                    region: region.to_string(),
+                    region: aws.region.clone(),
                     zone: zone.clone(),
-                    ami: ami.to_string(),
+                    ami: aws.ami_id.clone(),
                     replicas,
                     node_labels: labels,
                     taints: pool.taints.iter().map(taint).collect(),
