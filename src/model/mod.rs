@@ -357,3 +357,42 @@ impl Platform {
         cluster.tier_limits.get(&tier.name).unwrap_or(&tier.limits)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscription_quotas_exist_only_where_the_api_can_say_them() {
+        let w = |s: &str| Window::parse(s).unwrap();
+        let quota = SubscriptionQuota::new(100, w("1d")).unwrap();
+        assert_eq!(
+            (quota.limit(), quota.window().to_string()),
+            (100, "24h".into())
+        );
+        assert!(SubscriptionQuota::new(0, w("1h")).is_none());
+        assert!(SubscriptionQuota::new(MAX_SUBSCRIPTION_TOKENS + 1, w("1h")).is_none());
+        assert!(SubscriptionQuota::new(MAX_SUBSCRIPTION_TOKENS, w("1h")).is_some());
+        assert!(SubscriptionQuota::new(1, w("417d")).is_none());
+        assert_eq!(SubscriptionQuota::MOST.window().to_string(), "1s");
+    }
+
+    #[test]
+    fn serving_knows_its_gpus_and_pool() {
+        let pool = PoolName::parse("gpu").unwrap();
+        let gpu = Serving::Gpu {
+            gpus: 2,
+            pool: pool.clone(),
+        };
+        assert_eq!((gpu.gpus(), gpu.pool()), (2, Some(&pool)));
+        let cpu = Serving::Cpu {
+            cpu_image: true,
+            pool: None,
+        };
+        assert_eq!((cpu.gpus(), cpu.pool()), (0, None));
+        let sim = Serving::Simulator {
+            pool: Some(pool.clone()),
+        };
+        assert_eq!((sim.gpus(), sim.pool()), (0, Some(&pool)));
+    }
+}
