@@ -367,14 +367,19 @@ fn operators(
     out
 }
 
-/// Overrides may only name models and tiers that exist.
-pub(crate) fn check_overrides(
+/// Checks each cluster's model and tier overrides against the checked
+/// models and tiers, and applies the model replica overrides, in one pass.
+pub(crate) fn overrides(
     c: &mut Checker<'_>,
+    clusters: &mut [Cluster],
     input: &[Sp<ClusterInput>],
     models: &[Model],
     tiers: &[Tier],
 ) {
     for cl in input {
+        let mut checked = clusters
+            .iter_mut()
+            .find(|k| k.name.as_str() == cl.name.value);
         for (key, o) in &cl.overrides.models {
             let matches: Vec<&Model> = models
                 .iter()
@@ -405,7 +410,14 @@ pub(crate) fn check_overrides(
                         "add the cluster to the model's `clusters`, or remove the override",
                     )
                 }
-                1 => {}
+                1 => {
+                    if let (Some(checked), Some(replicas)) = (checked.as_deref_mut(), o.replicas) {
+                        let m = matches[0];
+                        checked
+                            .model_replicas
+                            .insert((m.namespace.clone(), m.name.clone()), replicas);
+                    }
+                }
                 _ => c.error(
                     Code::UnknownReference,
                     o.span,
@@ -425,29 +437,6 @@ pub(crate) fn check_overrides(
                     ),
                     suggest::hint_for(key, "tier", tiers.iter().map(|t| t.name.as_str())),
                 );
-            }
-        }
-    }
-}
-
-/// Applies model replica overrides, once models are known.
-pub(crate) fn apply_model_overrides(
-    clusters: &mut [Cluster],
-    input: &[Sp<ClusterInput>],
-    models: &[Model],
-) {
-    for cl in clusters.iter_mut() {
-        let Some(raw) = input.iter().find(|i| i.name.value == cl.name.as_str()) else {
-            continue;
-        };
-        for (key, o) in &raw.overrides.models {
-            let Some(replicas) = o.replicas else { continue };
-            for m in models
-                .iter()
-                .filter(|m| key == m.name.as_str() || *key == format!("{}/{}", m.namespace, m.name))
-            {
-                cl.model_replicas
-                    .insert((m.namespace.clone(), m.name.clone()), replicas);
             }
         }
     }

@@ -194,8 +194,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
         &models::Declared::from_spec(spec),
         &clusters,
     );
-    clusters::check_overrides(c, &spec.clusters, &models, &tiers);
-    clusters::apply_model_overrides(&mut clusters, &spec.clusters, &models);
+    clusters::overrides(c, &mut clusters, &spec.clusters, &models, &tiers);
     tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {
