@@ -7,7 +7,7 @@ use crate::catalog::instance_types;
 use crate::catalog::operators::OperatorKind;
 use crate::diagnostic::Code;
 use crate::input::{
-    ClusterInput, MaasApi, MachinePoolInput, OperatorInput, OperatorsInput, SpecInput,
+    ClusterInput, MaasApi, MachinePoolInput, OperatorInput, OperatorsInput, PlatformType, SpecInput,
 };
 use crate::model::*;
 use crate::source::Sp;
@@ -17,6 +17,7 @@ pub(crate) fn check(
     input: &[Sp<ClusterInput>],
     default_api: MaasApi,
     spec: &SpecInput,
+    era: &tiers::SubscriptionEra<'_>,
 ) -> Vec<Cluster> {
     if input.is_empty() {
         c.error(
@@ -33,7 +34,7 @@ pub(crate) fn check(
     let maas_workload = !spec.tiers.is_empty() || !spec.models.is_empty();
     let mut clusters: Vec<Cluster> = input
         .iter()
-        .filter_map(|cl| check_cluster(c, cl, default_api, maas_workload))
+        .filter_map(|cl| check_cluster(c, cl, default_api, maas_workload, era))
         .collect();
     clusters.sort_by(|a, b| a.name.cmp(&b.name));
     clusters
@@ -44,6 +45,7 @@ fn check_cluster(
     cl: &Sp<ClusterInput>,
     default_api: MaasApi,
     maas_workload: bool,
+    era: &tiers::SubscriptionEra<'_>,
 ) -> Option<Cluster> {
     let name = c.name("cluster name", &cl.name, ClusterName::parse);
     if cl.name.value == "base" {
@@ -79,9 +81,8 @@ fn check_cluster(
         );
     }
     let p = &cl.platform;
-    let platform = PlatformSettings {
+    let platform = CloudFields {
         kind: p.kind.value,
-        managed: p.managed.as_ref().map(|m| m.value).unwrap_or_default(),
         region: p.region.as_ref().map(|r| r.value.clone()),
         infrastructure_id: p.infrastructure_id.as_ref().map(|r| r.value.clone()),
         ami_id: p.ami_id.as_ref().map(|r| r.value.clone()),
@@ -117,10 +118,12 @@ fn check_cluster(
     let has_gpu = pools.iter().any(|p| p.instance.is_gpu());
     let operators = operators(c, &cl.operators, maas_workload, has_gpu);
     let mut tier_limits = BTreeMap::new();
+    let reach = era.on_cluster(cl, default_api);
     for (tier, o) in &cl.overrides.tiers {
-        if let (Ok(tier), Some(limits)) =
-            (TierName::parse(tier), tiers::limits(c, o.limits.as_ref()))
-        {
+        if let (Ok(tier), Some(limits)) = (
+            TierName::parse(tier),
+            tiers::limits(c, o.limits.as_ref(), tier, reach),
+        ) {
             tier_limits.insert(tier, limits);
         }
     }
@@ -131,8 +134,16 @@ fn check_cluster(
         environment: cl.environment.as_ref().map(|e| e.value.clone()),
         server,
         base_domain: cl.base_domain.value.clone(),
-        platform,
-        api,
+        platform: PlatformSettings {
+            managed: p
+                .managed
+                .as_ref()
+                .map(|m| m.value)
+                .unwrap_or_default()
+                .into(),
+            aws: platform.aws(),
+        },
+        api: api.into(),
         operators,
         pools,
         model_replicas: BTreeMap::new(),
@@ -140,7 +151,27 @@ fn check_cluster(
     })
 }
 
-fn check_cloud_fields(c: &mut Checker<'_>, cl: &Sp<ClusterInput>, platform: &PlatformSettings) {
+/// The platform fields MachineSets need, as written.
+struct CloudFields {
+    kind: PlatformType,
+    region: Option<String>,
+    infrastructure_id: Option<String>,
+    ami_id: Option<String>,
+}
+
+impl CloudFields {
+    /// The AWS settings, when the cluster is on aws and has all of them.
+    fn aws(self) -> Option<AwsSettings> {
+        (self.kind == PlatformType::Aws).then_some(())?;
+        Some(AwsSettings {
+            region: self.region?,
+            infrastructure_id: self.infrastructure_id?,
+            ami_id: self.ami_id?,
+        })
+    }
+}
+
+fn check_cloud_fields(c: &mut Checker<'_>, cl: &Sp<ClusterInput>, platform: &CloudFields) {
     let span = cl.platform.span;
     match platform.kind {
         PlatformType::Aws => {
@@ -236,7 +267,7 @@ fn check_pool(c: &mut Checker<'_>, mp: &Sp<MachinePoolInput>) -> Option<MachineP
             .map(|t| Taint {
                 key: t.key.value.clone(),
                 value: t.value.clone(),
-                effect: t.effect,
+                effect: t.effect.into(),
             })
             .collect(),
         None if instance.is_gpu() => vec![Taint {
@@ -310,7 +341,8 @@ fn operators(
             approval: s
                 .and_then(|s| s.install_plan_approval.as_ref())
                 .map(|v| v.value)
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into(),
         };
         for (field, value) in [("channel", &sub.channel), ("source", &sub.source)] {
             if value.trim().is_empty() {
@@ -335,14 +367,19 @@ fn operators(
     out
 }
 
-/// Overrides may only name models and tiers that exist.
-pub(crate) fn check_overrides(
+/// Checks each cluster's model and tier overrides against the checked
+/// models and tiers, and applies the model replica overrides, in one pass.
+pub(crate) fn overrides(
     c: &mut Checker<'_>,
+    clusters: &mut [Cluster],
     input: &[Sp<ClusterInput>],
     models: &[Model],
     tiers: &[Tier],
 ) {
     for cl in input {
+        let mut checked = clusters
+            .iter_mut()
+            .find(|k| k.name.as_str() == cl.name.value);
         for (key, o) in &cl.overrides.models {
             let matches: Vec<&Model> = models
                 .iter()
@@ -373,7 +410,14 @@ pub(crate) fn check_overrides(
                         "add the cluster to the model's `clusters`, or remove the override",
                     )
                 }
-                1 => {}
+                1 => {
+                    if let (Some(checked), Some(replicas)) = (checked.as_deref_mut(), o.replicas) {
+                        let m = matches[0];
+                        checked
+                            .model_replicas
+                            .insert((m.namespace.clone(), m.name.clone()), replicas);
+                    }
+                }
                 _ => c.error(
                     Code::UnknownReference,
                     o.span,
@@ -393,29 +437,6 @@ pub(crate) fn check_overrides(
                     ),
                     suggest::hint_for(key, "tier", tiers.iter().map(|t| t.name.as_str())),
                 );
-            }
-        }
-    }
-}
-
-/// Applies model replica overrides, once models are known.
-pub(crate) fn apply_model_overrides(
-    clusters: &mut [Cluster],
-    input: &[Sp<ClusterInput>],
-    models: &[Model],
-) {
-    for cl in clusters.iter_mut() {
-        let Some(raw) = input.iter().find(|i| i.name.value == cl.name.as_str()) else {
-            continue;
-        };
-        for (key, o) in &raw.overrides.models {
-            let Some(replicas) = o.replicas else { continue };
-            for m in models
-                .iter()
-                .filter(|m| key == m.name.as_str() || *key == format!("{}/{}", m.namespace, m.name))
-            {
-                cl.model_replicas
-                    .insert((m.namespace.clone(), m.name.clone()), replicas);
             }
         }
     }

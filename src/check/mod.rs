@@ -185,23 +185,17 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     let gateway = check_gateway(c, spec.maas.gateway.as_ref());
     let default_api = spec.maas.api.as_ref().map(|a| a.value).unwrap_or_default();
     let identity = identity::check(c, spec.identity.as_ref());
-    let tiers = tiers::check(c, &spec.tiers, &identity);
-    let mut clusters = clusters::check(c, &spec.clusters, default_api, spec);
+    let era = tiers::SubscriptionEra::new(&spec.clusters, default_api, &spec.tiers);
+    let tiers = tiers::check(c, &spec.tiers, &identity, &era);
+    let mut clusters = clusters::check(c, &spec.clusters, default_api, spec, &era);
     let models = models::check(
         c,
         &spec.models,
         &models::Declared::from_spec(spec),
         &clusters,
     );
-    clusters::check_overrides(c, &spec.clusters, &models, &tiers);
-    clusters::apply_model_overrides(&mut clusters, &spec.clusters, &models);
-    tiers::check_for_subscriptions(
-        c,
-        &spec.tiers,
-        &spec.clusters,
-        default_api,
-        spec.maas.gateway.as_ref(),
-    );
+    clusters::overrides(c, &mut clusters, &spec.clusters, &models, &tiers);
+    tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {
         name: name?,
@@ -314,4 +308,24 @@ fn check_gateway(c: &mut Checker<'_>, g: Option<&input::GatewayInput>) -> Option
 /// Resolves a path from the input relative to the input's folder.
 pub(crate) fn resolve_path(base_dir: &Path, relative: &str) -> PathBuf {
     base_dir.join(relative)
+}
+
+/// The model's copy of an input enum: same variants, no serde or schema.
+macro_rules! same_variants {
+    ($($name:ident { $($variant:ident),* })*) => {$(
+        impl From<input::$name> for $name {
+            fn from(v: input::$name) -> $name {
+                match v {
+                    $(input::$name::$variant => $name::$variant,)*
+                }
+            }
+        }
+    )*};
+}
+
+same_variants! {
+    MaasApi { Tiers, Subscriptions }
+    Managed { SelfManaged, Rosa, Aro }
+    InstallPlanApproval { Automatic, Manual }
+    TaintEffect { NoSchedule, PreferNoSchedule, NoExecute }
 }

@@ -3,7 +3,7 @@
 
 use super::{Checker, suggest};
 use crate::diagnostic::Code;
-use crate::input::ModelInput;
+use crate::input::{ModelInput, Runtime};
 use crate::model::*;
 use crate::source::Sp;
 
@@ -128,13 +128,6 @@ fn check_model(
         );
     }
     let deployed = deployed_clusters(c, m, declared);
-    if let Some(pool) = &pool {
-        for cluster in clusters.iter().filter(|cl| deployed.contains(&cl.name)) {
-            if let Some(p) = cluster.pool(pool) {
-                check_fit(c, m, gpus, p, &cluster.name);
-            }
-        }
-    }
     let parameters =
         m.parameters
             .as_ref()
@@ -150,6 +143,13 @@ fn check_model(
                     None
                 }
             });
+    if let Some(pool) = &pool {
+        for cluster in clusters.iter().filter(|cl| deployed.contains(&cl.name)) {
+            if let Some(p) = cluster.pool(pool) {
+                check_fit(c, m, gpus, parameters, p, &cluster.name);
+            }
+        }
+    }
     let cpu = m
         .resources
         .as_ref()
@@ -192,6 +192,20 @@ fn check_model(
     if !tiers_ok || deployed.is_empty() {
         return None;
     }
+    let serving = match (runtime, pool) {
+        (Runtime::Vllm, Some(pool)) if gpus > 0 => Serving::Gpu { gpus, pool },
+        // Reported above: GPUs without a pool.
+        (Runtime::Vllm, None) if gpus > 0 => return None,
+        (Runtime::Vllm, pool) => Serving::Cpu {
+            cpu_image: false,
+            pool,
+        },
+        (Runtime::VllmCpu, pool) => Serving::Cpu {
+            cpu_image: true,
+            pool,
+        },
+        (Runtime::Simulator, pool) => Serving::Simulator { pool },
+    };
     let mut model_tiers: Vec<TierName> = m
         .tiers
         .iter()
@@ -207,11 +221,9 @@ fn check_model(
         description: m.description.clone(),
         uri: m.uri.value.clone(),
         served_name: m.model_name.clone().unwrap_or_else(|| m.name.value.clone()),
-        runtime,
+        serving,
         image: m.image.as_ref().map(|i| i.value.clone()),
         parameters,
-        gpus,
-        pool,
         replicas,
         cpu: cpu.flatten(),
         memory: memory.flatten(),
@@ -353,6 +365,7 @@ fn check_fit(
     c: &mut Checker<'_>,
     m: &Sp<ModelInput>,
     gpus: u32,
+    parameters: Option<Parameters>,
     pool: &MachinePool,
     cluster: &ClusterName,
 ) {
@@ -378,12 +391,7 @@ fn check_fit(
         );
         return;
     }
-    let (Some(params), Some(acc)) = (
-        m.parameters
-            .as_ref()
-            .and_then(|p| Parameters::parse(p.value.as_str()).ok()),
-        pool.instance.accelerator,
-    ) else {
+    let (Some(params), Some(acc)) = (parameters, pool.instance.accelerator) else {
         return;
     };
     let available = f64::from(gpus * acc.memory_gib);

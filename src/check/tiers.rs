@@ -13,6 +13,7 @@ pub(crate) fn check(
     c: &mut Checker<'_>,
     input: &[Sp<TierInput>],
     identity: &CheckedIdentity,
+    era: &SubscriptionEra<'_>,
 ) -> Vec<Tier> {
     c.unique(
         "tier",
@@ -46,7 +47,10 @@ pub(crate) fn check(
             &format!("group of tier `{}`", t.name.value),
             t.groups.iter().map(|g| (g.value.clone(), g.span)),
         );
-        let limits = limits(c, t.limits.as_ref());
+        let limits = limits(c, t.limits.as_ref(), &t.name.value, era.on());
+        if let Some(on) = era.on() {
+            subscription_tier(c, t, on);
+        }
         if let (Some(name), Some(limits)) = (name, limits) {
             let mut groups: Vec<String> = t.groups.iter().map(|g| g.value.clone()).collect();
             groups.dedup();
@@ -64,154 +68,208 @@ pub(crate) fn check(
     tiers
 }
 
-pub(crate) fn limits(c: &mut Checker<'_>, input: Option<&LimitsInput>) -> Option<Limits> {
-    let Some(input) = input else {
-        return Some(Limits::default());
+/// The subscription-era clusters, for the rules MaaSSubscription adds.
+pub(crate) struct SubscriptionEra<'a> {
+    /// Their names, comma-separated, for messages; `None` when there are none.
+    on: Option<String>,
+    tiers: &'a [Sp<TierInput>],
+}
+
+impl<'a> SubscriptionEra<'a> {
+    pub fn new(
+        clusters: &[Sp<ClusterInput>],
+        default: MaasApi,
+        tiers: &'a [Sp<TierInput>],
+    ) -> SubscriptionEra<'a> {
+        let names: Vec<&str> = clusters
+            .iter()
+            .filter(|cl| era_of(cl, default) == MaasApi::Subscriptions)
+            .map(|cl| cl.name.value.as_str())
+            .collect();
+        SubscriptionEra {
+            on: (!names.is_empty()).then(|| names.join(", ")),
+            tiers,
+        }
+    }
+
+    /// Where limits defined for every cluster reach the subscription era.
+    pub fn on(&self) -> Option<Reach<'_>> {
+        self.on.as_deref().map(|on| Reach { on, era: self })
+    }
+
+    /// Where an override of `cluster` reaches the subscription era.
+    pub fn on_cluster(&self, cluster: &ClusterInput, default: MaasApi) -> Option<Reach<'_>> {
+        (era_of(cluster, default) == MaasApi::Subscriptions)
+            .then_some(())
+            .and(self.on())
+    }
+}
+
+/// Limits that apply on subscription-era clusters (`on`, for messages).
+#[derive(Clone, Copy)]
+pub(crate) struct Reach<'a> {
+    on: &'a str,
+    era: &'a SubscriptionEra<'a>,
+}
+
+fn era_of(cluster: &ClusterInput, default: MaasApi) -> MaasApi {
+    cluster
+        .maas
+        .as_ref()
+        .and_then(|m| m.api.as_ref())
+        .map(|a| a.value)
+        .unwrap_or(default)
+}
+
+/// Checks a tier's (or a tier override's) limits once: Kuadrant windows
+/// for every era, and what MaaSSubscription can express when `reach` says
+/// they apply on subscription-era clusters.
+pub(crate) fn limits(
+    c: &mut Checker<'_>,
+    input: Option<&LimitsInput>,
+    tier: &str,
+    reach: Option<Reach<'_>>,
+) -> Option<Limits> {
+    let (_, requests) = rate(c, input.and_then(|l| l.requests.as_ref()));
+    let token_input = input.and_then(|l| l.tokens.as_ref());
+    let (token_window, tokens) = rate(c, token_input);
+    let subscription = match (token_input, token_window) {
+        (None, _) => Some(SubscriptionQuota::MOST),
+        (Some(r), Some(window)) => SubscriptionQuota::new(r.limit.value, window),
+        (Some(_), None) => None,
     };
-    let mut rate = |r: &Option<crate::input::RateInput>| -> Result<Option<Rate>, ()> {
-        let Some(r) = r else { return Ok(None) };
-        let window = c.window(&r.window).ok_or(())?;
-        // Every era enforces limits through Kuadrant policies.
-        let Some(window) = window.for_kuadrant() else {
-            c.error(
-                Code::UnsupportedWindow,
-                r.window.span,
-                format!(
-                    "window `{}` is longer than Kuadrant rate limits can express",
-                    r.window.value
-                ),
-                "Kuadrant windows are at most 99999 units of s, m or h (days become hours)",
-            );
-            return Err(());
-        };
-        Ok(Some(Rate {
-            limit: r.limit.value,
-            window,
-        }))
-    };
-    let requests = rate(&input.requests);
-    let tokens = rate(&input.tokens);
+    if let Some(reach) = reach {
+        subscription_tokens(c, tier, token_input, token_window, reach);
+    }
     Some(Limits {
         requests: requests.ok()?,
         tokens: tokens.ok()?,
+        subscription,
     })
 }
 
-/// What MaaSSubscription (the subscription era) can express, checked for
-/// every tier and cluster override that reaches a subscription-era cluster:
-/// token windows `^[1-9]\d{0,3}(s|m|h)$` (days become hours), token limits
-/// of at most 10^9, a level that fits the int32 `priority`. Request limits
-/// and tiers without a token limit are warnings: the era cannot say them.
-pub(crate) fn check_for_subscriptions(
+/// One rate: the window as written (if it is one), and the rate with the
+/// window as Kuadrant spells it.
+fn rate(c: &mut Checker<'_>, r: Option<&RateInput>) -> (Option<Window>, Result<Option<Rate>, ()>) {
+    let Some(r) = r else { return (None, Ok(None)) };
+    let Some(window) = c.window(&r.window) else {
+        return (None, Err(()));
+    };
+    // Every era enforces limits through Kuadrant policies.
+    let Some(kuadrant) = window.for_kuadrant() else {
+        c.error(
+            Code::UnsupportedWindow,
+            r.window.span,
+            format!(
+                "window `{}` is longer than Kuadrant rate limits can express",
+                r.window.value
+            ),
+            "Kuadrant windows are at most 99999 units of s, m or h (days become hours)",
+        );
+        return (Some(window), Err(()));
+    };
+    let rate = Rate {
+        limit: r.limit.value,
+        window: kuadrant,
+    };
+    (Some(window), Ok(Some(rate)))
+}
+
+/// What MaaSSubscription can express of a token rate: token windows
+/// `^[1-9]\d{0,3}(s|m|h)$` (days become hours), token limits of at most
+/// 10^9. A tier without a token limit is a warning: the era requires one.
+fn subscription_tokens(
     c: &mut Checker<'_>,
-    tiers: &[Sp<TierInput>],
-    clusters: &[Sp<ClusterInput>],
-    default: MaasApi,
+    tier: &str,
+    rate: Option<&RateInput>,
+    window: Option<Window>,
+    reach: Reach<'_>,
+) {
+    let on = reach.on;
+    let Some(rate) = rate else {
+        c.warning(
+            Code::ApiCannotExpress,
+            tier_span(reach.era.tiers, tier),
+            format!(
+                "tier `{tier}` has no token limit, which MaaSSubscription requires: on {on} it gets {MAX_SUBSCRIPTION_TOKENS} tokens per second, the most the API allows"
+            ),
+            "give the tier a token limit (limits.tokens) to make its quota explicit",
+        );
+        return;
+    };
+    if rate.limit.value == 0 {
+        c.error(
+            Code::InvalidValue,
+            rate.limit.span,
+            format!(
+                "token limit 0 of tier `{tier}` is refused by MaaSSubscription (cluster {on} uses `maas.api: subscriptions`)",
+            ),
+            "to deny a tier a model, leave the tier out of the model's `tiers` list",
+        );
+    }
+    if rate.limit.value > MAX_SUBSCRIPTION_TOKENS {
+        c.error(
+            Code::InvalidValue,
+            rate.limit.span,
+            format!(
+                "token limit {} of tier `{tier}` is more than MaaSSubscription accepts (cluster {on} uses `maas.api: subscriptions`)",
+                rate.limit.value
+            ),
+            format!("MaaSSubscription token limits are at most {MAX_SUBSCRIPTION_TOKENS}; use a shorter window instead"),
+        );
+    }
+    if let Some(window) = window
+        && window.for_subscriptions().is_none()
+    {
+        c.error(
+            Code::UnsupportedWindow,
+            rate.window.span,
+            format!(
+                "token window `{}` cannot be expressed by MaaSSubscription (cluster {on} uses `maas.api: subscriptions`)",
+                rate.window.value
+            ),
+            "MaaSSubscription windows are at most 4 digits of s, m or h (1d becomes 24h); use at most 9999h (416d)",
+        );
+    }
+}
+
+/// What MaaSSubscription cannot say of a tier itself: a level beyond its
+/// int32 `priority` (an error), a request limit (a warning).
+fn subscription_tier(c: &mut Checker<'_>, t: &TierInput, reach: Reach<'_>) {
+    let on = reach.on;
+    if i32::try_from(t.level.value).is_err() {
+        c.error(
+            Code::InvalidValue,
+            t.level.span,
+            format!(
+                "level {} of tier `{}` does not fit MaaSSubscription's priority (a 32-bit integer)",
+                t.level.value, t.name.value
+            ),
+            "use a level between -2147483648 and 2147483647",
+        );
+    }
+    if let Some(r) = t.limits.as_ref().and_then(|l| l.requests.as_ref()) {
+        c.warning(
+            Code::ApiCannotExpress,
+            r.window.span,
+            format!(
+                "tier `{}` has a request limit, which MaaSSubscription cannot express: it is not enforced on {on}",
+                t.name.value
+            ),
+            "the subscription era limits tokens only; keep the request limit for tier-era clusters or remove it",
+        );
+    }
+}
+
+/// Warns when the Gateway is not the one maas-controller serves on the
+/// subscription-era clusters.
+pub(crate) fn check_gateway_for_subscriptions(
+    c: &mut Checker<'_>,
+    era: &SubscriptionEra<'_>,
     gateway: Option<&GatewayInput>,
 ) {
-    let subscription_clusters: Vec<&str> = clusters
-        .iter()
-        .filter(|cl| {
-            cl.maas
-                .as_ref()
-                .and_then(|m| m.api.as_ref())
-                .map(|a| a.value)
-                .unwrap_or(default)
-                == MaasApi::Subscriptions
-        })
-        .map(|cl| cl.name.value.as_str())
-        .collect();
-    if subscription_clusters.is_empty() {
-        return;
-    }
-    let on = subscription_clusters.join(", ");
-    gateway_served_by_controller(c, gateway, &on);
-    // (tier, its token rate if any) for tiers and overrides on those clusters
-    let mut token_rates: Vec<(&str, Option<&RateInput>)> = Vec::new();
-    for t in tiers {
-        token_rates.push((
-            &t.name.value,
-            t.limits.as_ref().and_then(|l| l.tokens.as_ref()),
-        ));
-    }
-    for cl in clusters
-        .iter()
-        .filter(|cl| subscription_clusters.contains(&cl.name.value.as_str()))
-    {
-        for (tier, o) in &cl.overrides.tiers {
-            token_rates.push((tier, o.limits.as_ref().and_then(|l| l.tokens.as_ref())));
-        }
-    }
-    for (tier, rate) in token_rates {
-        let Some(rate) = rate else {
-            c.warning(
-                Code::ApiCannotExpress,
-                tier_span(tiers, tier),
-                format!(
-                    "tier `{tier}` has no token limit, which MaaSSubscription requires: on {on} it gets {MAX_SUBSCRIPTION_TOKENS} tokens per second, the most the API allows"
-                ),
-                "give the tier a token limit (limits.tokens) to make its quota explicit",
-            );
-            continue;
-        };
-        if rate.limit.value == 0 {
-            c.error(
-                Code::InvalidValue,
-                rate.limit.span,
-                format!(
-                    "token limit 0 of tier `{tier}` is refused by MaaSSubscription (cluster {on} uses `maas.api: subscriptions`)",
-                ),
-                "to deny a tier a model, leave the tier out of the model's `tiers` list",
-            );
-        }
-        if rate.limit.value > MAX_SUBSCRIPTION_TOKENS {
-            c.error(
-                Code::InvalidValue,
-                rate.limit.span,
-                format!(
-                    "token limit {} of tier `{tier}` is more than MaaSSubscription accepts (cluster {on} uses `maas.api: subscriptions`)",
-                    rate.limit.value
-                ),
-                format!("MaaSSubscription token limits are at most {MAX_SUBSCRIPTION_TOKENS}; use a shorter window instead"),
-            );
-        }
-        if let Ok(window) = Window::parse(&rate.window.value)
-            && window.for_subscriptions().is_none()
-        {
-            c.error(
-                Code::UnsupportedWindow,
-                rate.window.span,
-                format!(
-                    "token window `{}` cannot be expressed by MaaSSubscription (cluster {on} uses `maas.api: subscriptions`)",
-                    rate.window.value
-                ),
-                "MaaSSubscription windows are at most 4 digits of s, m or h (1d becomes 24h); use at most 9999h (416d)",
-            );
-        }
-    }
-    for t in tiers {
-        if i32::try_from(t.level.value).is_err() {
-            c.error(
-                Code::InvalidValue,
-                t.level.span,
-                format!(
-                    "level {} of tier `{}` does not fit MaaSSubscription's priority (a 32-bit integer)",
-                    t.level.value, t.name.value
-                ),
-                "use a level between -2147483648 and 2147483647",
-            );
-        }
-        if let Some(r) = t.limits.as_ref().and_then(|l| l.requests.as_ref()) {
-            c.warning(
-                Code::ApiCannotExpress,
-                r.window.span,
-                format!(
-                    "tier `{}` has a request limit, which MaaSSubscription cannot express: it is not enforced on {on}",
-                    t.name.value
-                ),
-                "the subscription era limits tokens only; keep the request limit for tier-era clusters or remove it",
-            );
-        }
+    if let Some(reach) = era.on() {
+        gateway_served_by_controller(c, gateway, reach.on);
     }
 }
 

@@ -230,8 +230,13 @@ fn model_changes(old: &Model, new: &Model, lines: &mut Vec<String>) {
             new.replicas,
         );
     }
-    if old.gpus != new.gpus {
-        changed(lines, &format!("{what}: GPUs"), old.gpus, new.gpus);
+    if old.serving.gpus() != new.serving.gpus() {
+        changed(
+            lines,
+            &format!("{what}: GPUs"),
+            old.serving.gpus(),
+            new.serving.gpus(),
+        );
     }
     if old.uri != new.uri {
         changed(lines, &format!("{what}: uri"), &old.uri, &new.uri);
@@ -247,15 +252,15 @@ fn footprint(p: &Platform, m: &Model, cluster: &crate::model::ClusterName) -> St
         .and_then(|c| c.model_replicas.get(&(m.namespace.clone(), m.name.clone())))
         .copied()
         .unwrap_or(m.replicas);
-    let per_replica = if m.gpus == 0 {
+    let per_replica = if m.serving.gpus() == 0 {
         "CPU".to_string()
     } else {
         let gpu = p
             .cluster(cluster)
-            .and_then(|c| m.pool.as_ref().and_then(|n| c.pool(n)))
+            .and_then(|c| m.serving.pool().and_then(|n| c.pool(n)))
             .and_then(|pool| pool.instance.accelerator)
             .map_or("GPU", |a| a.short);
-        format!("{} × {gpu}", m.gpus)
+        format!("{} × {gpu}", m.serving.gpus())
     };
     if replicas == 1 {
         per_replica

@@ -12,7 +12,58 @@ pub use values::*;
 
 use crate::catalog::instance_types::InstanceSpec;
 use crate::catalog::operators::OperatorKind;
-pub use crate::input::{InstallPlanApproval, MaasApi, Managed, PlatformType, Runtime, TaintEffect};
+
+/// Which MaaS API a cluster's platform speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MaasApi {
+    /// Tier ConfigMap, model annotation and gateway-wide rate limit policies.
+    #[default]
+    Tiers,
+    /// MaaSModelRef, MaaSAuthPolicy and MaaSSubscription.
+    Subscriptions,
+}
+
+/// Who runs the control plane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Managed {
+    SelfManaged,
+    Rosa,
+    Aro,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InstallPlanApproval {
+    Automatic,
+    Manual,
+}
+
+impl InstallPlanApproval {
+    /// The value as a Subscription spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstallPlanApproval::Automatic => "Automatic",
+            InstallPlanApproval::Manual => "Manual",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+impl TaintEffect {
+    /// The effect as Kubernetes spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NoSchedule",
+            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+            TaintEffect::NoExecute => "NoExecute",
+        }
+    }
+}
 
 /// The largest token limit a MaaSSubscription accepts (its CRD's maximum).
 pub const MAX_SUBSCRIPTION_TOKENS: u64 = 1_000_000_000;
@@ -81,11 +132,18 @@ impl Cluster {
 
 #[derive(Clone, Debug)]
 pub struct PlatformSettings {
-    pub kind: PlatformType,
     pub managed: Managed,
-    pub region: Option<String>,
-    pub infrastructure_id: Option<String>,
-    pub ami_id: Option<String>,
+    /// What AWS MachineSets need, on an aws cluster with machine pools
+    /// (check requires all of it there); `None` elsewhere: maasc emits
+    /// MachineSets for aws only.
+    pub aws: Option<AwsSettings>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsSettings {
+    pub region: String,
+    pub infrastructure_id: String,
+    pub ami_id: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,10 +190,47 @@ pub struct Tier {
     pub limits: Limits,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub requests: Option<Rate>,
     pub tokens: Option<Rate>,
+    /// The token quota as a MaaSSubscription states it: `tokens` when the
+    /// API can express it, the most it allows when there is no token limit.
+    /// `None` only when it cannot be expressed, which check refuses for
+    /// limits that reach a subscription-era cluster.
+    pub subscription: Option<SubscriptionQuota>,
+}
+
+/// A token quota MaaSSubscription can express (limit 1..=10^9, window
+/// `^[1-9]\d{0,3}(s|m|h)$`): only [`SubscriptionQuota::new`] makes one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubscriptionQuota {
+    limit: u64,
+    window: Window,
+}
+
+impl SubscriptionQuota {
+    /// The most the API allows: 10^9 tokens per second (warning W101).
+    pub(crate) const MOST: SubscriptionQuota = SubscriptionQuota {
+        limit: MAX_SUBSCRIPTION_TOKENS,
+        window: Window::ONE_SECOND,
+    };
+
+    /// `rate` as a subscription quota, if the API can express it.
+    pub(crate) fn new(limit: u64, window: Window) -> Option<SubscriptionQuota> {
+        let window = window.for_subscriptions()?;
+        (1..=MAX_SUBSCRIPTION_TOKENS)
+            .contains(&limit)
+            .then_some(SubscriptionQuota { limit, window })
+    }
+
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    pub fn window(&self) -> Window {
+        self.window
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,11 +288,9 @@ pub struct Model {
     pub description: Option<String>,
     pub uri: String,
     pub served_name: String,
-    pub runtime: Runtime,
+    pub serving: Serving,
     pub image: Option<String>,
     pub parameters: Option<Parameters>,
-    pub gpus: u32,
-    pub pool: Option<PoolName>,
     pub replicas: u32,
     pub cpu: Option<Quantity>,
     pub memory: Option<Quantity>,
@@ -205,6 +298,39 @@ pub struct Model {
     pub env: BTreeMap<String, String>,
     pub tiers: Vec<TierName>,
     pub clusters: Vec<ClusterName>,
+}
+
+/// How a model is served, and on which nodes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Serving {
+    /// vLLM on `gpus` (at least one) GPUs per replica, on `pool`'s nodes.
+    Gpu { gpus: u32, pool: PoolName },
+    /// vLLM without GPUs; `cpu_image`: the vLLM CPU build is the default
+    /// image (`runtime: vllm-cpu`).
+    Cpu {
+        cpu_image: bool,
+        pool: Option<PoolName>,
+    },
+    /// The llm-d inference simulator: random tokens, no weights.
+    Simulator { pool: Option<PoolName> },
+}
+
+impl Serving {
+    /// GPUs per replica.
+    pub fn gpus(&self) -> u32 {
+        match self {
+            Serving::Gpu { gpus, .. } => *gpus,
+            Serving::Cpu { .. } | Serving::Simulator { .. } => 0,
+        }
+    }
+
+    /// The machine pool whose nodes run the model, if one is named.
+    pub fn pool(&self) -> Option<&PoolName> {
+        match self {
+            Serving::Gpu { pool, .. } => Some(pool),
+            Serving::Cpu { pool, .. } | Serving::Simulator { pool } => pool.as_ref(),
+        }
+    }
 }
 
 impl Platform {
@@ -227,11 +353,46 @@ impl Platform {
     }
 
     /// The limits of `tier` on `cluster`, overrides applied.
-    pub fn limits_on(&self, tier: &Tier, cluster: &Cluster) -> Limits {
-        cluster
-            .tier_limits
-            .get(&tier.name)
-            .cloned()
-            .unwrap_or_else(|| tier.limits.clone())
+    pub fn limits_on<'a>(&'a self, tier: &'a Tier, cluster: &'a Cluster) -> &'a Limits {
+        cluster.tier_limits.get(&tier.name).unwrap_or(&tier.limits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscription_quotas_exist_only_where_the_api_can_say_them() {
+        let w = |s: &str| Window::parse(s).unwrap();
+        let quota = SubscriptionQuota::new(100, w("1d")).unwrap();
+        assert_eq!(
+            (quota.limit(), quota.window().to_string()),
+            (100, "24h".into())
+        );
+        assert!(SubscriptionQuota::new(0, w("1h")).is_none());
+        assert!(SubscriptionQuota::new(MAX_SUBSCRIPTION_TOKENS + 1, w("1h")).is_none());
+        assert!(SubscriptionQuota::new(MAX_SUBSCRIPTION_TOKENS, w("1h")).is_some());
+        assert!(SubscriptionQuota::new(1, w("417d")).is_none());
+        assert_eq!(SubscriptionQuota::MOST.window().to_string(), "1s");
+    }
+
+    #[test]
+    fn serving_knows_its_gpus_and_pool() {
+        let pool = PoolName::parse("gpu").unwrap();
+        let gpu = Serving::Gpu {
+            gpus: 2,
+            pool: pool.clone(),
+        };
+        assert_eq!((gpu.gpus(), gpu.pool()), (2, Some(&pool)));
+        let cpu = Serving::Cpu {
+            cpu_image: true,
+            pool: None,
+        };
+        assert_eq!((cpu.gpus(), cpu.pool()), (0, None));
+        let sim = Serving::Simulator {
+            pool: Some(pool.clone()),
+        };
+        assert_eq!((sim.gpus(), sim.pool()), (0, Some(&pool)));
     }
 }

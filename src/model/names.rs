@@ -1,5 +1,5 @@
-//! Validated names. Each newtype can only be made through `parse`, so a value
-//! of the type is proof that the check ran.
+//! Validated names. Each newtype can only be made through `parse`, which
+//! is crate-private, so a value of the type is proof that the check ran.
 
 use std::fmt;
 
@@ -87,7 +87,8 @@ macro_rules! name_type {
         pub struct $name(String);
 
         impl $name {
-            pub fn parse(s: &str) -> Result<Self, NameError> {
+            /// Only the checker mints names.
+            pub(crate) fn parse(s: &str) -> Result<Self, NameError> {
                 $check(s)?;
                 Ok($name(s.to_string()))
             }

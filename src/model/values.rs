@@ -15,7 +15,7 @@ const SUFFIXES: &[&str] = &[
 ];
 
 impl Quantity {
-    pub fn parse(s: &str) -> Result<Quantity, String> {
+    pub(crate) fn parse(s: &str) -> Result<Quantity, String> {
         let body = s.strip_prefix(['+', '-']).unwrap_or(s);
         let digits_end = body
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -78,12 +78,17 @@ impl WindowUnit {
 /// A rate-limit window `<int><s|m|h|d>`, e.g. `2m` or `1d`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Window {
-    pub amount: u32,
-    pub unit: WindowUnit,
+    pub(crate) amount: u32,
+    pub(crate) unit: WindowUnit,
 }
 
 impl Window {
-    pub fn parse(s: &str) -> Result<Window, String> {
+    pub(crate) const ONE_SECOND: Window = Window {
+        amount: 1,
+        unit: WindowUnit::Seconds,
+    };
+
+    pub(crate) fn parse(s: &str) -> Result<Window, String> {
         let bad = || {
             format!("`{s}` is not a window: write a whole number and a unit, e.g. 30s, 2m, 1h, 1d")
         };
@@ -156,11 +161,11 @@ impl Serialize for Window {
 /// A model's parameter count, e.g. `0.6B`, `8B`, `125M`.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub struct Parameters {
-    pub count: f64,
+    pub(crate) count: f64,
 }
 
 impl Parameters {
-    pub fn parse(s: &str) -> Result<Parameters, String> {
+    pub(crate) fn parse(s: &str) -> Result<Parameters, String> {
         let bad = || format!("`{s}` is not a parameter count: write e.g. 0.6B, 8B, 70B or 125M");
         let (number, unit) = s.split_at(s.len().saturating_sub(1));
         let scale = match unit {

@@ -3,10 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
-
-use super::PlannedObject;
-use super::objects::*;
+use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
 use crate::catalog::instance_types::T4;
 use crate::catalog::operators::OperatorKind;
 use crate::model::*;
@@ -80,16 +77,17 @@ pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
 
 const SYNC_OPTIONS: &str = "argocd.argoproj.io/sync-options";
 
-fn annotations_skip_dry_run() -> Value {
-    json!({ SYNC_OPTIONS: SKIP_DRY_RUN })
+fn annotations_skip_dry_run() -> StringMap {
+    StringMap::from([(SYNC_OPTIONS.to_string(), SKIP_DRY_RUN.to_string())])
+}
+
+fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
+    items.into_iter().map(|s| s.as_ref().to_string()).collect()
 }
 
 /// The console's display name and description annotations, where given.
-fn display_annotations(
-    display_name: &Option<String>,
-    description: &Option<String>,
-) -> BTreeMap<String, String> {
-    let mut annotations = BTreeMap::new();
+fn display_annotations(display_name: &Option<String>, description: &Option<String>) -> StringMap {
+    let mut annotations = StringMap::new();
     if let Some(d) = display_name {
         annotations.insert("openshift.io/display-name".to_string(), d.clone());
     }
@@ -99,40 +97,54 @@ fn display_annotations(
     annotations
 }
 
+fn taint(t: &Taint) -> o::Taint {
+    o::Taint {
+        key: t.key.clone(),
+        value: t.value.clone(),
+        effect: t.effect.as_str().to_string(),
+    }
+}
+
 fn operator(kind: OperatorKind, sub: &OperatorSubscription) -> Component {
     let d = kind.defaults();
     let mut objects = Vec::new();
     if let Some(group) = d.operator_group {
-        let labels: BTreeMap<&str, &str> = d.namespace_labels.iter().copied().collect();
-        objects.push(namespace_object(d.namespace, json!({ "labels": labels })));
-        let targets = if d.own_namespace {
-            json!([d.namespace])
+        let labels = d
+            .namespace_labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        objects.push(PlannedObject::cluster(d.namespace, o::Namespace { labels }));
+        let target_namespaces = if d.own_namespace {
+            vec![d.namespace.to_string()]
         } else {
-            Value::Null
+            Vec::new()
         };
-        objects.push(operator_group(
+        objects.push(PlannedObject::namespaced(
             d.namespace,
             group,
-            json!({ "targetNamespaces": targets }),
+            o::OperatorGroup { target_namespaces },
         ));
     }
-    let env: Vec<Value> = d
-        .env
-        .iter()
-        .map(|(k, v)| json!({ "name": k, "value": v }))
-        .collect();
-    objects.push(subscription(
+    objects.push(PlannedObject::namespaced(
         d.namespace,
         d.package,
-        json!({
-            "channel": sub.channel,
-            "installPlanApproval": match sub.approval { InstallPlanApproval::Automatic => "Automatic", InstallPlanApproval::Manual => "Manual" },
-            "package": d.package,
-            "source": sub.source,
-            "sourceNamespace": sub.source_namespace,
-            "startingCSV": sub.starting_csv,
-            "env": env,
-        }),
+        o::Subscription {
+            channel: sub.channel.clone(),
+            install_plan_approval: sub.approval.as_str().to_string(),
+            package: d.package.to_string(),
+            source: sub.source.clone(),
+            source_namespace: sub.source_namespace.clone(),
+            starting_csv: sub.starting_csv.clone().filter(|s| !s.is_empty()),
+            env: d
+                .env
+                .iter()
+                .map(|(k, v)| o::EnvVar {
+                    name: k.to_string(),
+                    value: v.to_string(),
+                })
+                .collect(),
+        },
     ));
     Component::new(
         format!("operators/{}", d.component),
@@ -144,15 +156,17 @@ fn operator(kind: OperatorKind, sub: &OperatorSubscription) -> Component {
 
 fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     let mut out = Vec::new();
-    let skip = annotations_skip_dry_run();
     if cluster.has_operator(OperatorKind::Nfd) {
         // Gotcha 4: PCI class 03 (display) with the vendor label, so the
         // GPU operator finds NVIDIA nodes.
         let config = "core:\n  sleepInterval: 60s\nsources:\n  pci:\n    deviceClassWhitelist:\n      - \"0200\"\n      - \"03\"\n      - \"12\"\n    deviceLabelFields:\n      - vendor\n";
-        let nfd = node_feature_discovery(
+        let nfd = PlannedObject::namespaced(
             "openshift-nfd",
             "nfd-instance",
-            json!({ "annotations": skip, "configData": config }),
+            o::NodeFeatureDiscovery {
+                annotations: annotations_skip_dry_run(),
+                config_data: config.to_string(),
+            },
         );
         out.push(Component::new(
             "instances/nfd",
@@ -164,9 +178,12 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     if cluster.has_operator(OperatorKind::NvidiaGpu) {
         // ROSA and ARO forbid the dcgm ServiceMonitor the operator would create.
         let managed = matches!(cluster.platform.managed, Managed::Rosa | Managed::Aro);
-        let policy = cluster_policy(
+        let policy = PlannedObject::cluster(
             "gpu-cluster-policy",
-            json!({ "annotations": skip, "serviceMonitor": !managed }),
+            o::ClusterPolicy {
+                annotations: annotations_skip_dry_run(),
+                service_monitor: !managed,
+            },
         );
         out.push(Component::new(
             "instances/nvidia-gpu",
@@ -176,7 +193,12 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         ));
     }
     if cluster.has_operator(OperatorKind::LeaderWorkerSet) {
-        let lws = lws_operator("cluster", json!({ "annotations": skip }));
+        let lws = PlannedObject::cluster(
+            "cluster",
+            o::LeaderWorkerSetOperator {
+                annotations: annotations_skip_dry_run(),
+            },
+        );
         out.push(Component::new(
             "instances/leader-worker-set",
             20,
@@ -185,13 +207,18 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         ));
     }
     if cluster.has_operator(OperatorKind::OpenshiftAi) {
-        let dsc = data_science_cluster(
+        let kueue = if cluster.has_operator(OperatorKind::Kueue) {
+            "Unmanaged"
+        } else {
+            "Removed"
+        };
+        let dsc = PlannedObject::cluster(
             "default-dsc",
-            json!({
-                "annotations": skip,
-                "kueue": if cluster.has_operator(OperatorKind::Kueue) { "Unmanaged" } else { "Removed" },
-                "modelsAsService": !platform.tiers.is_empty(),
-            }),
+            o::DataScienceCluster {
+                annotations: annotations_skip_dry_run(),
+                kueue: kueue.to_string(),
+                models_as_service: !platform.tiers.is_empty(),
+            },
         );
         out.push(Component::new(
             "instances/openshift-ai",
@@ -201,10 +228,12 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         ));
     }
     if cluster.has_operator(OperatorKind::ConnectivityLink) {
-        let k = kuadrant(
+        let k = PlannedObject::namespaced(
             "kuadrant-system",
             "kuadrant",
-            json!({ "annotations": skip }),
+            o::Kuadrant {
+                annotations: annotations_skip_dry_run(),
+            },
         );
         out.push(Component::new(
             "instances/kuadrant",
@@ -217,60 +246,62 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
 }
 
 fn machine_pools(cluster: &Cluster) -> Option<Component> {
-    if cluster.pools.is_empty() || cluster.platform.kind != PlatformType::Aws {
+    let aws = cluster.platform.aws.as_ref()?;
+    if cluster.pools.is_empty() {
         return None;
     }
-    let p = &cluster.platform;
-    let infra = p.infrastructure_id.as_deref().unwrap_or_default();
-    let region = p.region.as_deref().unwrap_or_default();
-    let ami = p.ami_id.as_deref().unwrap_or_default();
+    let infra = aws.infrastructure_id.as_str();
     let mut objects = Vec::new();
     let mut autoscaled = false;
     for pool in &cluster.pools {
         for zone in &pool.zones {
             let name = format!("{infra}-{}-{zone}", pool.name);
-            let mut labels: BTreeMap<String, String> = pool.labels.clone();
+            let mut labels: StringMap = pool.labels.clone();
             labels.insert(POOL_LABEL.to_string(), pool.name.to_string());
             if let Some(acc) = pool.instance.accelerator {
                 labels.insert("cluster-api/accelerator".into(), acc.product.into());
             }
-            let taints: Vec<Value> = pool
-                .taints
-                .iter()
-                .map(|t| json!({ "key": t.key, "value": t.value, "effect": t.effect }))
-                .collect();
             let replicas = match pool.scaling {
                 Scaling::Fixed(n) => Some(n),
                 // The autoscaler owns the size (gotcha 30).
                 Scaling::Autoscale { .. } => None,
             };
-            objects.push(machine_set(
+            objects.push(PlannedObject::namespaced(
                 "openshift-machine-api",
                 &name,
-                json!({
-                    "infrastructureID": infra,
-                    "instanceType": pool.instance_type,
-                    "region": region,
-                    "zone": zone,
-                    "ami": ami,
-                    "replicas": replicas,
-                    "nodeLabels": labels,
-                    "taints": taints,
-                    "gpu": pool.instance.is_gpu(),
-                }),
+                o::MachineSet {
+                    infrastructure_id: infra.to_string(),
+                    instance_type: pool.instance_type.clone(),
+                    region: aws.region.clone(),
+                    zone: zone.clone(),
+                    ami: aws.ami_id.clone(),
+                    replicas,
+                    node_labels: labels,
+                    taints: pool.taints.iter().map(taint).collect(),
+                    // GPU nodes pull large serving images.
+                    volume_size: if pool.instance.is_gpu() { 200 } else { 120 },
+                    iam_instance_profile: format!("{infra}-worker-profile"),
+                    security_groups: vec![format!("{infra}-node"), format!("{infra}-lb")],
+                    subnet: format!("{infra}-subnet-private-{zone}"),
+                    cluster_tag: format!("kubernetes.io/cluster/{infra}"),
+                },
             ));
             if let Scaling::Autoscale { min, max } = pool.scaling {
                 autoscaled = true;
-                objects.push(machine_autoscaler(
+                objects.push(PlannedObject::namespaced(
                     "openshift-machine-api",
                     &name,
-                    json!({ "min": min, "max": max, "target": name }),
+                    o::MachineAutoscaler {
+                        min,
+                        max,
+                        target: name.clone(),
+                    },
                 ));
             }
         }
     }
     if autoscaled {
-        objects.push(cluster_autoscaler("default", json!({})));
+        objects.push(PlannedObject::cluster("default", o::ClusterAutoscaler {}));
     }
     Some(Component::new(
         "platform/machine-pools",
@@ -278,6 +309,16 @@ fn machine_pools(cluster: &Cluster) -> Option<Component> {
         Some("openshift-machine-api"),
         objects,
     ))
+}
+
+/// A ClusterRoleBinding subject for a user or group.
+fn rbac_subject(kind: &str, name: &str) -> o::Subject {
+    o::Subject {
+        kind: kind.to_string(),
+        api_group: Some("rbac.authorization.k8s.io".to_string()),
+        name: name.to_string(),
+        namespace: None,
+    }
 }
 
 fn identity(platform: &Platform) -> Option<Component> {
@@ -295,25 +336,38 @@ fn identity(platform: &Platform) -> Option<Component> {
         {
             use base64::Engine as _;
             let data = base64::engine::general_purpose::STANDARD.encode(content);
-            objects.push(secret(
+            objects.push(PlannedObject::namespaced(
                 "openshift-config",
                 secret_name,
-                json!({ "data": { "htpasswd": data } }),
+                o::Secret {
+                    data: StringMap::from([("htpasswd".to_string(), data)]),
+                },
             ));
         }
         // The OAuth CR is a singleton (gotcha 33): this component owns it.
-        objects.push(oauth(
+        objects.push(PlannedObject::cluster(
             "cluster",
-            json!({ "provider": h.provider, "secretName": h.secret_name() }),
+            o::OAuth {
+                provider: h.provider.clone(),
+                secret_name: h.secret_name().to_string(),
+            },
         ));
     }
     for g in &id.groups {
-        objects.push(group(g.name.as_str(), json!({ "users": g.users })));
+        objects.push(PlannedObject::cluster(
+            g.name.as_str(),
+            o::Group {
+                users: strings(g.users.iter().map(UserName::as_str)),
+            },
+        ));
     }
     for admin in &id.cluster_admins {
-        objects.push(cluster_role_binding(
+        objects.push(PlannedObject::cluster(
             &format!("cluster-admin-{}", sanitize(admin.as_str())),
-            json!({ "role": "cluster-admin", "subjects": [{ "kind": "User", "name": admin }] }),
+            o::ClusterRoleBinding {
+                role: "cluster-admin".to_string(),
+                subjects: vec![rbac_subject("User", admin.as_str())],
+            },
         ));
     }
     // Gotcha 34: MaaS users read the cluster ingress domain to find the endpoint.
@@ -329,17 +383,25 @@ fn identity(platform: &Platform) -> Option<Component> {
         })
         .collect();
     if !tier_groups.is_empty() {
-        objects.push(cluster_role(
+        objects.push(PlannedObject::cluster(
             "maas-ingress-config-viewer",
-            json!({ "rules": [{ "apiGroups": ["config.openshift.io"], "resources": ["ingresses"], "verbs": ["get", "list"] }] }),
+            o::ClusterRole {
+                rules: vec![o::PolicyRule {
+                    api_groups: strings(["config.openshift.io"]),
+                    resources: strings(["ingresses"]),
+                    verbs: strings(["get", "list"]),
+                }],
+            },
         ));
-        let subjects: Vec<Value> = tier_groups
-            .iter()
-            .map(|g| json!({ "kind": "Group", "name": g }))
-            .collect();
-        objects.push(cluster_role_binding(
+        objects.push(PlannedObject::cluster(
             "maas-ingress-config-viewer",
-            json!({ "role": "maas-ingress-config-viewer", "subjects": subjects }),
+            o::ClusterRoleBinding {
+                role: "maas-ingress-config-viewer".to_string(),
+                subjects: tier_groups
+                    .iter()
+                    .map(|g| rbac_subject("Group", g))
+                    .collect(),
+            },
         ));
     }
     Some(Component::new(
@@ -368,11 +430,14 @@ fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
         .hostname_template
         .replace("{baseDomain}", &cluster.base_domain);
     let objects = vec![
-        gateway_class("openshift-default", json!({})),
-        gateway(
+        PlannedObject::cluster("openshift-default", o::GatewayClass {}),
+        PlannedObject::namespaced(
             gw.namespace.as_str(),
             &gw.name,
-            json!({ "hostname": hostname, "tlsSecret": gw.certificate_secret }),
+            o::Gateway {
+                hostname,
+                tls_secret: gw.certificate_secret.clone(),
+            },
         ),
     ];
     // Wave 15: the Gateway must exist before MaaS is enabled in the DSC (gotcha 19).
@@ -384,57 +449,101 @@ fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
     )
 }
 
+/// Which requests a tier's limit counts, by the tier Authorino matched.
+fn rate_limit(tier: &Tier, rate: &Rate, tokens: bool) -> o::RateLimit {
+    let (suffix, predicate) = if tokens {
+        // Listing models costs no tokens.
+        (
+            "tokens",
+            format!(
+                "auth.identity.tier == \"{}\" && !request.path.endsWith(\"/v1/models\")",
+                tier.name
+            ),
+        )
+    } else {
+        (
+            "requests",
+            format!("auth.identity.tier == \"{}\"", tier.name),
+        )
+    };
+    o::RateLimit {
+        name: format!("{}-{suffix}", tier.name),
+        limit: rate.limit,
+        window: rate.window.to_string(),
+        predicate,
+    }
+}
+
 fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
     let gw = &platform.gateway;
     let ns = gw.namespace.as_str();
-    let target =
-        json!({ "group": "gateway.networking.k8s.io", "kind": "Gateway", "name": gw.name });
-    let tiers_doc: Vec<Value> = platform
+    let target = o::TargetRef {
+        group: "gateway.networking.k8s.io".to_string(),
+        kind: "Gateway".to_string(),
+        name: gw.name.clone(),
+    };
+    let tiers = platform
         .tiers
         .iter()
-        .map(|t| json!({ "name": t.name, "displayName": t.display_name, "description": t.description, "level": t.level, "groups": t.groups }))
+        .map(|t| o::TierEntry {
+            name: t.name.to_string(),
+            display_name: t.display_name.clone(),
+            description: t.description.clone(),
+            level: t.level,
+            groups: t.groups.clone(),
+        })
         .collect();
     let mut requests = Vec::new();
     let mut tokens = Vec::new();
     for t in &platform.tiers {
         let limits = platform.limits_on(t, cluster);
         if let Some(r) = limits.requests {
-            requests.push(json!({ "tier": t.name, "limit": r.limit, "window": r.window }));
+            requests.push(rate_limit(t, &r, false));
         }
         if let Some(r) = limits.tokens {
-            tokens.push(json!({ "tier": t.name, "limit": r.limit, "window": r.window }));
+            tokens.push(rate_limit(t, &r, true));
         }
     }
-    let skip = annotations_skip_dry_run();
+    let limits = |limits| o::RateLimits {
+        annotations: annotations_skip_dry_run(),
+        target: target.clone(),
+        limits,
+    };
     let mut objects = vec![
-        config_map(
+        PlannedObject::namespaced(
             MAAS_API_NAMESPACE,
             "tier-to-group-mapping",
-            json!({ "tiers": crate::render::yaml::block(&json!(tiers_doc), 0) + "\n" }),
+            o::TierToGroupMapping { tiers },
         ),
-        auth_policy(
+        PlannedObject::namespaced(
             ns,
             "gateway-auth-policy",
-            json!({ "annotations": skip, "target": target, "maasApiNamespace": MAAS_API_NAMESPACE }),
+            o::AuthPolicy {
+                annotations: annotations_skip_dry_run(),
+                target: target.clone(),
+                tier_lookup_url: format!(
+                    "https://maas-api.{MAAS_API_NAMESPACE}.svc.cluster.local:8443/v1/tiers/lookup"
+                ),
+            },
         ),
-        network_policy(
+        PlannedObject::namespaced(
             MAAS_API_NAMESPACE,
             "maas-authorino-allow",
-            json!({ "kind": "authorino" }),
+            o::AuthorinoNetworkPolicy {},
         ),
     ];
     if !requests.is_empty() {
-        objects.push(rate_limit_policy(
+        objects.push(PlannedObject::namespaced(
             ns,
             "gateway-rate-limits",
-            json!({ "annotations": skip, "target": target, "limits": requests }),
+            o::RateLimitPolicy(limits(requests)),
         ));
     }
     if !tokens.is_empty() {
-        objects.push(token_rate_limit_policy(
+        objects.push(PlannedObject::namespaced(
             ns,
             "gateway-token-rate-limits",
-            json!({ "annotations": skip, "target": target, "limits": tokens }),
+            o::TokenRateLimitPolicy(limits(tokens)),
         ));
     }
     let mut c = Component::new("platform/maas-tiers", 30, Some(ns), objects);
@@ -449,47 +558,45 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
 fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
     let mut objects = Vec::new();
     for t in &platform.tiers {
-        let models: Vec<Value> = platform
+        let models: Vec<o::ModelRef> = platform
             .models_on(&cluster.name)
             .filter(|m| m.tiers.contains(&t.name))
-            .map(|m| json!({ "name": m.name, "namespace": m.namespace }))
+            .map(|m| o::ModelRef {
+                name: m.name.to_string(),
+                namespace: m.namespace.to_string(),
+            })
             .collect();
         if t.groups.is_empty() || models.is_empty() {
             continue;
         }
-        let (limit, window) = match platform.limits_on(t, cluster).tokens {
-            Some(r) => (
-                r.limit,
-                r.window
-                    .for_subscriptions()
-                    .expect("check refuses token windows MaaSSubscription cannot express"),
-            ),
-            // No token limit: the most the API allows, per second (warning W101).
-            None => (
-                MAX_SUBSCRIPTION_TOKENS,
-                Window::parse("1s").expect("a valid window"),
-            ),
+        // Check refused quotas the API cannot express on this era's clusters.
+        let Some(quota) = platform.limits_on(t, cluster).subscription else {
+            continue;
         };
         let mut annotations = display_annotations(&t.display_name, &t.description);
         annotations.insert(SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
-        let values = json!({
-            "tier": t.name,
-            "annotations": annotations,
-            "groups": t.groups,
-            "models": models,
-            "limit": limit,
-            "window": window,
-            "priority": t.level,
-        });
-        objects.push(maas_auth_policy(
+        objects.push(PlannedObject::namespaced(
             MAAS_SUBSCRIPTION_NAMESPACE,
             &format!("{}-access", t.name),
-            values.clone(),
+            o::MaasAuthPolicy {
+                tier: t.name.to_string(),
+                annotations: annotations.clone(),
+                models: models.clone(),
+                groups: t.groups.clone(),
+            },
         ));
-        objects.push(maas_subscription(
+        objects.push(PlannedObject::namespaced(
             MAAS_SUBSCRIPTION_NAMESPACE,
             &format!("{}-subscription", t.name),
-            values,
+            o::MaasSubscription {
+                tier: t.name.to_string(),
+                annotations,
+                groups: t.groups.clone(),
+                models,
+                limit: quota.limit(),
+                window: quota.window().to_string(),
+                priority: t.level,
+            },
         ));
     }
     if objects.is_empty() {
@@ -515,14 +622,21 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         .into_iter()
         .map(|(ns, models)| {
             let mut objects = vec![
-                namespace_object(
+                PlannedObject::cluster(
                     ns.as_str(),
-                    json!({ "labels": { "opendatahub.io/dashboard": "true" } }),
+                    o::Namespace {
+                        labels: StringMap::from([(
+                            "opendatahub.io/dashboard".to_string(),
+                            "true".to_string(),
+                        )]),
+                    },
                 ),
-                network_policy(
+                PlannedObject::namespaced(
                     ns.as_str(),
                     "allow-gateway-and-monitoring",
-                    json!({ "kind": "models", "gatewayNamespace": platform.gateway.namespace }),
+                    o::ModelsNetworkPolicy {
+                        gateway_namespace: platform.gateway.namespace.to_string(),
+                    },
                 ),
             ];
             for m in models {
@@ -541,48 +655,61 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
 fn model_ref(m: &Model) -> PlannedObject {
     let mut annotations = display_annotations(&m.display_name, &m.description);
     annotations.insert(SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
-    maas_model_ref(
+    PlannedObject::namespaced(
         m.namespace.as_str(),
         m.name.as_str(),
-        json!({ "annotations": annotations }),
+        o::MaasModelRef { annotations },
     )
 }
 
 fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> PlannedObject {
-    let pool = m.pool.as_ref().and_then(|p| cluster.pool(p));
+    let pool = m.serving.pool().and_then(|p| cluster.pool(p));
+    let simulator = matches!(m.serving, Serving::Simulator { .. });
+    let gpus = m.serving.gpus();
     let on_t4 = pool.and_then(|p| p.instance.accelerator) == Some(T4);
-    let mut env: BTreeMap<String, Value> =
-        m.env.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let mut env: BTreeMap<String, o::ContainerEnv> = m
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), plain_env(k, v)))
+        .collect();
     let mut args = m.args.clone();
-    let mut command: Option<Vec<&str>> = None;
+    let mut command = Vec::new();
     let mut image = m.image.clone();
-    match m.runtime {
-        Runtime::Vllm | Runtime::VllmCpu => {
-            if m.runtime == Runtime::VllmCpu && image.is_none() {
+    match m.serving {
+        Serving::Gpu { .. } | Serving::Cpu { .. } => {
+            if matches!(
+                m.serving,
+                Serving::Cpu {
+                    cpu_image: true,
+                    ..
+                }
+            ) && image.is_none()
+            {
                 image = Some(VLLM_CPU_IMAGE.to_string());
             }
-            if on_t4 && m.gpus > 0 {
+            if on_t4 && gpus > 0 {
                 // T4 (Turing) has no bf16 and Triton kernels fail there.
                 for (k, v) in [
                     ("VLLM_USE_TRITON_ATTENTION", "0"),
                     ("VLLM_ATTENTION_BACKEND", "XFORMERS"),
                     ("VLLM_USE_TRITON_FLASH_ATTN", "0"),
                 ] {
-                    env.entry(k.to_string()).or_insert(json!(v));
+                    env.entry(k.to_string()).or_insert_with(|| plain_env(k, v));
                 }
                 if !args.iter().any(|a| a.starts_with("--dtype")) {
                     args.push("--dtype=float16".to_string());
                 }
             }
             if !args.is_empty() {
-                env.insert("VLLM_ADDITIONAL_ARGS".into(), json!(args.join(" ")));
+                let name = "VLLM_ADDITIONAL_ARGS";
+                env.insert(name.into(), plain_env(name, &args.join(" ")));
             }
             args.clear();
         }
-        Runtime::Simulator => {
+        Serving::Simulator { .. } => {
             image = Some(image.unwrap_or_else(|| SIMULATOR_IMAGE.to_string()));
-            command = Some(vec!["/app/llm-d-inference-sim"]);
-            let mut sim_args: Vec<String> = [
+            command = strings(["/app/llm-d-inference-sim"]);
+            let mut sim_args = strings([
                 "--port",
                 "8000",
                 "--model",
@@ -593,43 +720,44 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
                 "/var/run/kserve/tls/tls.crt",
                 "--ssl-keyfile",
                 "/var/run/kserve/tls/tls.key",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+            ]);
             sim_args.extend(args);
             args = sim_args;
-            env.insert("POD_NAME".into(), json!({ "fieldRef": "metadata.name" }));
-            env.insert(
-                "POD_NAMESPACE".into(),
-                json!({ "fieldRef": "metadata.namespace" }),
-            );
+            for (name, path) in [
+                ("POD_NAME", "metadata.name"),
+                ("POD_NAMESPACE", "metadata.namespace"),
+            ] {
+                env.insert(
+                    name.into(),
+                    o::ContainerEnv {
+                        name: name.to_string(),
+                        value: None,
+                        field_path: Some(path.to_string()),
+                    },
+                );
+            }
         }
     }
-    let (cpu, memory) = match m.runtime {
-        Runtime::Simulator => ("100m", "256Mi"),
-        Runtime::VllmCpu => ("4", "16Gi"),
-        Runtime::Vllm => ("4", "16Gi"),
+    let (cpu, memory) = match m.serving {
+        Serving::Simulator { .. } => ("100m", "256Mi"),
+        Serving::Gpu { .. } | Serving::Cpu { .. } => ("4", "16Gi"),
     };
-    let mut resources = json!({ "cpu": m.cpu.as_ref().map(Quantity::as_str).unwrap_or(cpu), "memory": m.memory.as_ref().map(Quantity::as_str).unwrap_or(memory) });
-    if m.gpus > 0 {
-        resources["nvidia.com/gpu"] = json!(m.gpus.to_string());
+    let mut resources = StringMap::from([
+        (
+            "cpu".to_string(),
+            m.cpu.as_ref().map_or(cpu, Quantity::as_str).to_string(),
+        ),
+        (
+            "memory".to_string(),
+            m.memory
+                .as_ref()
+                .map_or(memory, Quantity::as_str)
+                .to_string(),
+        ),
+    ]);
+    if gpus > 0 {
+        resources.insert("nvidia.com/gpu".to_string(), gpus.to_string());
     }
-    let env_list: Vec<Value> = env
-        .into_iter()
-        .map(|(name, v)| match v.get("fieldRef") {
-            Some(path) => json!({ "name": name, "fieldPath": path }),
-            None => json!({ "name": name, "value": v }),
-        })
-        .collect();
-    let tolerations: Vec<Value> = pool
-        .map(|p| {
-            p.taints
-                .iter()
-                .map(|t| json!({ "key": t.key, "value": t.value, "effect": t.effect }))
-                .collect()
-        })
-        .unwrap_or_default();
     let mut annotations = display_annotations(&m.display_name, &m.description);
     if cluster.api == MaasApi::Tiers {
         let tiers: Vec<&str> = m.tiers.iter().map(TierName::as_str).collect();
@@ -643,24 +771,39 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
         .get(&(m.namespace.clone(), m.name.clone()))
         .copied()
         .unwrap_or(m.replicas);
-    llm_inference_service(
+    PlannedObject::namespaced(
         m.namespace.as_str(),
         m.name.as_str(),
-        json!({
-            "annotations": annotations,
-            "uri": m.uri,
-            "servedName": m.served_name,
-            "replicas": replicas,
-            "gateway": { "name": platform.gateway.name, "namespace": platform.gateway.namespace },
-            "scheduler": m.runtime == Runtime::Vllm && m.gpus > 0,
-            "storageInitializer": m.runtime != Runtime::Simulator,
-            "image": image,
-            "command": command,
-            "args": args,
-            "env": env_list,
-            "resources": resources,
-            "nodeSelector": pool.map(|p| json!({ POOL_LABEL: p.name })),
-            "tolerations": tolerations,
-        }),
+        o::LlmInferenceService {
+            annotations,
+            uri: m.uri.clone(),
+            served_name: m.served_name.clone(),
+            replicas,
+            gateway: o::ModelRef {
+                name: platform.gateway.name.clone(),
+                namespace: platform.gateway.namespace.to_string(),
+            },
+            scheduler: matches!(m.serving, Serving::Gpu { .. }),
+            storage_initializer: !simulator,
+            https_probes: simulator,
+            image,
+            command,
+            args,
+            env: env.into_values().collect(),
+            resources,
+            node_selector: pool
+                .map(|p| StringMap::from([(POOL_LABEL.to_string(), p.name.to_string())])),
+            tolerations: pool
+                .map(|p| p.taints.iter().map(taint).collect())
+                .unwrap_or_default(),
+        },
     )
+}
+
+fn plain_env(name: &str, value: &str) -> o::ContainerEnv {
+    o::ContainerEnv {
+        name: name.to_string(),
+        value: Some(value.to_string()),
+        field_path: None,
+    }
 }

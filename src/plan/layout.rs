@@ -3,11 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
-
 use super::components::Component;
-use super::objects::*;
-use super::{Plan, PlannedContent, PlannedFile, PlannedObject};
+use super::objects::{self as o, Kustomization, PlannedObject, SKIP_DRY_RUN, StringMap};
+use super::{Plan, PlannedContent, PlannedFile};
 use crate::model::{Cluster, Platform};
 
 /// The in-cluster API server as ArgoCD names it.
@@ -47,7 +45,7 @@ fn push_object(files: &mut Vec<PlannedFile>, path: String, object: PlannedObject
 fn push_kustomization(files: &mut Vec<PlannedFile>, dir: &str, resources: Vec<String>) {
     files.push(PlannedFile {
         path: format!("{dir}/kustomization.yaml"),
-        content: PlannedContent::Kustomization { resources },
+        content: PlannedContent::Kustomization(Kustomization { resources }),
     });
 }
 
@@ -67,11 +65,8 @@ pub fn lay_out(platform: &Platform, per_cluster: &[(&Cluster, Vec<Component>)]) 
     for (dir, clusters) in &by_dir {
         let shared = shared_files(clusters);
         let base_dir = format!("base/{dir}");
-        if !shared.is_empty() {
-            let (_, first) = clusters
-                .iter()
-                .next()
-                .expect("a dir has at least one cluster");
+        // Shared files are on every cluster: take them from the first.
+        if let Some((_, first)) = clusters.iter().next().filter(|_| !shared.is_empty()) {
             for (name, object) in first.iter().filter(|(n, _)| shared.contains(n)) {
                 push_object(&mut files, format!("{base_dir}/{name}"), (*object).clone());
             }
@@ -125,22 +120,26 @@ fn application_values(
     wave: i32,
     sync_options: Vec<&str>,
     cluster: &Cluster,
-) -> Value {
-    json!({
-        "labels": {
-            "app.kubernetes.io/managed-by": "maasc",
-            "app.kubernetes.io/part-of": platform.name,
-            "maas.opendatahub.io/cluster": cluster.name,
-        },
-        "wave": wave.to_string(),
-        "project": platform.gitops.project,
-        "repoURL": platform.gitops.repo_url,
-        "targetRevision": platform.gitops.target_revision,
-        "path": path,
-        "server": server,
-        "destinationNamespace": namespace,
-        "syncOptions": sync_options,
-    })
+) -> o::Application {
+    let labels = [
+        ("app.kubernetes.io/managed-by", "maasc"),
+        ("app.kubernetes.io/part-of", platform.name.as_str()),
+        ("maas.opendatahub.io/cluster", cluster.name.as_str()),
+    ];
+    o::Application {
+        labels: labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        wave: wave.to_string(),
+        project: platform.gitops.project.clone(),
+        repo_url: platform.gitops.repo_url.clone(),
+        target_revision: platform.gitops.target_revision.clone(),
+        path,
+        server: server.to_string(),
+        destination_namespace: namespace.map(str::to_string),
+        sync_options: sync_options.into_iter().map(str::to_string).collect(),
+    }
 }
 
 fn applications(
@@ -178,7 +177,7 @@ fn applications(
         push_object(
             files,
             format!("{apps_dir}/{file}"),
-            application(argocd_ns, &name, values),
+            PlannedObject::namespaced(argocd_ns, &name, values),
         );
         resources.push(file);
     }
@@ -195,11 +194,14 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
         .map(|c| c.server.as_str())
         .collect();
     servers.insert(IN_CLUSTER);
-    let mut destinations: Vec<Value> = servers
+    // Sorted by server: the set's order.
+    let destinations = servers
         .iter()
-        .map(|s| json!({ "server": s, "namespace": "*" }))
+        .map(|s| o::Destination {
+            server: s.to_string(),
+            namespace: "*".to_string(),
+        })
         .collect();
-    destinations.sort_by_key(|d| d["server"].as_str().map(str::to_string));
     let controller_sa = format!("{argocd_ns}-argocd-application-controller");
     let root_path = format!("{}/{}/apps", platform.gitops.path, cluster.name);
     let root = application_values(
@@ -212,41 +214,64 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
         cluster,
     );
     let objects = vec![
-        namespace_object(
+        PlannedObject::cluster(
             gitops_ns,
-            json!({ "labels": { "openshift.io/cluster-monitoring": "true" } }),
+            o::Namespace {
+                labels: StringMap::from([(
+                    "openshift.io/cluster-monitoring".to_string(),
+                    "true".to_string(),
+                )]),
+            },
         ),
-        operator_group(gitops_ns, gitops_ns, json!({ "targetNamespaces": null })),
-        subscription(
+        PlannedObject::namespaced(gitops_ns, gitops_ns, o::OperatorGroup::default()),
+        PlannedObject::namespaced(
             gitops_ns,
             "openshift-gitops-operator",
-            json!({
-                "channel": "latest",
-                "installPlanApproval": "Automatic",
-                "package": "openshift-gitops-operator",
-                "source": "redhat-operators",
-                "sourceNamespace": "openshift-marketplace",
-                "startingCSV": null,
-                "env": [],
-            }),
+            o::Subscription {
+                channel: "latest".to_string(),
+                install_plan_approval: "Automatic".to_string(),
+                package: "openshift-gitops-operator".to_string(),
+                source: "redhat-operators".to_string(),
+                source_namespace: "openshift-marketplace".to_string(),
+                starting_csv: None,
+                env: Vec::new(),
+            },
         ),
         // Gotcha 27: the controller needs cluster-wide rights for
         // namespaces, OAuth, ClusterPolicy, the DSC.
-        cluster_role_binding(
+        PlannedObject::cluster(
             &format!("{controller_sa}-cluster-admin"),
-            json!({ "role": "cluster-admin", "subjects": [{ "kind": "ServiceAccount", "name": controller_sa, "namespace": argocd_ns }] }),
+            o::ClusterRoleBinding {
+                role: "cluster-admin".to_string(),
+                subjects: vec![o::Subject {
+                    kind: "ServiceAccount".to_string(),
+                    api_group: None,
+                    name: controller_sa.clone(),
+                    namespace: Some(argocd_ns.to_string()),
+                }],
+            },
         ),
-        argocd(
+        PlannedObject::namespaced(
             argocd_ns,
             argocd_ns,
-            json!({ "annotations": { "argocd.argoproj.io/sync-options": SKIP_DRY_RUN }, "healthLua": APPLICATION_HEALTH_LUA }),
+            o::ArgoCd {
+                annotations: StringMap::from([(
+                    "argocd.argoproj.io/sync-options".to_string(),
+                    SKIP_DRY_RUN.to_string(),
+                )]),
+                health_lua: APPLICATION_HEALTH_LUA.to_string(),
+            },
         ),
-        app_project(
+        PlannedObject::namespaced(
             argocd_ns,
             &platform.gitops.project,
-            json!({ "repoURL": platform.gitops.repo_url, "destinations": destinations, "description": format!("maasc platform {}", platform.name) }),
+            o::AppProject {
+                description: format!("maasc platform {}", platform.name),
+                repo_url: platform.gitops.repo_url.clone(),
+                destinations,
+            },
         ),
-        application(argocd_ns, &format!("{}-root", cluster.name), root),
+        PlannedObject::namespaced(argocd_ns, &format!("{}-root", cluster.name), root),
     ];
     let names = file_names(&objects);
     for (name, object) in names.iter().zip(objects) {

@@ -1,5 +1,6 @@
 //! Stage 3, plan: the checked [`Platform`] → every file of the GitOps tree,
-//! as data. Each object is a template name plus the values it needs; no YAML
+//! as data. Each object is its identity plus the typed context of its
+//! template ([`objects`]); every value and decision is made here, no YAML
 //! text is built here.
 //!
 //! Layout of the tree (relative to the output folder):
@@ -14,31 +15,18 @@
 
 mod components;
 mod layout;
-mod objects;
+pub mod objects;
 
-use serde_json::Value;
+pub use objects::{Context, Kustomization, ObjectTemplate, PlannedObject};
 
 use crate::model::{Cluster, Platform};
-
-/// One Kubernetes object to render: its identity, and a template with values.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PlannedObject {
-    pub api_version: &'static str,
-    pub kind: &'static str,
-    pub namespace: Option<String>,
-    pub name: String,
-    pub template: &'static str,
-    pub values: Value,
-}
 
 /// What a file holds.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlannedContent {
     Object(PlannedObject),
-    /// A kustomization listing `resources` (relative paths).
-    Kustomization {
-        resources: Vec<String>,
-    },
+    /// A kustomization listing resources.
+    Kustomization(Kustomization),
 }
 
 /// One file of the tree, by its `/`-separated path inside the output folder.

@@ -1,251 +1,550 @@
-//! Constructors for every kind of object maasc emits: identity plus the
-//! values its template needs.
+//! Every kind of object maasc emits, as the typed context its template
+//! renders. Each type states its apiVersion, kind and template once
+//! ([`ObjectTemplate`]); the rendered header comes from there. Every value a
+//! template prints is computed here or in the planners: templates choose
+//! nothing.
+//!
+//! An optional field is an `Option` left out when `None` (templates test it
+//! with `is defined`); a list that may be empty is written only when it has
+//! items.
 
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
-use super::PlannedObject;
+use serde::Serialize;
 
 /// ArgoCD sync options as an annotation: lets a CR sync before its CRD
 /// exists (operators install CRDs late; gotcha 24).
 pub const SKIP_DRY_RUN: &str = "SkipDryRunOnMissingResource=true";
 
-fn object(
-    api_version: &'static str,
-    kind: &'static str,
-    namespace: Option<&str>,
-    name: &str,
-    template: &'static str,
-    values: Value,
-) -> PlannedObject {
-    PlannedObject {
-        api_version,
-        kind,
-        namespace: namespace.map(str::to_string),
-        name: name.to_string(),
-        template,
-        values,
+/// Annotations or labels, sorted by key.
+pub type StringMap = BTreeMap<String, String>;
+
+/// One object type: what it renders as, stated once.
+pub trait ObjectTemplate: Serialize {
+    const API_VERSION: &'static str;
+    const KIND: &'static str;
+    /// File name of the template in `templates/`, without `.j2`.
+    const TEMPLATE: &'static str;
+}
+
+/// One Kubernetes object to render: its identity, and its typed context.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedObject {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub template: &'static str,
+    pub namespace: Option<String>,
+    pub name: String,
+    pub context: Context,
+}
+
+impl PlannedObject {
+    /// A namespaced object.
+    pub fn namespaced<T: ObjectTemplate + Into<Context>>(
+        namespace: &str,
+        name: &str,
+        context: T,
+    ) -> PlannedObject {
+        Self::with(Some(namespace.to_string()), name.to_string(), context)
+    }
+
+    /// A cluster-scoped object.
+    pub fn cluster<T: ObjectTemplate + Into<Context>>(name: &str, context: T) -> PlannedObject {
+        Self::with(None, name.to_string(), context)
+    }
+
+    fn with<T: ObjectTemplate + Into<Context>>(
+        namespace: Option<String>,
+        name: String,
+        context: T,
+    ) -> PlannedObject {
+        PlannedObject {
+            api_version: T::API_VERSION,
+            kind: T::KIND,
+            template: T::TEMPLATE,
+            namespace,
+            name,
+            context: context.into(),
+        }
     }
 }
 
-/// Adds `name`/`namespace` to the values so every template can print them.
-fn with_meta(mut values: Value, namespace: Option<&str>, name: &str) -> Value {
-    values["name"] = json!(name);
-    if let Some(ns) = namespace {
-        values["namespace"] = json!(ns);
+macro_rules! object_types {
+    ($($ty:ident => $api:literal, $kind:literal, $template:literal;)*) => {
+        $(
+            impl ObjectTemplate for $ty {
+                const API_VERSION: &'static str = $api;
+                const KIND: &'static str = $kind;
+                const TEMPLATE: &'static str = $template;
+            }
+            impl From<$ty> for Context {
+                fn from(c: $ty) -> Context {
+                    Context::$ty(Box::new(c))
+                }
+            }
+        )*
+
+        /// The context of any object type, for storing planned objects of
+        /// different types together (boxed: contexts differ much in size). Fixtures name the variant by type.
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(test, derive(serde::Deserialize))]
+        #[cfg_attr(test, serde(tag = "type", content = "context"))]
+        pub enum Context {
+            $($ty(Box<$ty>),)*
+        }
+
+        impl Serialize for Context {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(Context::$ty(c) => c.serialize(s),)*
+                }
+            }
+        }
+
+        impl Context {
+            /// `(apiVersion, kind)` of the object type.
+            pub fn type_meta(&self) -> (&'static str, &'static str) {
+                match self {
+                    $(Context::$ty(_) => ($api, $kind),)*
+                }
+            }
+
+            /// The template that renders the object type.
+            pub fn template(&self) -> &'static str {
+                match self {
+                    $(Context::$ty(_) => $template,)*
+                }
+            }
+        }
+    };
+}
+
+object_types! {
+    Namespace => "v1", "Namespace", "namespace.yaml";
+    OperatorGroup => "operators.coreos.com/v1", "OperatorGroup", "operator-group.yaml";
+    Subscription => "operators.coreos.com/v1alpha1", "Subscription", "subscription.yaml";
+    NodeFeatureDiscovery => "nfd.openshift.io/v1", "NodeFeatureDiscovery", "node-feature-discovery.yaml";
+    ClusterPolicy => "nvidia.com/v1", "ClusterPolicy", "cluster-policy.yaml";
+    LeaderWorkerSetOperator => "operator.openshift.io/v1", "LeaderWorkerSetOperator", "leader-worker-set-operator.yaml";
+    DataScienceCluster => "datasciencecluster.opendatahub.io/v2", "DataScienceCluster", "data-science-cluster.yaml";
+    Kuadrant => "kuadrant.io/v1beta1", "Kuadrant", "kuadrant.yaml";
+    MachineSet => "machine.openshift.io/v1beta1", "MachineSet", "machine-set.yaml";
+    MachineAutoscaler => "autoscaling.openshift.io/v1beta1", "MachineAutoscaler", "machine-autoscaler.yaml";
+    ClusterAutoscaler => "autoscaling.openshift.io/v1", "ClusterAutoscaler", "cluster-autoscaler.yaml";
+    Secret => "v1", "Secret", "secret.yaml";
+    OAuth => "config.openshift.io/v1", "OAuth", "oauth.yaml";
+    Group => "user.openshift.io/v1", "Group", "group.yaml";
+    ClusterRole => "rbac.authorization.k8s.io/v1", "ClusterRole", "cluster-role.yaml";
+    ClusterRoleBinding => "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "cluster-role-binding.yaml";
+    GatewayClass => "gateway.networking.k8s.io/v1", "GatewayClass", "gateway-class.yaml";
+    Gateway => "gateway.networking.k8s.io/v1", "Gateway", "gateway.yaml";
+    TierToGroupMapping => "v1", "ConfigMap", "config-map.yaml";
+    AuthPolicy => "kuadrant.io/v1", "AuthPolicy", "auth-policy.yaml";
+    RateLimitPolicy => "kuadrant.io/v1", "RateLimitPolicy", "rate-limit-policy.yaml";
+    TokenRateLimitPolicy => "kuadrant.io/v1alpha1", "TokenRateLimitPolicy", "rate-limit-policy.yaml";
+    MaasModelRef => "maas.opendatahub.io/v1alpha1", "MaaSModelRef", "maas-model-ref.yaml";
+    MaasAuthPolicy => "maas.opendatahub.io/v1alpha1", "MaaSAuthPolicy", "maas-auth-policy.yaml";
+    MaasSubscription => "maas.opendatahub.io/v1alpha1", "MaaSSubscription", "maas-subscription.yaml";
+    AuthorinoNetworkPolicy => "networking.k8s.io/v1", "NetworkPolicy", "network-policy-authorino.yaml";
+    ModelsNetworkPolicy => "networking.k8s.io/v1", "NetworkPolicy", "network-policy-models.yaml";
+    LlmInferenceService => "serving.kserve.io/v1alpha1", "LLMInferenceService", "llm-inference-service.yaml";
+    ArgoCd => "argoproj.io/v1beta1", "ArgoCD", "argocd.yaml";
+    AppProject => "argoproj.io/v1alpha1", "AppProject", "app-project.yaml";
+    Application => "argoproj.io/v1alpha1", "Application", "application.yaml";
+}
+
+/// A kustomization file: not a cluster object, but rendered the same way.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+pub struct Kustomization {
+    /// Relative paths.
+    pub resources: Vec<String>,
+}
+
+impl ObjectTemplate for Kustomization {
+    const API_VERSION: &'static str = "kustomize.config.k8s.io/v1beta1";
+    const KIND: &'static str = "Kustomization";
+    const TEMPLATE: &'static str = "kustomization.yaml";
+}
+
+/// Derives for every context type.
+macro_rules! context {
+    ($(#[$doc:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+        #[cfg_attr(test, derive(serde::Deserialize))]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name { $($body)* }
+    };
+}
+
+context! {
+    pub struct Namespace {
+        pub labels: StringMap,
     }
-    values
 }
 
-macro_rules! constructor {
-    ($(#[$doc:meta])* $fn:ident, $api:literal, $kind:literal, $template:literal, namespaced) => {
-        $(#[$doc])*
-        pub fn $fn(namespace: &str, name: &str, values: Value) -> PlannedObject {
-            object($api, $kind, Some(namespace), name, $template, with_meta(values, Some(namespace), name))
-        }
-    };
-    ($(#[$doc:meta])* $fn:ident, $api:literal, $kind:literal, $template:literal, cluster) => {
-        $(#[$doc])*
-        pub fn $fn(name: &str, values: Value) -> PlannedObject {
-            object($api, $kind, None, name, $template, with_meta(values, None, name))
-        }
-    };
+context! {
+    pub struct OperatorGroup {
+        /// Empty: the operator watches every namespace.
+        pub target_namespaces: Vec<String>,
+    }
 }
 
-constructor!(
-    namespace_object,
-    "v1",
-    "Namespace",
-    "namespace.yaml",
-    cluster
-);
-constructor!(
-    operator_group,
-    "operators.coreos.com/v1",
-    "OperatorGroup",
-    "operator-group.yaml",
-    namespaced
-);
-constructor!(
-    subscription,
-    "operators.coreos.com/v1alpha1",
-    "Subscription",
-    "subscription.yaml",
-    namespaced
-);
-constructor!(
-    node_feature_discovery,
-    "nfd.openshift.io/v1",
-    "NodeFeatureDiscovery",
-    "node-feature-discovery.yaml",
-    namespaced
-);
-constructor!(
-    cluster_policy,
-    "nvidia.com/v1",
-    "ClusterPolicy",
-    "cluster-policy.yaml",
-    cluster
-);
-constructor!(
-    lws_operator,
-    "operator.openshift.io/v1",
-    "LeaderWorkerSetOperator",
-    "leader-worker-set-operator.yaml",
-    cluster
-);
-constructor!(
-    data_science_cluster,
-    "datasciencecluster.opendatahub.io/v2",
-    "DataScienceCluster",
-    "data-science-cluster.yaml",
-    cluster
-);
-constructor!(
-    kuadrant,
-    "kuadrant.io/v1beta1",
-    "Kuadrant",
-    "kuadrant.yaml",
-    namespaced
-);
-constructor!(
-    machine_set,
-    "machine.openshift.io/v1beta1",
-    "MachineSet",
-    "machine-set.yaml",
-    namespaced
-);
-constructor!(
-    machine_autoscaler,
-    "autoscaling.openshift.io/v1beta1",
-    "MachineAutoscaler",
-    "machine-autoscaler.yaml",
-    namespaced
-);
-constructor!(
-    cluster_autoscaler,
-    "autoscaling.openshift.io/v1",
-    "ClusterAutoscaler",
-    "cluster-autoscaler.yaml",
-    cluster
-);
-constructor!(secret, "v1", "Secret", "secret.yaml", namespaced);
-constructor!(
-    oauth,
-    "config.openshift.io/v1",
-    "OAuth",
-    "oauth.yaml",
-    cluster
-);
-constructor!(
-    group,
-    "user.openshift.io/v1",
-    "Group",
-    "group.yaml",
-    cluster
-);
-constructor!(
-    cluster_role,
-    "rbac.authorization.k8s.io/v1",
-    "ClusterRole",
-    "cluster-role.yaml",
-    cluster
-);
-constructor!(
-    cluster_role_binding,
-    "rbac.authorization.k8s.io/v1",
-    "ClusterRoleBinding",
-    "cluster-role-binding.yaml",
-    cluster
-);
-constructor!(
-    gateway_class,
-    "gateway.networking.k8s.io/v1",
-    "GatewayClass",
-    "gateway-class.yaml",
-    cluster
-);
-constructor!(
-    gateway,
-    "gateway.networking.k8s.io/v1",
-    "Gateway",
-    "gateway.yaml",
-    namespaced
-);
-constructor!(config_map, "v1", "ConfigMap", "config-map.yaml", namespaced);
-constructor!(
-    auth_policy,
-    "kuadrant.io/v1",
-    "AuthPolicy",
-    "auth-policy.yaml",
-    namespaced
-);
-constructor!(
-    rate_limit_policy,
-    "kuadrant.io/v1",
-    "RateLimitPolicy",
-    "rate-limit-policy.yaml",
-    namespaced
-);
-constructor!(
-    maas_model_ref,
-    "maas.opendatahub.io/v1alpha1",
-    "MaaSModelRef",
-    "maas-model-ref.yaml",
-    namespaced
-);
-constructor!(
-    maas_auth_policy,
-    "maas.opendatahub.io/v1alpha1",
-    "MaaSAuthPolicy",
-    "maas-auth-policy.yaml",
-    namespaced
-);
-constructor!(
-    maas_subscription,
-    "maas.opendatahub.io/v1alpha1",
-    "MaaSSubscription",
-    "maas-subscription.yaml",
-    namespaced
-);
-constructor!(
-    token_rate_limit_policy,
-    "kuadrant.io/v1alpha1",
-    "TokenRateLimitPolicy",
-    "token-rate-limit-policy.yaml",
-    namespaced
-);
-constructor!(
-    network_policy,
-    "networking.k8s.io/v1",
-    "NetworkPolicy",
-    "network-policy.yaml",
-    namespaced
-);
-constructor!(
-    llm_inference_service,
-    "serving.kserve.io/v1alpha1",
-    "LLMInferenceService",
-    "llm-inference-service.yaml",
-    namespaced
-);
-constructor!(
-    argocd,
-    "argoproj.io/v1beta1",
-    "ArgoCD",
-    "argocd.yaml",
-    namespaced
-);
-constructor!(
-    app_project,
-    "argoproj.io/v1alpha1",
-    "AppProject",
-    "app-project.yaml",
-    namespaced
-);
-constructor!(
-    application,
-    "argoproj.io/v1alpha1",
-    "Application",
-    "application.yaml",
-    namespaced
-);
+context! {
+    pub struct Subscription {
+        pub channel: String,
+        pub install_plan_approval: String,
+        pub package: String,
+        pub source: String,
+        pub source_namespace: String,
+        #[serde(rename = "startingCSV", skip_serializing_if = "Option::is_none")]
+        pub starting_csv: Option<String>,
+        pub env: Vec<EnvVar>,
+    }
+}
+
+context! {
+    /// A plain environment variable.
+    pub struct EnvVar {
+        pub name: String,
+        pub value: String,
+    }
+}
+
+context! {
+    pub struct NodeFeatureDiscovery {
+        pub annotations: StringMap,
+        pub config_data: String,
+    }
+}
+
+context! {
+    pub struct ClusterPolicy {
+        pub annotations: StringMap,
+        pub service_monitor: bool,
+    }
+}
+
+context! {
+    pub struct LeaderWorkerSetOperator {
+        pub annotations: StringMap,
+    }
+}
+
+context! {
+    pub struct DataScienceCluster {
+        pub annotations: StringMap,
+        /// `Unmanaged` or `Removed`.
+        pub kueue: String,
+        pub models_as_service: bool,
+    }
+}
+
+context! {
+    pub struct Kuadrant {
+        pub annotations: StringMap,
+    }
+}
+
+context! {
+    /// An AWS MachineSet; every AWS resource name is spelled out here.
+    pub struct MachineSet {
+        #[serde(rename = "infrastructureID")]
+        pub infrastructure_id: String,
+        pub instance_type: String,
+        pub region: String,
+        pub zone: String,
+        pub ami: String,
+        /// `None` when an autoscaler owns the size.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub replicas: Option<u32>,
+        pub node_labels: StringMap,
+        pub taints: Vec<Taint>,
+        /// Root volume size in GiB.
+        pub volume_size: u32,
+        pub iam_instance_profile: String,
+        /// Security group `Name` tags, each its own filter.
+        pub security_groups: Vec<String>,
+        /// The private subnet's `Name` tag.
+        pub subnet: String,
+        /// The `kubernetes.io/cluster/<infra>` tag name.
+        pub cluster_tag: String,
+    }
+}
+
+context! {
+    pub struct Taint {
+        pub key: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub value: Option<String>,
+        pub effect: String,
+    }
+}
+
+context! {
+    pub struct MachineAutoscaler {
+        pub min: u32,
+        pub max: u32,
+        pub target: String,
+    }
+}
+
+context! {
+    pub struct ClusterAutoscaler {}
+}
+
+context! {
+    pub struct Secret {
+        /// Base64-encoded values by key.
+        pub data: StringMap,
+    }
+}
+
+context! {
+    pub struct OAuth {
+        pub provider: String,
+        pub secret_name: String,
+    }
+}
+
+context! {
+    pub struct Group {
+        pub users: Vec<String>,
+    }
+}
+
+context! {
+    pub struct ClusterRole {
+        pub rules: Vec<PolicyRule>,
+    }
+}
+
+context! {
+    pub struct PolicyRule {
+        pub api_groups: Vec<String>,
+        pub resources: Vec<String>,
+        pub verbs: Vec<String>,
+    }
+}
+
+context! {
+    pub struct ClusterRoleBinding {
+        pub role: String,
+        pub subjects: Vec<Subject>,
+    }
+}
+
+context! {
+    pub struct Subject {
+        pub kind: String,
+        /// Set for users and groups, not for service accounts.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub api_group: Option<String>,
+        pub name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub namespace: Option<String>,
+    }
+}
+
+context! {
+    pub struct GatewayClass {}
+}
+
+context! {
+    pub struct Gateway {
+        pub hostname: String,
+        pub tls_secret: String,
+    }
+}
+
+context! {
+    /// maas-api's tier-to-group ConfigMap.
+    pub struct TierToGroupMapping {
+        pub tiers: Vec<TierEntry>,
+    }
+}
+
+context! {
+    pub struct TierEntry {
+        pub name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub display_name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        pub level: i64,
+        pub groups: Vec<String>,
+    }
+}
+
+context! {
+    pub struct TargetRef {
+        pub group: String,
+        pub kind: String,
+        pub name: String,
+    }
+}
+
+context! {
+    pub struct AuthPolicy {
+        pub annotations: StringMap,
+        pub target: TargetRef,
+        /// maas-api's tier lookup endpoint.
+        pub tier_lookup_url: String,
+    }
+}
+
+context! {
+    /// A Kuadrant policy with one named limit per tier.
+    pub struct RateLimits {
+        pub annotations: StringMap,
+        pub target: TargetRef,
+        pub limits: Vec<RateLimit>,
+    }
+}
+
+context! {
+    pub struct RateLimit {
+        pub name: String,
+        pub limit: u64,
+        pub window: String,
+        /// CEL predicate selecting the requests the limit counts.
+        pub predicate: String,
+    }
+}
+
+/// Request limits per tier.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(transparent)]
+pub struct RateLimitPolicy(pub RateLimits);
+
+/// Token limits per tier.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(transparent)]
+pub struct TokenRateLimitPolicy(pub RateLimits);
+
+context! {
+    pub struct MaasModelRef {
+        pub annotations: StringMap,
+    }
+}
+
+context! {
+    pub struct ModelRef {
+        pub name: String,
+        pub namespace: String,
+    }
+}
+
+context! {
+    pub struct MaasAuthPolicy {
+        pub tier: String,
+        pub annotations: StringMap,
+        pub models: Vec<ModelRef>,
+        pub groups: Vec<String>,
+    }
+}
+
+context! {
+    pub struct MaasSubscription {
+        pub tier: String,
+        pub annotations: StringMap,
+        pub groups: Vec<String>,
+        pub models: Vec<ModelRef>,
+        pub limit: u64,
+        pub window: String,
+        pub priority: i64,
+    }
+}
+
+context! {
+    /// Lets Authorino reach maas-api.
+    pub struct AuthorinoNetworkPolicy {}
+}
+
+context! {
+    /// Models accept their namespace, the gateway and monitoring.
+    pub struct ModelsNetworkPolicy {
+        pub gateway_namespace: String,
+    }
+}
+
+context! {
+    pub struct LlmInferenceService {
+        pub annotations: StringMap,
+        pub uri: String,
+        pub served_name: String,
+        pub replicas: u32,
+        pub gateway: ModelRef,
+        /// Route through the llm-d scheduler.
+        pub scheduler: bool,
+        /// Download the weights before start (not for the simulator).
+        pub storage_initializer: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub image: Option<String>,
+        pub command: Vec<String>,
+        pub args: Vec<String>,
+        pub env: Vec<ContainerEnv>,
+        /// Container resource limits and requests.
+        pub resources: StringMap,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub node_selector: Option<StringMap>,
+        pub tolerations: Vec<Taint>,
+        /// The container serves HTTPS on 8000 with /health and /ready
+        /// (the simulator; vLLM's ports come from KServe).
+        pub https_probes: bool,
+    }
+}
+
+context! {
+    /// An environment variable with a value or from a pod field.
+    pub struct ContainerEnv {
+        pub name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub value: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub field_path: Option<String>,
+    }
+}
+
+context! {
+    pub struct ArgoCd {
+        pub annotations: StringMap,
+        pub health_lua: String,
+    }
+}
+
+context! {
+    pub struct AppProject {
+        pub description: String,
+        #[serde(rename = "repoURL")]
+        pub repo_url: String,
+        pub destinations: Vec<Destination>,
+    }
+}
+
+context! {
+    pub struct Destination {
+        pub server: String,
+        pub namespace: String,
+    }
+}
+
+context! {
+    pub struct Application {
+        pub labels: StringMap,
+        /// The sync wave, as the annotation's string.
+        pub wave: String,
+        pub project: String,
+        #[serde(rename = "repoURL")]
+        pub repo_url: String,
+        pub target_revision: String,
+        pub path: String,
+        pub server: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub destination_namespace: Option<String>,
+        pub sync_options: Vec<String>,
+    }
+}

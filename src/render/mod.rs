@@ -1,17 +1,24 @@
 //! Stage 4, render: planned files → YAML text through minijinja templates.
 //!
 //! The templates in `templates/` are embedded in the binary; a folder given
-//! with `--templates DIR` overrides any of them by file name. Every rendered
-//! file is read back as YAML and its identity compared with the plan, so a
-//! broken override fails loudly instead of emitting a bad tree.
+//! with `--templates DIR` overrides any of them by file name. Each template
+//! is compiled the first time a run needs it. A template receives its
+//! object's typed context plus `name`, `namespace` and `header` (apiVersion
+//! and kind, from the object type). Every file an overridden template
+//! renders is read back as YAML and its identity compared with the plan, so
+//! a broken override fails loudly instead of emitting a bad tree.
 
 pub mod yaml;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use minijinja::{Environment, UndefinedBehavior, Value as JValue};
+use minijinja::{Environment, UndefinedBehavior, Value as JValue, context};
 
-use crate::plan::{Plan, PlannedContent, PlannedFile};
+use crate::plan::{Kustomization, ObjectTemplate, Plan, PlannedContent, PlannedFile};
 
 macro_rules! templates {
     ($($name:literal),* $(,)?) => {
@@ -46,14 +53,14 @@ templates!(
     "machine-autoscaler.yaml",
     "machine-set.yaml",
     "namespace.yaml",
-    "network-policy.yaml",
+    "network-policy-authorino.yaml",
+    "network-policy-models.yaml",
     "node-feature-discovery.yaml",
     "oauth.yaml",
     "operator-group.yaml",
     "rate-limit-policy.yaml",
     "secret.yaml",
     "subscription.yaml",
-    "token-rate-limit-policy.yaml",
 );
 
 /// A file of the tree as text.
@@ -69,82 +76,124 @@ message_error!(
     err
 );
 
-/// The template environment, compiled once per run.
+/// The templates of a run, each compiled on first use.
 pub struct Renderer {
-    env: Environment<'static>,
+    /// Source of each of [`TEMPLATES`], in the same order: embedded or
+    /// read from `--templates`.
+    sources: Vec<std::borrow::Cow<'static, str>>,
+    compiled: Vec<OnceLock<Result<Environment<'static>, String>>>,
     /// Templates replaced from `--templates`: their output is read back and
     /// checked, since nothing else vouches for them. The built-in ones are
     /// proven by the test suite (every example's every object parsed and
-    /// validated against its upstream schema, and every quoting helper
-    /// round-tripped over hostile strings); re-parsing their output was three
-    /// quarters of the render time.
+    /// validated against its upstream schema, every template snapshotted
+    /// against a fixture, and every quoting helper round-tripped over
+    /// hostile strings); re-parsing their output was three quarters of the
+    /// render time.
     overridden: std::collections::BTreeSet<&'static str>,
 }
 
+/// An environment with the filters every template uses and no templates.
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
+    env.add_filter("y", |v: JValue| -> Result<String, minijinja::Error> {
+        Ok(yaml::scalar(&to_json(&v)?))
+    });
+    env.add_filter(
+        "yaml",
+        |v: JValue, indent: usize| -> Result<String, minijinja::Error> {
+            Ok(yaml::block(&to_json(&v)?, indent))
+        },
+    );
+    env.add_filter("literal", |v: String, indent: usize| {
+        yaml::literal(&v, indent)
+    });
+    env
+}
+
 impl Renderer {
-    /// Loads the embedded templates, each replaced by `DIR/<name>.j2` when
-    /// that file exists in `overrides`.
+    /// Takes the embedded templates, each replaced by `DIR/<name>.j2` when
+    /// that file exists in `overrides`. Nothing is compiled yet.
     pub fn new(overrides: Option<&Path>) -> Result<Renderer, RenderError> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        env.set_keep_trailing_newline(true);
-        env.add_filter("y", |v: JValue| -> Result<String, minijinja::Error> {
-            Ok(yaml::scalar(&to_json(&v)?))
-        });
-        env.add_filter(
-            "yaml",
-            |v: JValue, indent: usize| -> Result<String, minijinja::Error> {
-                Ok(yaml::block(&to_json(&v)?, indent))
-            },
-        );
-        env.add_filter("literal", |v: String, indent: usize| {
-            yaml::literal(&v, indent)
-        });
         if let Some(dir) = overrides
             && !dir.is_dir()
         {
             return Err(err(format!("--templates {}: not a folder", dir.display())));
         }
         let mut overridden = std::collections::BTreeSet::new();
+        let mut sources = Vec::with_capacity(TEMPLATES.len());
         for (name, embedded) in TEMPLATES {
-            let source = match overrides.map(|d| d.join(format!("{name}.j2"))) {
+            sources.push(match overrides.map(|d| d.join(format!("{name}.j2"))) {
                 Some(path) if path.is_file() => {
                     overridden.insert(*name);
-                    read_override(&path)?
+                    read_override(&path)?.into()
                 }
-                _ => embedded.to_string(),
-            };
-            env.add_template_owned(name.to_string(), source)
-                .map_err(|e| err(format!("template {name}: {e:#}")))?;
+                _ => (*embedded).into(),
+            });
         }
-        Ok(Renderer { env, overridden })
+        Ok(Renderer {
+            compiled: TEMPLATES.iter().map(|_| OnceLock::new()).collect(),
+            sources,
+            overridden,
+        })
+    }
+
+    /// The environment holding template `name`, compiled on first use.
+    fn environment(&self, name: &str) -> Result<&Environment<'static>, RenderError> {
+        let index = TEMPLATES
+            .iter()
+            .position(|(n, _)| *n == name)
+            .ok_or_else(|| err(format!("template {name}: no such template")))?;
+        self.compiled[index]
+            .get_or_init(|| {
+                let mut env = environment();
+                env.add_template_owned(name.to_string(), self.sources[index].to_string())
+                    .map_err(|e| format!("template {name}: {e:#}"))?;
+                Ok(env)
+            })
+            .as_ref()
+            .map_err(|e| err(e.clone()))
     }
 
     fn render_template(
         &self,
-        name: &str,
-        values: &serde_json::Value,
+        name: &'static str,
+        (api_version, kind): (&str, &str),
+        context: JValue,
     ) -> Result<String, RenderError> {
         let template = self
-            .env
+            .environment(name)?
             .get_template(name)
             .map_err(|e| err(format!("template {name}: {e:#}")))?;
+        let header = format!("apiVersion: {api_version}\nkind: {kind}");
         template
-            .render(JValue::from_serialize(values))
+            .render(context! { header, ..context })
             .map_err(|e| err(format!("template {name}: {e:#}")))
     }
 
     /// Renders one planned file and checks the result.
     pub fn render_file(&self, file: &PlannedFile) -> Result<RenderedFile, RenderError> {
         let (template, mut content) = match &file.content {
-            PlannedContent::Object(o) => (o.template, self.render_template(o.template, &o.values)?),
-            PlannedContent::Kustomization { resources } => (
-                "kustomization.yaml",
+            PlannedContent::Object(o) => {
+                let values = context! {
+                    name => o.name,
+                    namespace => o.namespace,
+                    ..JValue::from_serialize(&o.context)
+                };
+                (
+                    o.template,
+                    self.render_template(o.template, (o.api_version, o.kind), values)?,
+                )
+            }
+            PlannedContent::Kustomization(k) => (
+                Kustomization::TEMPLATE,
                 self.render_template(
-                    "kustomization.yaml",
-                    &serde_json::json!({ "resources": resources }),
+                    Kustomization::TEMPLATE,
+                    (Kustomization::API_VERSION, Kustomization::KIND),
+                    JValue::from_serialize(k),
                 )?,
             ),
         };
