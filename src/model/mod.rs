@@ -13,8 +13,9 @@ pub use values::*;
 use crate::catalog::instance_types::InstanceSpec;
 use crate::catalog::operators::OperatorKind;
 
-/// Which MaaS API a cluster's platform speaks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// Which MaaS API a cluster's platform speaks (serialised as maas.yaml spells it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum MaasApi {
     /// Tier ConfigMap, model annotation and gateway-wide rate limit policies.
     #[default]
