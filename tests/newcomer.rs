@@ -238,3 +238,91 @@ fn a_fresh_machine_installs_what_ci_needs_and_says_what_it_skipped() {
         "README does not name {pinned}"
     );
 }
+
+#[test]
+fn diff_shows_a_tier_added_to_the_tier_configmap_as_lines() {
+    let ws = workspace("minimal");
+    std::fs::copy(ws.path().join("maas.yaml"), ws.path().join("old.yaml")).unwrap();
+    let add = maasc(
+        ws.path(),
+        &[
+            "tier",
+            "add",
+            "gold",
+            "--level",
+            "30",
+            "--group",
+            "system:authenticated",
+            "--requests",
+            "60/1m",
+            "--tokens",
+            "100k/1h",
+        ],
+    );
+    assert_eq!(add.status.code(), Some(0), "{}", stderr(&add));
+    for format in ["text", "md"] {
+        let out = maasc(
+            ws.path(),
+            &["diff", "old.yaml", "maas.yaml", "--format", format],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            !text.contains("chars)` → `") && !text.contains("chars) → "),
+            "{format}: prefixes only:\n{text}"
+        );
+        assert!(text.contains("data.tiers"), "{text}");
+        assert!(
+            text.contains("+  name: gold"),
+            "{format}: no line diff:\n{text}"
+        );
+        assert!(text.contains("+  level: 30"), "{format}: {text}");
+    }
+}
+
+#[test]
+fn diff_against_a_missing_path_at_a_revision_is_an_error_unless_the_revision_has_no_maas_yaml() {
+    let ws = workspace("minimal");
+    git(ws.path(), &["init", "-q", "-b", "main"]);
+    git(ws.path(), &["add", "maas.yaml", "users.htpasswd"]);
+    git(ws.path(), &["commit", "-q", "-m", "base"]);
+    let out = maasc(ws.path(), &["diff", "git:HEAD:nope.yaml", "maas.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("nope.yaml does not exist at HEAD, which has maas.yaml at: maas.yaml"),
+        "{err}"
+    );
+
+    // A revision without any maas.yaml: a first pull request, everything added, and said so.
+    let fresh = workspace("minimal");
+    std::fs::write(fresh.path().join("README.md"), "x\n").unwrap();
+    git(fresh.path(), &["init", "-q", "-b", "main"]);
+    git(fresh.path(), &["add", "README.md"]);
+    git(fresh.path(), &["commit", "-q", "-m", "before"]);
+    let out = maasc(fresh.path(), &["diff", "git:HEAD:nope.yaml", "maas.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("HEAD has no maas.yaml at all"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn check_of_a_folder_that_does_not_exist_says_so_and_exits_2() {
+    let ws = workspace("minimal");
+    for format in ["text", "json"] {
+        let out = maasc(
+            ws.path(),
+            &["check", "-o", "no-such-tree", "--format", format],
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("no-such-tree: the tree's folder does not exist"),
+            "{err}"
+        );
+        assert!(!err.contains("stale"), "{err}");
+    }
+}

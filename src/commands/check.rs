@@ -21,6 +21,7 @@ pub(super) fn run(args: TreeArgs, format: ReportFormat) -> Result<Outcome, Error
         Error::Findings(m) => Error::Usage(m),
         e => e,
     })?;
+    tree_exists(&dir)?;
     let report = stale::check_tree(&dir, &files)
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", dir.display())))?;
     if report.is_clean() {
@@ -47,6 +48,24 @@ pub(super) fn run(args: TreeArgs, format: ReportFormat) -> Result<Outcome, Error
     Ok(Outcome::Findings)
 }
 
+/// A tree folder that does not exist is a wrong `-o` (or a tree never
+/// generated): an error (exit 2), not a stale tree.
+fn tree_exists(dir: &Path) -> Result<(), Error> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let what = if dir.exists() {
+        "is not a folder"
+    } else {
+        "does not exist"
+    };
+    Err(Error::Io(format!(
+        "{}: the tree's folder {what}; check -o, or write the tree first with `maasc generate -o {}`",
+        dir.display(),
+        dir.display()
+    )))
+}
+
 /// The JSON report: the diagnostics and the tree's added, changed and
 /// removed files. Exit codes as in text (0 current, 1 stale, 2 invalid input
 /// or I/O error).
@@ -70,6 +89,7 @@ fn json(args: TreeArgs, file: &Path) -> Result<Outcome, Error> {
         return Err(Error::Reported(2));
     }
     let (dir, files) = super::tree_of(&loaded, args)?;
+    tree_exists(&dir)?;
     let stale = stale::check_tree(&dir, &files)
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", dir.display())))?;
     print!(
