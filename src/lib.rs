@@ -80,6 +80,7 @@ pub mod parse;
 mod pipeline;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod plan;
+mod recorded_templates;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod render;
 mod report;

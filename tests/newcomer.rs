@@ -326,3 +326,88 @@ fn check_of_a_folder_that_does_not_exist_says_so_and_exits_2() {
         assert!(!err.contains("stale"), "{err}");
     }
 }
+
+/// A templates folder beside maas.yaml overriding the tier ConfigMap with a label.
+fn custom_templates(ws: &Path) {
+    let dir = ws.join("my-templates");
+    std::fs::create_dir(&dir).unwrap();
+    let (_, builtin) = maasc::render::TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "config-map.yaml")
+        .unwrap();
+    let custom = builtin.replacen(
+        "    component: tier-mapping\n",
+        "    component: tier-mapping\n    team: platform\n",
+        1,
+    );
+    assert_ne!(&custom, builtin);
+    std::fs::write(dir.join("config-map.yaml.j2"), custom).unwrap();
+}
+
+#[test]
+fn templates_given_once_are_recorded_and_used_by_check_diff_and_generate() {
+    let ws = workspace("minimal");
+    custom_templates(ws.path());
+    let out = maasc(
+        ws.path(),
+        &["generate", "-o", "clusters", "--templates", "my-templates"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let manifest = std::fs::read_to_string(ws.path().join("clusters/.maasc-manifest")).unwrap();
+    assert!(
+        manifest.contains("\n# templates: ../my-templates\n"),
+        "{manifest}"
+    );
+    let tree = std::fs::read_to_string(
+        ws.path()
+            .join("clusters/base/platform/maas-tiers/configmap-tier-to-group-mapping.yaml"),
+    )
+    .unwrap();
+    assert!(tree.contains("team: platform"), "{tree}");
+    let check = maasc(ws.path(), &["check", "-o", "clusters"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+    let again = maasc(ws.path(), &["generate"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("nothing written"),
+        "{}",
+        stderr(&again)
+    );
+    let diff = maasc(ws.path(), &["diff", "clusters", "maas.yaml", "--exit-code"]);
+    assert_eq!(
+        diff.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&diff),
+        stderr(&diff)
+    );
+}
+
+#[test]
+fn an_override_with_an_undefined_variable_names_its_file_and_line() {
+    let ws = workspace("minimal");
+    custom_templates(ws.path());
+    let path = ws.path().join("my-templates/config-map.yaml.j2");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("kind: ConfigMap\n", "kind: ConfigMap\n# {{ colour }}\n", 1),
+    )
+    .unwrap();
+    let out = maasc(
+        ws.path(),
+        &["generate", "-o", "clusters", "--templates", "my-templates"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("my-templates/config-map.yaml.j2:3: undefined variable colour"),
+        "{}",
+        stderr(&out)
+    );
+}

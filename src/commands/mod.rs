@@ -129,7 +129,12 @@ fn load_tree(args: TreeArgs) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
 
 /// Renders the whole tree of a loaded input; the output folder too.
 fn tree_of(loaded: &Loaded, args: TreeArgs) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
-    let files = pipeline::build_tree(loaded, args.templates.templates.as_deref())?;
     let dir = args.output.unwrap_or_else(|| loaded.default_output_dir());
+    // --templates, else the folder the tree recorded when it was generated.
+    let templates = crate::recorded_templates::choose(args.templates.templates.as_deref(), &dir);
+    let mut files = pipeline::build_tree(loaded, templates.as_deref())?;
+    if let Some(templates) = &templates {
+        crate::recorded_templates::record(&mut files, &dir, templates);
+    }
     Ok((dir, files))
 }

@@ -102,7 +102,10 @@ fn build(
     loaded: Loaded,
     templates: Option<&Path>,
 ) -> Result<(Option<Platform>, GeneratedTree), SideError> {
-    let files = build_tree(&loaded, templates).map_err(|e| SideError::Other(e.to_string()))?;
+    // --templates, else the folder recorded by the tree next to the maas.yaml.
+    let templates = crate::recorded_templates::choose(templates, &loaded.default_output_dir());
+    let files =
+        build_tree(&loaded, templates.as_deref()).map_err(|e| SideError::Other(e.to_string()))?;
     Ok((Some(loaded.platform), GeneratedTree::from(files)))
 }
 

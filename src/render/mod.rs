@@ -79,6 +79,8 @@ pub struct Renderer {
     /// round-tripped over hostile strings); re-parsing their output was three
     /// quarters of the render time.
     overridden: std::collections::BTreeSet<&'static str>,
+    /// The `--templates` folder, to name an override's file in its errors.
+    dir: Option<PathBuf>,
 }
 
 impl Renderer {
@@ -119,7 +121,11 @@ impl Renderer {
             env.add_template_owned(name.to_string(), source)
                 .map_err(|e| err(format!("template {name}: {e:#}")))?;
         }
-        Ok(Renderer { env, overridden })
+        Ok(Renderer {
+            env,
+            overridden,
+            dir: overrides.map(Path::to_path_buf),
+        })
     }
 
     fn render_template(
@@ -133,7 +139,21 @@ impl Renderer {
             .map_err(|e| err(format!("template {name}: {e:#}")))?;
         template
             .render(JValue::from_serialize(values))
-            .map_err(|e| err(format!("template {name}: {e:#}")))
+            .map_err(|e| {
+                // An override's undefined variable: `<dir>/<name>.j2:<line>: undefined variable <var>`.
+                match (&self.dir, e.kind(), e.line(), e.range()) {
+                    (Some(dir), minijinja::ErrorKind::UndefinedError, Some(line), Some(range))
+                        if self.overridden.contains(name) =>
+                    {
+                        let var = template.source().get(range).unwrap_or("?");
+                        err(format!(
+                            "{}:{line}: undefined variable {var}",
+                            dir.join(format!("{name}.j2")).display()
+                        ))
+                    }
+                    _ => err(format!("template {name}: {e:#}")),
+                }
+            })
     }
 
     /// Renders one planned file and checks the result.
