@@ -28,6 +28,15 @@ fn the_input_is_positional_or_f_or_stdin() {
     let out = common::run_with_stdin(&mut command, &text);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("<stdin>: ok"), "{}", stderr(&out));
+    let ws = workspace("minimal");
+    let generate = maasc(
+        ws.path(),
+        &["generate", "maas.yaml", "-o", "clusters", "-q"],
+    );
+    assert_eq!(generate.status.code(), Some(0), "{}", stderr(&generate));
+    assert_eq!(stderr(&generate), "", "-q printed something");
+    let check = maasc(ws.path(), &["check", "maas.yaml", "-o", "clusters"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
     let both = maasc(Path::new("."), &["validate", MINIMAL, "-f", MINIMAL]);
     assert_eq!(
         both.status.code(),
