@@ -20,7 +20,7 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(
     name = "maasc",
-    version,
+    version = crate::VERSION,
     about,
     long_about,
     propagate_version = true,
@@ -29,14 +29,63 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    #[command(flatten)]
+    pub(crate) global: Global,
 }
 
-/// `-f maas.yaml`, shared by every command that reads one.
+/// Flags every subcommand takes.
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+pub(crate) struct Global {
+    /// When to colour the output: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, value_enum, default_value_t, global = true, value_name = "WHEN")]
+    pub(crate) color: ColorChoice,
+    /// Print only errors and findings: no progress, summaries or warnings.
+    #[arg(short = 'q', long, global = true)]
+    pub(crate) quiet: bool,
+    /// Warnings fail the run (exit 1, like `helm lint --strict`).
+    #[arg(long, global = true)]
+    pub(crate) strict: bool,
+}
+
+/// `--color`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--format` of validate and check.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum ReportFormat {
+    /// For people: rustc-style diagnostics.
+    #[default]
+    Text,
+    /// For tools: one JSON object on stdout (schema in README "Machine-readable output").
+    Json,
+}
+
+/// The maas.yaml to read, given as `FILE` or `-f FILE` (`-` is stdin),
+/// shared by every command that reads one.
 #[derive(clap::Args)]
 pub(crate) struct Input {
-    /// The maas.yaml to read.
-    #[arg(short = 'f', long = "file", default_value = "maas.yaml")]
-    pub(crate) file: PathBuf,
+    /// The maas.yaml to read (default: maas.yaml; `-` reads stdin).
+    #[arg(value_name = "FILE", conflicts_with = "file")]
+    pub(crate) positional: Option<PathBuf>,
+    /// The maas.yaml to read, as a flag (`-f -` reads stdin).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+}
+
+impl Input {
+    /// The file given, positional or `-f`, else `maas.yaml`.
+    pub(crate) fn path(&self) -> PathBuf {
+        self.positional
+            .clone()
+            .or_else(|| self.file.clone())
+            .unwrap_or_else(|| PathBuf::from("maas.yaml"))
+    }
 }
 
 /// `--templates DIR`, shared by every command that renders.
@@ -64,10 +113,13 @@ pub(crate) struct TreeArgs {
 pub(crate) enum Command {
     /// Parse and check maas.yaml; report every problem with file:line:col, a code and a hint.
     ///
-    /// Example: maasc validate -f examples/ocpai3-aws/maas.yaml
+    /// Example: maasc validate examples/ocpai3-aws/maas.yaml
     Validate {
         #[command(flatten)]
         input: Input,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
     },
     /// Write the whole GitOps tree: shared bases, per-cluster overlays, Applications, bootstrap.
     ///
@@ -92,6 +144,9 @@ pub(crate) enum Command {
     Check {
         #[command(flatten)]
         tree: TreeArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
     },
     /// Show what a change does to every cluster, object by object.
     ///
@@ -203,6 +258,26 @@ pub(crate) enum Command {
     /// Editors complete and validate maas.yaml with it: put
     /// `# yaml-language-server: $schema=<path or URL>/maas.schema.json` on the first line.
     Schema,
+    /// Write a commented starter maas.yaml that validates (never overwrites a file).
+    ///
+    /// Example: maasc init && maasc validate
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "maas.yaml", value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Print the shell completion script for SHELL to stdout.
+    ///
+    /// Example (bash): maasc completions bash > ~/.local/share/bash-completion/completions/maasc
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    ///
+    /// Example: maasc man > ~/.local/share/man/man1/maasc.1 && man maasc
+    Man,
     /// Day 2: list, add, change, rename and remove tiers in maas.yaml, keeping its comments.
     Tier(crate::edit::cli::TierArgs),
     /// Day 2: who reaches which model through which tier, with which limits, per cluster.

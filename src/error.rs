@@ -34,9 +34,21 @@ pub enum Error {
     Io(String),
     /// A command-line value maasc cannot use.
     Usage(String),
+    /// The command printed its own report (`--format json`): only the exit code.
+    Reported(u8),
+    /// Findings that are one message (`--strict` and warnings): exit 1.
+    Findings(String),
 }
 
 impl Error {
+    /// The same message, as findings (exit 1): `--strict` warnings.
+    pub(crate) fn findings(self) -> Error {
+        match self {
+            Error::Usage(m) | Error::Io(m) => Error::Findings(m),
+            e => e,
+        }
+    }
+
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
@@ -54,6 +66,8 @@ impl Error {
                     1
                 }
             }
+            Error::Reported(code) => *code,
+            Error::Findings(_) => 1,
             Error::InputOfCheck(_)
             | Error::Render(_)
             | Error::Side(_)
@@ -72,7 +86,8 @@ impl fmt::Display for Error {
             Error::Stream(e) => writeln!(f, "{e}"),
             Error::Side(e) => write!(f, "{e}"),
             Error::Tree(e) => writeln!(f, "error: {e}"),
-            Error::Io(m) | Error::Usage(m) => writeln!(f, "error: {m}"),
+            Error::Io(m) | Error::Usage(m) | Error::Findings(m) => writeln!(f, "error: {m}"),
+            Error::Reported(_) => Ok(()),
         }
     }
 }
@@ -121,7 +136,10 @@ pub(crate) fn exit(result: Result<Outcome, Error>) -> ExitCode {
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) => {
-            eprint!("{e}");
+            eprint!(
+                "{}",
+                crate::style::Style::for_stderr().diagnostics(&e.to_string())
+            );
             ExitCode::from(e.exit_code())
         }
     }

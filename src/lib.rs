@@ -41,6 +41,14 @@ macro_rules! message_error {
     };
 }
 
+/// `maasc --version`: the package version and the git commit it was built from.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("MAASC_GIT_COMMIT"),
+    ")"
+);
+
 // The modules of the pipeline's middle (catalog, check, input, model, plan,
 // render) are being reworked on another branch (typed contexts, proofs);
 // they join the crate-wide `unreachable_pub` and `unused_qualifications`
@@ -72,8 +80,10 @@ pub mod parse;
 mod pipeline;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod plan;
+mod recorded_templates;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod render;
+mod report;
 pub mod schema;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod smoke;
@@ -86,7 +96,7 @@ pub mod synthetic;
 pub mod tree;
 
 pub use cli::Cli;
-pub use commands::run;
+pub use commands::{help, run};
 pub use diff::MASK as DIFF_MASK;
 pub use error::{Error, Outcome};
 pub use pipeline::{LoadError, Loaded, build_tree, load, load_text};

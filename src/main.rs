@@ -5,5 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    maasc::run(maasc::Cli::parse())
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(code) = maasc::help(&args) {
+        return code;
+    }
+    maasc::run(maasc::Cli::parse_from(args))
 }

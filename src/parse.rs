@@ -10,6 +10,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::input::PlatformInput;
 use crate::source::{SourceFile, Span};
 
+mod unknown_fields;
+pub use unknown_fields::parse_platform_reporting_all;
+
 /// Largest maas.yaml accepted, in bytes.
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 /// Deepest nesting of mappings and sequences accepted.

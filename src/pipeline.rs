@@ -55,19 +55,20 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 /// `htpasswd` replaces the content of `identity.htpasswd.file` when given.
 pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<Loaded, LoadError> {
     let source = SourceFile::new(path, text);
-    let input = match parse::parse_platform(&source) {
-        Ok(input) => input,
-        Err(d) => {
-            let mut diagnostics = Diagnostics::default();
+    // Every unknown field is reported, and the checks still run on the rest.
+    let (input, parse_diagnostics) = parse::parse_platform_reporting_all(&source);
+    let Some(input) = input else {
+        let mut diagnostics = Diagnostics::default();
+        for d in parse_diagnostics {
             diagnostics.push(d);
-            let mut sources = SourceMap::default();
-            sources.insert(source);
-            return Err(LoadError {
-                diagnostics,
-                sources,
-                io: false,
-            });
         }
+        let mut sources = SourceMap::default();
+        sources.insert(source);
+        return Err(LoadError {
+            diagnostics,
+            sources,
+            io: false,
+        });
     };
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let outcome = check::check(
@@ -81,15 +82,21 @@ pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<
     // The check stage adds the htpasswd file; the maas.yaml joins it here.
     let mut all_sources = outcome.sources;
     all_sources.insert(source);
-    match outcome.platform {
+    let mut diagnostics = Diagnostics::default();
+    let unknown_fields = !parse_diagnostics.is_empty();
+    for d in parse_diagnostics {
+        diagnostics.push(d);
+    }
+    diagnostics.extend(outcome.diagnostics);
+    match outcome.platform.filter(|_| !unknown_fields) {
         Some(platform) => Ok(Loaded {
             platform,
-            diagnostics: outcome.diagnostics,
+            diagnostics,
             sources: all_sources,
             path: path.to_path_buf(),
         }),
         None => Err(LoadError {
-            diagnostics: outcome.diagnostics,
+            diagnostics,
             sources: all_sources,
             io: false,
         }),

@@ -161,11 +161,7 @@ fn objects_of(
         if !components.iter().any(|c| c.dir == wanted) {
             return Err(StreamError {
                 message: format!("cluster `{cluster}` has no component `{wanted}`"),
-                hint: suggest::hint_for(
-                    wanted,
-                    "component",
-                    components.iter().map(|c| c.dir.as_str()),
-                ),
+                hint: component_hint(wanted, components.iter().map(|c| c.dir.as_str())),
                 templates: false,
             });
         }
@@ -198,6 +194,16 @@ fn objects_of(
         out.extend(rendered.into_iter().map(|(_, o)| o));
     }
     Ok(out)
+}
+
+/// The closest component, if one is close, then every component of the
+/// cluster (a cluster has a few dozen at most: all of them are listed).
+fn component_hint<'a>(wanted: &str, components: impl Iterator<Item = &'a str> + Clone) -> String {
+    let all: Vec<&str> = components.clone().collect();
+    let closest = suggest::did_you_mean(wanted, components)
+        .map(|c| format!("did you mean `{c}`? "))
+        .unwrap_or_default();
+    format!("{closest}the cluster's components: {}", all.join(", "))
 }
 
 /// The cluster's objects as one YAML stream, documents separated by `---`;

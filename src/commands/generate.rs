@@ -15,6 +15,9 @@ pub(super) fn run(args: TreeArgs) -> Result<Outcome, Error> {
             dir.display()
         ))
     })?;
+    if crate::report::quiet() {
+        return Ok(Outcome::Clean);
+    }
     if changes.is_empty() {
         eprintln!(
             "{}: up to date, nothing written ({} files, {} ms)",

@@ -10,9 +10,14 @@ use crate::error::Error;
 use crate::pipeline::{self, Loaded};
 use crate::render::RenderedFile;
 
+pub use help::help;
+
 mod check;
+mod completions;
 mod diff;
 mod generate;
+mod help;
+mod init;
 mod krm;
 mod render;
 mod schema;
@@ -22,13 +27,17 @@ mod validate;
 
 /// Runs one parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    crate::report::init(cli.global);
     crate::error::exit(match cli.command {
         // The day-2 editors print their own reports and decide 0/1/2 themselves.
         Command::Tier(args) => return ExitCode::from(crate::edit::cli::run(&args)),
         Command::Access(args) => return ExitCode::from(crate::access::run(&args)),
-        Command::Validate { input } => validate::run(&input.file),
+        Command::Validate { input, format } => validate::run(&input.path(), format),
         Command::Generate { tree } => generate::run(tree),
-        Command::Check { tree } => check::run(tree),
+        Command::Check { tree, format } => check::run(tree, format),
+        Command::Init { file } => init::run(&file),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man => completions::man(),
         Command::Diff {
             old,
             new,
@@ -49,7 +58,7 @@ pub fn run(cli: Cli) -> ExitCode {
             sync_waves,
             templates,
         } => render::run(
-            &input.file,
+            &input.path(),
             cluster,
             component,
             sync_waves,
@@ -69,18 +78,63 @@ pub fn run(cli: Cli) -> ExitCode {
     })
 }
 
-/// Loads the input, printing its warnings.
+/// Reads, parses and checks the input (`-` is stdin): its warnings are
+/// printed (unless `-q`), and fail the run under `--strict`.
 fn load(file: &Path) -> Result<Loaded, Error> {
-    let loaded = pipeline::load(file)?;
-    eprint!("{}", loaded.diagnostics.render(&loaded.sources));
+    let loaded = load_quietly(file)?;
+    if !crate::report::quiet() || crate::report::strict() {
+        eprint!(
+            "{}",
+            crate::style::Style::for_stderr()
+                .diagnostics(&loaded.diagnostics.render(&loaded.sources))
+        );
+    }
+    strict(loaded)
+}
+
+/// Under `--strict`, a load with warnings is a failed load (exit 1).
+fn strict(loaded: Loaded) -> Result<Loaded, Error> {
+    if crate::report::strict() && !loaded.diagnostics.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: {} warning(s), and --strict makes warnings fail",
+            loaded.path.display(),
+            loaded.diagnostics.len()
+        ))
+        .findings());
+    }
     Ok(loaded)
+}
+
+/// Loads without printing anything (`-` reads stdin; paths inside it are
+/// relative to the working folder).
+fn load_quietly(file: &Path) -> Result<Loaded, Error> {
+    if file != Path::new("-") {
+        return Ok(pipeline::load(file)?);
+    }
+    let mut text = String::new();
+    let read = std::io::Read::read_to_string(
+        &mut std::io::Read::take(std::io::stdin().lock(), crate::parse::MAX_INPUT_BYTES + 1),
+        &mut text,
+    );
+    read.map_err(|e| Error::Io(format!("cannot read maas.yaml from stdin: {e}")))?;
+    Ok(pipeline::load_text(Path::new("<stdin>"), text, None)?)
 }
 
 /// Loads and renders the whole tree. Returns the output folder too
 /// (`-o` or the default).
 fn load_tree(args: TreeArgs) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
-    let loaded = load(&args.input.file)?;
-    let files = pipeline::build_tree(&loaded, args.templates.templates.as_deref())?;
+    let loaded = load(&args.input.path())?;
+    tree_of(&loaded, args)
+}
+
+/// Renders the whole tree of a loaded input; the output folder too.
+fn tree_of(loaded: &Loaded, args: TreeArgs) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
     let dir = args.output.unwrap_or_else(|| loaded.default_output_dir());
+    // --templates, else the folder the tree recorded when it was generated.
+    let templates = crate::recorded_templates::choose(args.templates.templates.as_deref(), &dir);
+    let mut files = pipeline::build_tree(loaded, templates.as_deref())?;
+    if let Some(templates) = &templates {
+        crate::recorded_templates::record(&mut files, &dir, templates);
+    }
     Ok((dir, files))
 }

@@ -1,18 +1,52 @@
-//! `maasc validate`: parse and check, print every diagnostic.
+//! `maasc validate`: parse and check, print every diagnostic (as text on
+//! stderr, or as one JSON report on stdout with `--format json`).
 
 use std::path::Path;
 
+use crate::cli::ReportFormat;
 use crate::error::{Error, Outcome};
+use crate::report;
 
-pub(super) fn run(file: &Path) -> Result<Outcome, Error> {
+pub(super) fn run(file: &Path, format: ReportFormat) -> Result<Outcome, Error> {
+    if format == ReportFormat::Json {
+        return json(file);
+    }
     let loaded = super::load(file)?;
     let p = &loaded.platform;
-    eprintln!(
-        "{}: ok ({} cluster(s), {} tier(s), {} model(s))",
-        file.display(),
-        p.clusters.len(),
-        p.tiers.len(),
-        p.models.len()
-    );
+    if !report::quiet() {
+        eprintln!(
+            "{}: ok ({} cluster(s), {} tier(s), {} model(s))",
+            loaded.path.display(),
+            p.clusters.len(),
+            p.tiers.len(),
+            p.models.len()
+        );
+    }
     Ok(Outcome::Clean)
+}
+
+/// The JSON report; exit codes as in text (0 valid, 1 invalid, 2 unreadable).
+fn json(file: &Path) -> Result<Outcome, Error> {
+    match super::load_quietly(file) {
+        Ok(loaded) => {
+            print!(
+                "{}",
+                report::json_report("validate", file, loaded.diagnostics.sorted(), None)
+            );
+            let fails = report::strict() && !loaded.diagnostics.is_empty();
+            Ok(if fails {
+                Outcome::Findings
+            } else {
+                Outcome::Clean
+            })
+        }
+        Err(Error::Load(e)) => {
+            print!(
+                "{}",
+                report::json_report("validate", file, e.diagnostics.sorted(), None)
+            );
+            Err(Error::Reported(Error::Load(e).exit_code()))
+        }
+        Err(e) => Err(e),
+    }
 }

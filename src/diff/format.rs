@@ -78,6 +78,19 @@ impl TreeDiff {
                 };
                 let _ = writeln!(out, "    {line}");
                 for f in &o.fields {
+                    if let Some(lines) = embedded_diff(f.old.as_ref(), f.new.as_ref()) {
+                        let _ = writeln!(out, "        {}: (embedded document)", f.path);
+                        for line in lines {
+                            let painted = match line.as_bytes().first() {
+                                Some(b'+') => style.green(&line),
+                                Some(b'-') => style.red(&line),
+                                Some(b'@') => style.cyan(&line),
+                                _ => line,
+                            };
+                            let _ = writeln!(out, "          {painted}");
+                        }
+                        continue;
+                    }
                     let _ = writeln!(
                         out,
                         "        {}: {} → {}",
@@ -169,6 +182,18 @@ fn md_object(out: &mut String, o: &ObjectChange) {
     };
     let _ = writeln!(out, "- {sign} `{}`", md_code(&o.title()));
     for f in &o.fields {
+        if let Some(lines) = embedded_diff(f.old.as_ref(), f.new.as_ref()) {
+            let body = lines.join("\n");
+            // A fence longer than any run of backticks inside.
+            let fence = "`".repeat(3.max(longest_backtick_run(&body) + 1));
+            let _ = writeln!(out, "  - `{}` (embedded document):\n", md_code(&f.path));
+            let _ = writeln!(out, "    {fence}diff");
+            for line in &lines {
+                let _ = writeln!(out, "    {line}");
+            }
+            let _ = writeln!(out, "    {fence}");
+            continue;
+        }
         let _ = writeln!(
             out,
             "  - `{}`: `{}` → `{}`",
@@ -177,6 +202,41 @@ fn md_object(out: &mut String, o: &ObjectChange) {
             md_code(&shown(f.new.as_ref()))
         );
     }
+}
+
+/// Lines of context around each change of an embedded document.
+const EMBEDDED_CONTEXT: usize = 2;
+
+/// A line diff (unified, `@@` hunks) of a string field on both sides that
+/// holds a document: several lines (YAML, a config file), or JSON (pretty
+/// printed first, so one-line JSON diffs by line too). `None` for plain values.
+fn embedded_diff(old: Option<&Value>, new: Option<&Value>) -> Option<Vec<String>> {
+    let (Some(Value::String(a)), Some(Value::String(b))) = (old, new) else {
+        return None;
+    };
+    let as_document = |s: &str| -> Option<String> {
+        if s.trim_end().contains('\n') {
+            return Some(s.to_string());
+        }
+        match serde_json::from_str::<Value>(s) {
+            Ok(v @ (Value::Object(_) | Value::Array(_))) => {
+                serde_json::to_string_pretty(&v).ok().map(|t| t + "\n")
+            }
+            _ => None,
+        }
+    };
+    let (a, b) = (as_document(a)?, as_document(b)?);
+    let diff = similar::TextDiff::from_lines(&a, &b);
+    let unified = diff
+        .unified_diff()
+        .context_radius(EMBEDDED_CONTEXT)
+        .to_string();
+    let lines: Vec<String> = unified.lines().map(|l| l.replace('\t', "    ")).collect();
+    (!lines.is_empty()).then_some(lines)
+}
+
+fn longest_backtick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 /// A value as one short line: JSON, `(none)` when absent, cut when long.
@@ -209,4 +269,55 @@ fn html(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_embedded_yaml_document_gets_a_line_diff_not_two_prefixes() {
+        let old = "- displayName: Free\n  level: 1\n  name: free\n";
+        let new = "- displayName: Free\n  level: 1\n  name: free\n- displayName: Gold\n  level: 30\n  name: gold\n";
+        let lines = embedded_diff(Some(&json!(old)), Some(&json!(new))).unwrap();
+        assert!(
+            lines.iter().any(|l| l == "+- displayName: Gold"),
+            "{lines:?}"
+        );
+        assert!(lines.iter().any(|l| l == "+  level: 30"), "{lines:?}");
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.starts_with('-') && !l.starts_with("---")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn one_line_json_is_pretty_printed_then_diffed_and_plain_values_are_not() {
+        let lines = embedded_diff(
+            Some(&json!(r#"{"a":1,"b":2}"#)),
+            Some(&json!(r#"{"a":1,"b":3}"#)),
+        )
+        .unwrap();
+        assert!(
+            lines.iter().any(|l| l.trim_end() == r#"-  "b": 2"#),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().any(|l| l.trim_end() == r#"+  "b": 3"#),
+            "{lines:?}"
+        );
+        assert_eq!(embedded_diff(Some(&json!("a")), Some(&json!("b"))), None);
+        assert_eq!(
+            embedded_diff(
+                Some(&json!(MASK_PLACEHOLDER)),
+                Some(&json!(MASK_PLACEHOLDER))
+            ),
+            None
+        );
+    }
+
+    const MASK_PLACEHOLDER: &str = "(secret value hidden)";
 }

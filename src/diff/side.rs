@@ -59,8 +59,22 @@ pub(crate) fn open_side(
         };
         match load_at_revision(rev, &path) {
             Ok(loaded) => build(loaded, templates)?,
-            // A pull request that adds maas.yaml: everything is new.
-            Err(SideError::Absent) => (None, GeneratedTree::default()),
+            Err(SideError::Absent) => {
+                let elsewhere = maas_yamls_at(rev)?;
+                if !elsewhere.is_empty() {
+                    // A typo in the path, not a first pull request.
+                    return Err(SideError::Other(format!(
+                        "{} does not exist at {rev}, which has maas.yaml at: {}; write git:{rev}:<path>",
+                        path.display(),
+                        elsewhere.join(", ")
+                    )));
+                }
+                // A pull request that adds maas.yaml: everything is new.
+                eprintln!(
+                    "note: {rev} has no maas.yaml at all (a first pull request?): every object of {other} is new"
+                );
+                (None, GeneratedTree::default())
+            }
             Err(e) => return Err(e),
         }
     } else {
@@ -88,7 +102,10 @@ fn build(
     loaded: Loaded,
     templates: Option<&Path>,
 ) -> Result<(Option<Platform>, GeneratedTree), SideError> {
-    let files = build_tree(&loaded, templates).map_err(|e| SideError::Other(e.to_string()))?;
+    // --templates, else the folder recorded by the tree next to the maas.yaml.
+    let templates = crate::recorded_templates::choose(templates, &loaded.default_output_dir());
+    let files =
+        build_tree(&loaded, templates.as_deref()).map_err(|e| SideError::Other(e.to_string()))?;
     Ok((Some(loaded.platform), GeneratedTree::from(files)))
 }
 
@@ -124,6 +141,25 @@ fn load_at_revision(rev: &str, path: &Path) -> Result<Loaded, SideError> {
         None => None,
     };
     load_text(path, text, htpasswd).map_err(SideError::Load)
+}
+
+/// Every file named maas.yaml at `rev`, from the repository's root.
+fn maas_yamls_at(rev: &str) -> Result<Vec<String>, SideError> {
+    let output = Command::new("git")
+        .args(["ls-tree", "-r", "--full-tree", "--name-only", rev, "--"])
+        .output()
+        .map_err(|e| SideError::Other(format!("cannot run git: {e}")))?;
+    if !output.status.success() {
+        return Err(SideError::Other(format!(
+            "git ls-tree {rev}: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|p| *p == "maas.yaml" || p.ends_with("/maas.yaml"))
+        .map(str::to_string)
+        .collect())
 }
 
 /// The content of `path` (relative to the current folder) at `rev`.

@@ -90,6 +90,8 @@ pub struct Renderer {
     /// hostile strings); re-parsing their output was three quarters of the
     /// render time.
     overridden: std::collections::BTreeSet<&'static str>,
+    /// The `--templates` folder, to name an override's file in its errors.
+    dir: Option<PathBuf>,
 }
 
 /// An environment with the filters every template uses and no templates.
@@ -138,6 +140,7 @@ impl Renderer {
             compiled: TEMPLATES.iter().map(|_| OnceLock::new()).collect(),
             sources,
             overridden,
+            dir: overrides.map(Path::to_path_buf),
         })
     }
 
@@ -171,7 +174,21 @@ impl Renderer {
         let header = format!("apiVersion: {api_version}\nkind: {kind}");
         template
             .render(context! { header, ..context })
-            .map_err(|e| err(format!("template {name}: {e:#}")))
+            .map_err(|e| {
+                // An override's undefined variable: `<dir>/<name>.j2:<line>: undefined variable <var>`.
+                match (&self.dir, e.kind(), e.line(), e.range()) {
+                    (Some(dir), minijinja::ErrorKind::UndefinedError, Some(line), Some(range))
+                        if self.overridden.contains(name) =>
+                    {
+                        let var = template.source().get(range).unwrap_or("?");
+                        err(format!(
+                            "{}:{line}: undefined variable {var}",
+                            dir.join(format!("{name}.j2")).display()
+                        ))
+                    }
+                    _ => err(format!("template {name}: {e:#}")),
+                }
+            })
     }
 
     /// Renders one planned file and checks the result.
