@@ -42,6 +42,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod input;
+pub mod krm_input;
 pub mod model;
 pub mod parallel;
 pub mod parse;

@@ -108,6 +108,7 @@ fn check_cluster(
     if !cl.machine_pools.is_empty() {
         check_cloud_fields(c, cl, &platform);
     }
+    super::cloud_names::check(c, cl);
     let api = cl
         .maas
         .as_ref()

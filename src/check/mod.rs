@@ -2,6 +2,7 @@
 //! rule of the contract. Problems are collected, never returned early, so a
 //! run reports all of them.
 
+mod cloud_names;
 mod clusters;
 pub mod htpasswd;
 mod identity;
