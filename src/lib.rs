@@ -41,6 +41,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
+pub mod fs_safety;
 pub mod input;
 pub mod krm_input;
 pub mod model;
@@ -49,6 +50,7 @@ pub mod parse;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod secrets;
 pub mod source;
 pub mod stale;
 pub mod style;
@@ -110,6 +112,7 @@ pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<
         Err(d) => {
             let mut diagnostics = Diagnostics::default();
             diagnostics.push(d);
+            let diagnostics = secrets::scrub(diagnostics, &source);
             let mut sources = SourceMap::default();
             sources.insert(source);
             return Err(LoadError {
@@ -128,18 +131,19 @@ pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<
             htpasswd_override: htpasswd,
         },
     );
+    let diagnostics = secrets::scrub(outcome.diagnostics, &source);
     // The check stage adds the htpasswd file; the maas.yaml joins it here.
     let mut all_sources = outcome.sources;
     all_sources.insert(source);
     match outcome.platform {
         Some(platform) => Ok(Loaded {
             platform,
-            diagnostics: outcome.diagnostics,
+            diagnostics,
             sources: all_sources,
             path: path.to_path_buf(),
         }),
         None => Err(LoadError {
-            diagnostics: outcome.diagnostics,
+            diagnostics,
             sources: all_sources,
             io: false,
         }),

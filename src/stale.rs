@@ -87,7 +87,16 @@ pub fn check_tree(dir: &Path, files: &[RenderedFile]) -> io::Result<StaleReport>
         }
         let on_disk = fs::read(full)?;
         let new = generated.get(path.as_str()).copied().unwrap_or_default();
-        diffs.push(unified_diff(path, &String::from_utf8_lossy(&on_disk), new));
+        // Secret values are masked, as `maasc diff` masks them.
+        let old = crate::secrets::mask_secret_text(&String::from_utf8_lossy(&on_disk));
+        let new = crate::secrets::mask_secret_text(new);
+        if old == new {
+            diffs.push(format!(
+                "--- a/{path}\n+++ b/{path}\n(a secret value differs: not shown)\n"
+            ));
+            continue;
+        }
+        diffs.push(unified_diff(path, &old, &new));
     }
     Ok(StaleReport { changes, diffs })
 }

@@ -10,7 +10,7 @@ mod models;
 pub mod suggest;
 mod tiers;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, SourceMap};
 use crate::input::{self, PlatformInput};
@@ -310,9 +310,4 @@ fn check_gateway(c: &mut Checker<'_>, g: Option<&input::GatewayInput>) -> Option
         hostname_template: hostname.value,
         certificate_secret: secret?,
     })
-}
-
-/// Resolves a path from the input relative to the input's folder.
-pub(crate) fn resolve_path(base_dir: &Path, relative: &str) -> PathBuf {
-    base_dir.join(relative)
 }
