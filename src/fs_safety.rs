@@ -92,3 +92,171 @@ pub fn confined_path(base_dir: &Path, relative: &str) -> Result<PathBuf, String>
     }
     Ok(resolved)
 }
+
+/// The folder `generate` writes: `dir` itself, or, when `dir` is a symlink,
+/// the folder it points to (written through, the link left as it is).
+pub fn resolve_output(dir: &Path) -> io::Result<PathBuf> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let target = dir.canonicalize().map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "{} is a symlink that cannot be followed: {e}",
+                        dir.display()
+                    ),
+                )
+            })?;
+            if !target.is_dir() {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "{} is a symlink to {}, which is not a folder",
+                        dir.display(),
+                        target.display()
+                    ),
+                ));
+            }
+            Ok(target)
+        }
+        Ok(meta) if !meta.is_dir() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} exists and is not a folder", dir.display()),
+        )),
+        _ => Ok(dir.to_path_buf()),
+    }
+}
+
+/// Refuses a tree where a folder on the way to a generated file is a
+/// symlink: writing through it would write outside the tree.
+pub fn refuse_symlinked_folders<'a>(
+    dir: &Path,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> io::Result<()> {
+    let mut folders = std::collections::BTreeSet::new();
+    for path in paths {
+        let mut prefix = String::new();
+        for part in path
+            .split('/')
+            .collect::<Vec<_>>()
+            .split_last()
+            .map_or(&[][..], |(_, d)| d)
+        {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            folders.insert(prefix.clone());
+        }
+    }
+    for folder in folders {
+        let full = dir.join(&folder);
+        if let Ok(meta) = std::fs::symlink_metadata(&full)
+            && meta.file_type().is_symlink()
+        {
+            let target = std::fs::read_link(&full).unwrap_or_default();
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "refusing to write through {folder}/, a symlink to {}: every generated folder must be a real folder inside the tree (remove the link)",
+                    target.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses to overwrite files that are at generated paths but that maasc
+/// did not generate (not in the manifest): named, unless `--force`.
+pub fn refuse_foreign_files(
+    changed: &[String],
+    manifest: &std::collections::BTreeSet<String>,
+) -> io::Result<()> {
+    let foreign: Vec<&String> = changed.iter().filter(|p| !manifest.contains(*p)).collect();
+    if let Some(first) = foreign.first() {
+        let more = match foreign.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "refusing to overwrite {first}{more}: maasc did not generate it (it is not in .maasc-manifest); move it away, or run generate --force to replace it"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether process `pid` is alive (Linux: /proc; elsewhere assumed alive).
+fn alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+/// Removes the staging folders `.<name>.maasc-new-<pid>` and
+/// `.<name>.maasc-old-<pid>` that a killed run left in `parent` (its PID is
+/// dead). A left `-old-` folder while the tree itself is missing is the tree
+/// of a run killed between its two renames: it is put back.
+pub fn remove_stale_staging(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let Some(rest) = file_name.strip_prefix(&format!(".{name}.maasc-")) else {
+            continue;
+        };
+        let (kind, pid) = match rest.split_once('-') {
+            Some((kind @ ("new" | "old"), pid)) => (kind, pid),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if alive(pid) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let tree = parent.join(name);
+        if kind == "old" && std::fs::symlink_metadata(&tree).is_err() {
+            let _ = std::fs::rename(entry.path(), &tree);
+        } else {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Checks that every folder of the tree `dir` can be written (a file made
+/// and removed in each), so that a swap never starts that cannot finish.
+pub fn check_writable(dir: &Path) -> io::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let probe_name = format!(".maasc-probe-{}", std::process::id());
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.map_err(io::Error::other)?;
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        let probe = entry.path().join(&probe_name);
+        std::fs::File::create(&probe)
+            .and_then(|_| std::fs::remove_file(&probe))
+            .map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("{} cannot be written: {e}", entry.path().display()),
+                )
+            })?;
+    }
+    Ok(())
+}

@@ -70,6 +70,10 @@ enum Command {
         /// Output folder (default: spec.gitops.path next to maas.yaml).
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// Overwrite files at generated paths that maasc did not generate
+        /// (not in .maasc-manifest); without it generate refuses, naming them.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         templates: Templates,
     },
@@ -209,8 +213,9 @@ fn main() -> ExitCode {
         Command::Generate {
             input,
             output,
+            force,
             templates,
-        } => generate(&input.file, output, templates.templates.as_deref()),
+        } => generate(&input.file, output, force, templates.templates.as_deref()),
         Command::Check {
             input,
             output,
@@ -479,13 +484,23 @@ fn krm(cluster: Option<&str>) -> ExitCode {
     }
 }
 
-fn generate(file: &Path, output: Option<PathBuf>, templates: Option<&Path>) -> ExitCode {
+fn generate(
+    file: &Path,
+    output: Option<PathBuf>,
+    force: bool,
+    templates: Option<&Path>,
+) -> ExitCode {
     let started = Instant::now();
     let (dir, files) = match load_tree(file, output, templates) {
         Ok(t) => t,
         Err(code) => return code,
     };
-    match maasc::emit::write_tree(&dir, &files, Default::default()) {
+    let written = if force {
+        maasc::emit::write_tree_forced(&dir, &files)
+    } else {
+        maasc::emit::write_tree(&dir, &files, Default::default())
+    };
+    match written {
         Ok(changes) if changes.is_empty() => {
             eprintln!(
                 "{}: up to date, nothing written ({} files, {} ms)",

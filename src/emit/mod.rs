@@ -124,6 +124,30 @@ pub fn write_tree(
     files: &[RenderedFile],
     fault: FaultInjection,
 ) -> io::Result<TreeChanges> {
+    write_tree_with(dir, files, fault, false)
+}
+
+/// [`write_tree`], overwriting files at generated paths that maasc did not
+/// generate (`generate --force`).
+pub fn write_tree_forced(dir: &Path, files: &[RenderedFile]) -> io::Result<TreeChanges> {
+    write_tree_with(dir, files, FaultInjection::default(), true)
+}
+
+fn write_tree_with(
+    dir: &Path,
+    files: &[RenderedFile],
+    fault: FaultInjection,
+    force: bool,
+) -> io::Result<TreeChanges> {
+    // A symlinked output folder is written through; a symlinked folder
+    // inside the tree is refused (see crate::fs_safety).
+    let dir = &crate::fs_safety::resolve_output(dir)?;
+    crate::fs_safety::refuse_symlinked_folders(dir, files.iter().map(|f| f.path.as_str()))?;
+    // Staging folders of killed runs go first: one may be the tree itself.
+    if let Some(name) = dir.file_name().and_then(|n| n.to_str()) {
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+        crate::fs_safety::remove_stale_staging(parent.unwrap_or(Path::new(".")), name);
+    }
     for f in files {
         if !is_safe_relative(&f.path) {
             return Err(io::Error::new(
@@ -145,8 +169,18 @@ pub fn write_tree(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
+    if !force {
+        crate::fs_safety::refuse_foreign_files(&changes.changed, &read_manifest(dir)?)?;
+    }
+    crate::fs_safety::check_writable(dir)?;
     let staging = parent.join(format!(".{name}.maasc-new-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
+    fs::create_dir(&staging).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("{} cannot be written: {e}", parent.display()),
+        )
+    })?;
     let result = stage(dir, &staging, files, &changes, fault)
         .and_then(|()| swap(dir, &staging, parent, &name));
     if result.is_err() {
