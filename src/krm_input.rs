@@ -52,21 +52,12 @@ pub fn read(input: &str, max_bytes: usize) -> Result<(Value, bool), String> {
 /// The reader's message without its advice to programmers (it names its own
 /// API, which means nothing to a user) and on one line.
 fn clean(message: &str) -> String {
-    let line = message
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid input");
-    let line = line.strip_prefix("error: ").unwrap_or(line);
-    let line = line
-        .split(", set DuplicateKeyPolicy")
-        .next()
-        .unwrap_or(line);
-    line.replace(" in Options if acceptable", "")
-        .replace(
-            "recursion limit exceeded",
-            &format!("budget exceeded: nested deeper than {MAX_DEPTH} levels"),
-        )
-        .replace(
+    let line = crate::parse::first_line(message);
+    line.replace(
+        "recursion limit exceeded",
+        &format!("budget exceeded: nested deeper than {MAX_DEPTH} levels"),
+    )
+    .replace(
         " rejected by the configured policy",
         " is not allowed: a ResourceList holds finite numbers only (quote it to make it a string)",
     )

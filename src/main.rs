@@ -466,15 +466,22 @@ fn synth(size: &str, counts: [Option<usize>; 4], output: &Path) -> ExitCode {
 
 fn krm(cluster: Option<&str>) -> ExitCode {
     use std::io::Read;
-    let mut input = String::new();
+    let mut bytes = Vec::new();
     // One byte over the limit is enough for run() to refuse the input.
     let limit = maasc::emit::krm::MAX_RESOURCE_LIST_BYTES as u64 + 1;
-    if let Err(e) = std::io::stdin().take(limit).read_to_string(&mut input) {
+    if let Err(e) = std::io::stdin().take(limit).read_to_end(&mut bytes) {
         eprintln!("error: cannot read stdin: {e}");
         return ExitCode::from(2);
     }
     let workdir = std::env::current_dir().unwrap_or_default();
-    let outcome = maasc::emit::krm::run(&input, cluster, &workdir);
+    let outcome = match String::from_utf8(bytes) {
+        Ok(input) => maasc::emit::krm::run(&input, cluster, &workdir),
+        // Still a ResourceList back, saying why (issue 13).
+        Err(e) => maasc::emit::krm::unreadable_list(
+            &format!("it is not UTF-8 ({})", e.utf8_error()),
+            e.as_bytes().first() == Some(&b'{'),
+        ),
+    };
     print!("{}", outcome.stdout);
     eprint!("{}", outcome.stderr);
     if outcome.failed {

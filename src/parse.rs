@@ -161,7 +161,7 @@ pub(crate) fn yaml_error(
     Diagnostic::error(code, path, span, message).with_hint(hint)
 }
 
-fn first_line(text: &str) -> String {
+pub(crate) fn first_line(text: &str) -> String {
     let line = text
         .lines()
         .find(|l| !l.trim().is_empty())

@@ -29,6 +29,18 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+fn assert_no_leftovers(dir: &Path) {
+    let found = leftovers(dir);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+/// A scratch folder and the tree path `clusters` in it.
+fn scratch() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("clusters");
+    (tmp, out)
+}
+
 fn a_generated_path() -> String {
     common::build(&common::example_path("minimal"))
         .into_iter()
@@ -63,18 +75,13 @@ fn a_symlinked_output_folder_is_written_through_and_kept() {
             .file_type()
             .is_symlink()
     );
-    assert!(
-        leftovers(tmp.path()).is_empty(),
-        "{:?}",
-        leftovers(tmp.path())
-    );
+    assert_no_leftovers(tmp.path());
 }
 
 #[cfg(unix)]
 #[test]
 fn a_generated_folder_replaced_by_a_symlink_is_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("clusters");
+    let (tmp, out) = scratch();
     let (code, stderr) = generate(&out, &[]);
     assert_eq!(code, Some(0), "{stderr}");
     let path = a_generated_path();
@@ -96,17 +103,12 @@ fn a_generated_folder_replaced_by_a_symlink_is_refused() {
             .file_type()
             .is_symlink()
     );
-    assert!(
-        leftovers(tmp.path()).is_empty(),
-        "{:?}",
-        leftovers(tmp.path())
-    );
+    assert_no_leftovers(tmp.path());
 }
 
 #[test]
 fn an_output_that_is_a_file_is_refused_and_left_alone() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("clusters");
+    let (tmp, out) = scratch();
     std::fs::write(&out, "my notes\n").unwrap();
     let (code, stderr) = generate(&out, &[]);
     assert_eq!(code, Some(2), "{stderr}");
@@ -118,11 +120,7 @@ fn an_output_that_is_a_file_is_refused_and_left_alone() {
         )
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "my notes\n");
-    assert!(
-        leftovers(tmp.path()).is_empty(),
-        "{:?}",
-        leftovers(tmp.path())
-    );
+    assert_no_leftovers(tmp.path());
 }
 
 #[cfg(target_os = "linux")]
@@ -143,8 +141,7 @@ fn an_output_folder_that_cannot_be_created_gives_an_exact_message() {
 #[test]
 fn a_read_only_tree_is_not_swapped_and_leaves_nothing_behind() {
     use std::os::unix::fs::PermissionsExt;
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("clusters");
+    let (tmp, out) = scratch();
     let (code, stderr) = generate(&out, &[]);
     assert_eq!(code, Some(0), "{stderr}");
     let path = a_generated_path();
@@ -165,17 +162,12 @@ fn a_read_only_tree_is_not_swapped_and_leaves_nothing_behind() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("cannot be written"), "{stderr}");
     assert_eq!(std::fs::read(out.join(&path)).unwrap(), before);
-    assert!(
-        leftovers(tmp.path()).is_empty(),
-        "{:?}",
-        leftovers(tmp.path())
-    );
+    assert_no_leftovers(tmp.path());
 }
 
 #[test]
 fn staging_folders_of_killed_runs_are_removed_and_live_ones_kept() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("clusters");
+    let (tmp, out) = scratch();
     // A run killed with -9: its PID is dead (above any pid_max).
     let dead = tmp.path().join(".clusters.maasc-new-4294967");
     std::fs::create_dir_all(dead.join("base")).unwrap();
@@ -197,8 +189,7 @@ fn staging_folders_of_killed_runs_are_removed_and_live_ones_kept() {
 
 #[test]
 fn a_tree_killed_between_its_two_renames_is_put_back() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("clusters");
+    let (tmp, out) = scratch();
     let (code, stderr) = generate(&out, &[]);
     assert_eq!(code, Some(0), "{stderr}");
     let old = tmp.path().join(".clusters.maasc-old-4294967");
@@ -211,8 +202,7 @@ fn a_tree_killed_between_its_two_renames_is_put_back() {
 
 #[test]
 fn a_file_maasc_did_not_generate_is_not_overwritten_without_force() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("clusters");
+    let (_tmp, out) = scratch();
     let path = a_generated_path();
     let file = out.join(&path);
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();

@@ -3,6 +3,8 @@
 //! stdout; the same budgets for YAML and JSON; no reader internals in
 //! messages.
 
+mod common;
+
 use std::path::Path;
 
 use serde_json::Value;
@@ -179,4 +181,17 @@ fn yaml_and_json_have_the_same_node_budget() {
         let m = refused(&input);
         assert!(m.contains("budget") || m.contains("nodes"), "{m}");
     }
+}
+
+#[test]
+fn stdin_that_is_not_utf8_gets_an_error_result() {
+    let out = common::run_with_stdin(
+        std::process::Command::new(env!("CARGO_BIN_EXE_maasc")).arg("krm"),
+        b"kind: ResourceList\nx: \xff\xfe\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let list: Value = serde_saphyr::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["results"][0]["severity"], "error");
+    let message = list["results"][0]["message"].as_str().unwrap();
+    assert!(message.contains("UTF-8"), "{message}");
 }

@@ -3,22 +3,11 @@
 
 mod common;
 
+use common::rng::Rng;
 use serde_json::Value;
 
 /// Lists whose order is meaning: a container's arguments.
 const ORDERED: &[&str] = &["args"];
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
 
 /// Shuffles every list under `v` (Fisher-Yates), except the ordered ones.
 fn shuffle(v: &mut Value, key: &str, rng: &mut Rng) {

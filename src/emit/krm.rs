@@ -160,7 +160,7 @@ pub fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> KrmOutcom
 
 /// The answer to input that is not a ResourceList: an empty one whose only
 /// result is the error, in the syntax the input seemed to use.
-fn unreadable_list(why: &str, json: bool) -> KrmOutcome {
+pub fn unreadable_list(why: &str, json: bool) -> KrmOutcome {
     let message = format!("stdin is not a KRM ResourceList: {why}");
     let out = ResourceListOut {
         api_version: "config.kubernetes.io/v1",
