@@ -78,7 +78,14 @@ pub fn check_tree(dir: &Path, files: &[RenderedFile]) -> io::Result<StaleReport>
     let mut diffs = Vec::new();
     for path in &changes.changed {
         let full = dir.join(path);
-        let size = fs::metadata(&full)?.len();
+        let meta = fs::metadata(&full)?;
+        let size = meta.len();
+        if !meta.is_file() {
+            diffs.push(format!(
+                "--- a/{path}\n+++ b/{path}\n(not a regular file in the tree)\n"
+            ));
+            continue;
+        }
         if size > crate::parse::MAX_INPUT_BYTES {
             diffs.push(format!(
                 "--- a/{path}\n+++ b/{path}\n(the file in the tree has {size} bytes: too large to show)\n"

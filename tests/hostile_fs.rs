@@ -224,3 +224,55 @@ fn a_file_maasc_did_not_generate_is_not_overwritten_without_force() {
     let (code, stderr) = generate(&out, &[]);
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// Runs maasc with `args`; panics when it does not finish in 20 s.
+#[cfg(unix)]
+fn maasc_in_time(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_maasc"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("maasc {args:?} blocked");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_at_a_generated_path_blocks_no_command() {
+    let (_tmp, out) = scratch();
+    let (code, stderr) = generate(&out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let path = a_generated_path();
+    std::fs::remove_file(out.join(&path)).unwrap();
+    let made = Command::new("mkfifo").arg(out.join(&path)).status().unwrap();
+    assert!(made.success());
+    let f = std::ffi::OsStr::new;
+    let (code, stderr) = maasc_in_time(&[
+        f("check"),
+        f("-f"),
+        f("examples/minimal/maas.yaml"),
+        f("-o"),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let (code, stderr) = maasc_in_time(&[f("diff"), out.as_os_str(), out.as_os_str()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    let (code, stderr) = generate(&out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(std::fs::metadata(out.join(&path)).unwrap().is_file());
+}

@@ -101,10 +101,12 @@ pub fn compare(dir: &Path, files: &[RenderedFile]) -> io::Result<TreeChanges> {
 /// size is not read at all (a file replaced by something huge costs nothing).
 fn same_content(path: &Path, content: &[u8]) -> io::Result<bool> {
     use std::io::Read;
-    let mut file = fs::File::open(path)?;
-    if file.metadata()?.len() != content.len() as u64 {
+    // Not opened unless a regular file: opening a FIFO would block.
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() || meta.len() != content.len() as u64 {
         return Ok(false);
     }
+    let mut file = fs::File::open(path)?;
     let mut bytes = Vec::with_capacity(content.len());
     file.read_to_end(&mut bytes)?;
     Ok(bytes == content)
