@@ -258,7 +258,10 @@ fn a_fifo_at_a_generated_path_blocks_no_command() {
     assert_eq!(code, Some(0), "{stderr}");
     let path = a_generated_path();
     std::fs::remove_file(out.join(&path)).unwrap();
-    let made = Command::new("mkfifo").arg(out.join(&path)).status().unwrap();
+    let made = Command::new("mkfifo")
+        .arg(out.join(&path))
+        .status()
+        .unwrap();
     assert!(made.success());
     let f = std::ffi::OsStr::new;
     let (code, stderr) = maasc_in_time(&[

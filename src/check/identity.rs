@@ -41,6 +41,9 @@ pub(crate) fn check(c: &mut Checker<'_>, input: Option<&Sp<IdentityInput>>) -> C
     let mut groups = Vec::new();
     for g in &input.groups {
         let name = c.name("group name", &g.name, GroupName::parse);
+        if name.is_some() {
+            super::file_names::fits(c, "group name", "group", &g.name);
+        }
         let users = check_users(
             c,
             &g.users,

@@ -4,6 +4,7 @@
 
 mod cloud_names;
 mod clusters;
+mod file_names;
 pub mod htpasswd;
 mod identity;
 mod models;
