@@ -228,26 +228,7 @@ fn a_file_maasc_did_not_generate_is_not_overwritten_without_force() {
 /// Runs maasc with `args`; panics when it does not finish in 20 s.
 #[cfg(unix)]
 fn maasc_in_time(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
-    use std::time::{Duration, Instant};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_maasc"))
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(20) {
-            child.kill().unwrap();
-            panic!("maasc {args:?} blocked");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run_in_time(Command::new(env!("CARGO_BIN_EXE_maasc")).args(args))
 }
 
 #[cfg(unix)]

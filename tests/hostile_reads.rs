@@ -6,8 +6,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 /// The minimal example in `dir`, its htpasswd file named `file`.
 fn minimal_in(dir: &Path, file: &str) -> std::path::PathBuf {
@@ -20,26 +19,11 @@ fn minimal_in(dir: &Path, file: &str) -> std::path::PathBuf {
 }
 
 fn validate(path: &Path, env: &[(&str, &str)]) -> (Option<i32>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_maasc"))
-        .args(["validate", "-f"])
-        .arg(path)
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(20) {
-            child.kill().unwrap();
-            panic!("maasc validate {} did not finish", path.display());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    common::run_in_time(
+        Command::new(env!("CARGO_BIN_EXE_maasc"))
+            .args(["validate", "-f"])
+            .arg(path)
+            .envs(env.iter().copied()),
     )
 }
 
