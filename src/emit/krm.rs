@@ -57,8 +57,8 @@ struct ResourceListOut<'a> {
 /// What the function writes and how it exits.
 #[derive(Debug)]
 pub struct KrmOutcome {
-    /// The ResourceList to print on stdout (empty only when the input was
-    /// not a ResourceList at all; then `stderr` says why).
+    /// The ResourceList to print on stdout; input that is not a
+    /// ResourceList gets one whose only result says why (`stderr` too).
     pub stdout: String,
     /// Unstructured errors for stderr.
     pub stderr: String,
