@@ -107,6 +107,10 @@ pub(crate) struct TreeArgs {
     pub(crate) output: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) templates: Templates,
+    /// generate: overwrite files at generated paths that maasc did not
+    /// generate (not in .maasc-manifest); without it generate refuses, naming them.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Subcommand)]

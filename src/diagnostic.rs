@@ -301,7 +301,12 @@ impl Mark<'_> {
 /// Keeps an htpasswd line's user name and hides everything after it.
 fn redact_line(line: &str) -> String {
     match line.split_once(':') {
-        Some((user, _)) => format!("{user}:<redacted>"),
+        // Only a real user name (or YAML key) is kept: a first field that is
+        // none may be a secret itself.
+        Some((user, _)) if crate::model::check_openshift_name(user.trim_start()).is_ok() => {
+            format!("{user}:<redacted>")
+        }
+        Some(_) => "<redacted>".to_string(),
         None => "<redacted>".to_string(),
     }
 }

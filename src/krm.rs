@@ -23,7 +23,6 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::diagnostic::Severity;
-use crate::parse;
 use crate::pipeline::load_text;
 use crate::render::Renderer;
 use crate::source::{Span, field_path_at};
@@ -42,8 +41,6 @@ pub(crate) const SYNC_WAVES_ANNOTATION: &str = "maasc.io/sync-waves";
 /// The most a ResourceList may weigh: items of a whole kustomization may come
 /// with it, so more than a maas.yaml, but still bounded.
 pub(crate) const MAX_RESOURCE_LIST_BYTES: usize = 64 * 1024 * 1024;
-/// Items may be CRDs with deeply nested schemas.
-const MAX_RESOURCE_LIST_DEPTH: usize = 256;
 
 /// The ResourceList written back, fields in the specification's order.
 #[derive(Serialize)]
@@ -61,8 +58,8 @@ struct ResourceListOut<'a> {
 /// What the function writes and how it exits.
 #[derive(Debug)]
 pub(crate) struct KrmOutcome {
-    /// The ResourceList to print on stdout (empty only when the input was
-    /// not a ResourceList at all; then `stderr` says why).
+    /// The ResourceList to print on stdout; input that is not a
+    /// ResourceList gets one whose only result says why (`stderr` too).
     pub stdout: String,
     /// Unstructured errors for stderr.
     pub stderr: String,
@@ -73,26 +70,11 @@ pub(crate) struct KrmOutcome {
 /// Runs the function on the ResourceList text `input`; relative htpasswd
 /// files resolve against `workdir`.
 pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> KrmOutcome {
-    let unreadable = |why: String| KrmOutcome {
-        stdout: String::new(),
-        stderr: format!("error: stdin is not a KRM ResourceList: {why}\n"),
-        failed: true,
-    };
-    if input.len() > MAX_RESOURCE_LIST_BYTES {
-        return unreadable(format!("it is larger than {MAX_RESOURCE_LIST_BYTES} bytes"));
-    }
-    let json = input.trim_start().starts_with('{');
-    // JSON is YAML too, but serde_json reads it many times faster.
-    let parsed = if json {
-        serde_json::from_str(input).map_err(|e| e.to_string())
-    } else {
-        serde_saphyr::from_str_with_options(
-            input,
-            parse::budget_options(MAX_RESOURCE_LIST_BYTES, MAX_RESOURCE_LIST_DEPTH),
-        )
-        .map_err(|e| e.to_string())
-    };
-    let list: Value = match parsed {
+    // Unreadable input still gets a ResourceList back, its `results` saying
+    // why (the Functions Specification: never an empty answer).
+    let json_like = input.trim_start().starts_with('{');
+    let unreadable = |why: String| unreadable_list(&why, json_like);
+    let (list, json) = match crate::krm_input::read(input, MAX_RESOURCE_LIST_BYTES) {
         Ok(v) => v,
         Err(e) => return unreadable(e),
     };
@@ -102,11 +84,25 @@ pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> Kr
     if list.get("kind").and_then(Value::as_str) != Some("ResourceList") {
         return unreadable("`kind` must be ResourceList".into());
     }
+    if !matches!(
+        list.get("apiVersion").and_then(Value::as_str),
+        Some("config.kubernetes.io/v1")
+    ) {
+        return unreadable("`apiVersion` must be config.kubernetes.io/v1".into());
+    }
     let mut items: Vec<Value> = match list.get("items") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items.clone(),
         Some(_) => return unreadable("`items` must be a list".into()),
     };
+    if let Some(i) = items.iter().position(|item| {
+        !item.get("kind").is_some_and(Value::is_string)
+            || !item.get("apiVersion").is_some_and(Value::is_string)
+    }) {
+        return unreadable(format!(
+            "items[{i}] is not a Kubernetes object: it needs a string `apiVersion` and `kind`"
+        ));
+    }
     let mut results = Vec::new();
     if let Some(function_config) = list.get("functionConfig").filter(|v| v.is_object()) {
         if let Some(generated) =
@@ -160,6 +156,29 @@ pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> Kr
         stdout,
         stderr: String::new(),
         failed,
+    }
+}
+
+/// The answer to input that is not a ResourceList: an empty one whose only
+/// result is the error, in the syntax the input seemed to use.
+pub(crate) fn unreadable_list(why: &str, json: bool) -> KrmOutcome {
+    let message = format!("stdin is not a KRM ResourceList: {why}");
+    let out = ResourceListOut {
+        api_version: "config.kubernetes.io/v1",
+        kind: "ResourceList",
+        items: Vec::new(),
+        function_config: None,
+        results: vec![result("error", message.clone(), None, None)],
+    };
+    let stdout = if json {
+        serde_json::to_string_pretty(&out).map(|s| s + "\n").ok()
+    } else {
+        serde_saphyr::to_string(&out).ok()
+    };
+    KrmOutcome {
+        stdout: stdout.unwrap_or_default(),
+        stderr: format!("error: {message}\n"),
+        failed: true,
     }
 }
 

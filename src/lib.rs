@@ -70,8 +70,12 @@ pub mod edit;
 pub mod emit;
 mod error;
 #[allow(unreachable_pub, unused_qualifications)]
+pub mod fs_safety;
+#[allow(unreachable_pub, unused_qualifications)]
 pub mod input;
 mod krm;
+#[allow(unreachable_pub, unused_qualifications)]
+pub mod krm_input;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod model;
 mod order;
@@ -85,6 +89,8 @@ mod recorded_templates;
 pub mod render;
 mod report;
 pub mod schema;
+#[allow(unreachable_pub, unused_qualifications)]
+pub mod secrets;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod smoke;
 pub mod source;
@@ -101,3 +107,15 @@ pub use diff::MASK as DIFF_MASK;
 pub use error::{Error, Outcome};
 pub use pipeline::{LoadError, Loaded, build_tree, load, load_text};
 pub use stream::{SYNC_WAVE, StreamError, StreamObject};
+
+/// In-process entry points for the fuzz test (feature `fault-injection`:
+/// tests only, never shipped), so it can run thousands of inputs without a
+/// process each.
+#[cfg(feature = "fault-injection")]
+pub mod test_hooks {
+    /// `maasc krm` on `input` with no cluster flag: (stdout, stderr, failed).
+    pub fn krm(input: &str, workdir: &std::path::Path) -> (String, String, bool) {
+        let outcome = crate::krm::run(input, None, workdir);
+        (outcome.stdout, outcome.stderr, outcome.failed)
+    }
+}

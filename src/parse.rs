@@ -33,22 +33,25 @@ pub fn read_text(path: &Path, max_bytes: u64) -> Result<String, Diagnostic> {
         )
         .with_hint("check the path given with -f / --file")
     };
-    let meta = std::fs::metadata(path).map_err(io_error)?;
-    if meta.len() > max_bytes {
-        return Err(Diagnostic::error(
+    // A bounded read: the budget holds for pipes and devices too.
+    let bytes = crate::fs_safety::read_bounded(path, max_bytes).map_err(|e| match e {
+        crate::fs_safety::ReadError::Io(e) => io_error(e),
+        crate::fs_safety::ReadError::TooLarge(len) => Diagnostic::error(
             Code::Budget,
             path,
             Span::UNKNOWN,
             format!(
-                "{} is {} bytes, more than the {} bytes maasc reads",
+                "{} is {}{len} bytes, more than the {max_bytes} bytes maasc reads",
                 path.display(),
-                meta.len(),
-                max_bytes
+                if len == max_bytes + 1 {
+                    "at least "
+                } else {
+                    ""
+                },
             ),
         )
-        .with_hint("a maas.yaml describes a platform, not data: split out or remove the bulk"));
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
+        .with_hint("a maas.yaml describes a platform, not data: split out or remove the bulk"),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(
             Code::Syntax,
@@ -161,7 +164,7 @@ pub(crate) fn yaml_error(
     Diagnostic::error(code, path, span, message).with_hint(hint)
 }
 
-fn first_line(text: &str) -> String {
+pub(crate) fn first_line(text: &str) -> String {
     let line = text
         .lines()
         .find(|l| !l.trim().is_empty())

@@ -62,6 +62,8 @@ pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<
         for d in parse_diagnostics {
             diagnostics.push(d);
         }
+        // Never echo a password the input wrote inline (issue 13).
+        let diagnostics = crate::secrets::scrub(diagnostics, &source);
         let mut sources = SourceMap::default();
         sources.insert(source);
         return Err(LoadError {
@@ -79,15 +81,16 @@ pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<
             htpasswd_override: htpasswd,
         },
     );
-    // The check stage adds the htpasswd file; the maas.yaml joins it here.
-    let mut all_sources = outcome.sources;
-    all_sources.insert(source);
     let mut diagnostics = Diagnostics::default();
     let unknown_fields = !parse_diagnostics.is_empty();
     for d in parse_diagnostics {
         diagnostics.push(d);
     }
     diagnostics.extend(outcome.diagnostics);
+    let diagnostics = crate::secrets::scrub(diagnostics, &source);
+    // The check stage adds the htpasswd file; the maas.yaml joins it here.
+    let mut all_sources = outcome.sources;
+    all_sources.insert(source);
     match outcome.platform.filter(|_| !unknown_fields) {
         Some(platform) => Ok(Loaded {
             platform,

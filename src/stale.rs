@@ -78,7 +78,14 @@ pub(crate) fn check_tree(dir: &Path, files: &[RenderedFile]) -> io::Result<Stale
     let mut diffs = Vec::new();
     for path in &changes.changed {
         let full = dir.join(path);
-        let size = fs::metadata(&full)?.len();
+        let meta = fs::metadata(&full)?;
+        let size = meta.len();
+        if !meta.is_file() {
+            diffs.push(format!(
+                "--- a/{path}\n+++ b/{path}\n(not a regular file in the tree)\n"
+            ));
+            continue;
+        }
         if size > crate::parse::MAX_INPUT_BYTES {
             diffs.push(format!(
                 "--- a/{path}\n+++ b/{path}\n(the file in the tree has {size} bytes: too large to show)\n"
@@ -87,7 +94,16 @@ pub(crate) fn check_tree(dir: &Path, files: &[RenderedFile]) -> io::Result<Stale
         }
         let on_disk = fs::read(full)?;
         let new = generated.get(path.as_str()).copied().unwrap_or_default();
-        diffs.push(unified_diff(path, &String::from_utf8_lossy(&on_disk), new));
+        // Secret values are masked, as `maasc diff` masks them.
+        let old = crate::secrets::mask_secret_text(&String::from_utf8_lossy(&on_disk));
+        let new = crate::secrets::mask_secret_text(new);
+        if old == new {
+            diffs.push(format!(
+                "--- a/{path}\n+++ b/{path}\n(a secret value differs: not shown)\n"
+            ));
+            continue;
+        }
+        diffs.push(unified_diff(path, &old, &new));
     }
     Ok(StaleReport { changes, diffs })
 }

@@ -111,7 +111,30 @@ impl GeneratedTree {
                     ),
                 ));
             }
-            match fs::read_to_string(&full) {
+            // Only regular files, read with a bound (a FIFO or a device at a
+            // listed path would block or never end).
+            if fs::metadata(&full).is_ok_and(|m| !m.is_file()) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "{}: not a regular file; not a generated file",
+                        full.display()
+                    ),
+                ));
+            }
+            let read = crate::fs_safety::read_bounded(&full, crate::parse::MAX_INPUT_BYTES)
+                .map_err(|e| match e {
+                    crate::fs_safety::ReadError::Io(e) => e,
+                    crate::fs_safety::ReadError::TooLarge(_) => io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("{}: too large; not a generated file", full.display()),
+                    ),
+                })
+                .and_then(|bytes| {
+                    String::from_utf8(bytes)
+                        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+                });
+            match read {
                 Ok(text) => {
                     files.insert(path, text);
                 }

@@ -224,13 +224,18 @@ fn missing_function_config_and_unknown_cluster_are_error_results() {
 }
 
 #[test]
-fn garbage_on_stdin_fails_with_a_message_and_no_output() {
+fn garbage_on_stdin_fails_with_a_message_and_an_error_result() {
     let out = common::run_with_stdin(
         Command::new(env!("CARGO_BIN_EXE_maasc")).arg("krm"),
         b"kind: [unclosed",
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
+    // Issue 13: the Functions Specification wants a ResourceList back, its
+    // results saying what is wrong, never an empty stdout.
+    let list: Value = serde_saphyr::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["kind"], "ResourceList");
+    assert_eq!(list["items"], serde_json::json!([]));
+    assert_eq!(list["results"][0]["severity"], "error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a KRM ResourceList"));
 }
 

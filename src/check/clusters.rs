@@ -109,6 +109,7 @@ fn check_cluster(
     if !cl.machine_pools.is_empty() {
         check_cloud_fields(c, cl, &platform);
     }
+    super::cloud_names::check(c, cl);
     let api = cl
         .maas
         .as_ref()
@@ -281,7 +282,12 @@ fn check_pool(c: &mut Checker<'_>, mp: &Sp<MachinePoolInput>) -> Option<MachineP
         name: name?,
         instance_type: mp.instance_type.value.clone(),
         instance,
-        zones: mp.zones.iter().map(|z| z.value.clone()).collect(),
+        // Sorted: the order of zones carries no meaning (issue 13).
+        zones: {
+            let mut zones: Vec<String> = mp.zones.iter().map(|z| z.value.clone()).collect();
+            zones.sort();
+            zones
+        },
         scaling: scaling?,
         taints,
         labels: mp.labels.clone(),

@@ -76,6 +76,14 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Vec<UserName> {
             column: 1,
             len: user.chars().count() as u32,
         };
+        // A first field that is no user name may be anything (a password, a
+        // token from a file that is not htpasswd at all): never print it.
+        let valid_user = UserName::parse(user).is_ok();
+        let who = if valid_user {
+            format!("`{user}`")
+        } else {
+            format!("line {line_no}")
+        };
         match UserName::parse(user) {
             Ok(name) if users.contains(&name) => {
                 let first = users.iter().position(|u| *u == name).map(|i| spans[i]);
@@ -97,14 +105,16 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Vec<UserName> {
                 users.push(name);
                 spans.push(user_span);
             }
-            Err(e) => diags.push(
+            Err(_) => diags.push(
                 Diagnostic::error(
                     Code::InvalidName,
                     path,
                     user_span,
-                    format!("htpasswd user name `{user}` {e}"),
+                    format!("the user name on htpasswd line {line_no} is not valid (not shown: it may be a secret)"),
                 )
-                .with_hint("use a plain user name such as `alice`")
+                .with_hint(
+                    "use a plain user name such as `alice`: not `.` or `..`, no `:`, `/`, `%`, white space or control characters",
+                )
                 .redacted(),
             ),
         }
@@ -120,7 +130,7 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Vec<UserName> {
                         len: 0,
                     },
                     format!(
-                        "the htpasswd entry of `{user}` is {}; only bcrypt is accepted",
+                        "the htpasswd entry of {who} is {}; only bcrypt is accepted",
                         scheme_of(hash)
                     ),
                 )

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Checker, htpasswd, resolve_path, suggest};
+use super::{Checker, htpasswd, suggest};
 use crate::diagnostic::Code;
 use crate::input::IdentityInput;
 use crate::model::*;
@@ -41,6 +41,9 @@ pub(crate) fn check(c: &mut Checker<'_>, input: Option<&Sp<IdentityInput>>) -> C
     let mut groups = Vec::new();
     for g in &input.groups {
         let name = c.name("group name", &g.name, GroupName::parse);
+        if name.is_some() {
+            super::file_names::fits(c, "group name", "group", &g.name);
+        }
         let users = check_users(
             c,
             &g.users,
@@ -145,7 +148,16 @@ fn check_htpasswd(
         (Some(file), None) => {
             let content = match &c.htpasswd_override {
                 Some(text) => Ok(text.clone()),
-                None => read_text(&resolve_path(c.base_dir, &file.value), MAX_HTPASSWD_BYTES),
+                None => crate::fs_safety::confined_path(c.base_dir, &file.value)
+                    .map_err(|why| {
+                        crate::diagnostic::Diagnostic::error(
+                            Code::Io,
+                            c.file,
+                            file.span,
+                            format!("htpasswd file {why}"),
+                        )
+                    })
+                    .and_then(|path: std::path::PathBuf| read_text(&path, MAX_HTPASSWD_BYTES)),
             };
             let content = match content {
                 Ok(text) => text,

@@ -2,14 +2,16 @@
 //! rule of the contract. Problems are collected, never returned early, so a
 //! run reports all of them.
 
+mod cloud_names;
 mod clusters;
+mod file_names;
 pub mod htpasswd;
 mod identity;
 mod models;
 pub mod suggest;
 mod tiers;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, SourceMap};
 use crate::input::{self, PlatformInput};
@@ -303,11 +305,6 @@ fn check_gateway(c: &mut Checker<'_>, g: Option<&input::GatewayInput>) -> Option
         hostname_template: hostname.value,
         certificate_secret: secret?,
     })
-}
-
-/// Resolves a path from the input relative to the input's folder.
-pub(crate) fn resolve_path(base_dir: &Path, relative: &str) -> PathBuf {
-    base_dir.join(relative)
 }
 
 /// The model's copy of an input enum: same variants, no serde or schema.

@@ -53,6 +53,8 @@ pub(crate) fn check(
         }
         if let (Some(name), Some(limits)) = (name, limits) {
             let mut groups: Vec<String> = t.groups.iter().map(|g| g.value.clone()).collect();
+            // Sorted: the order of groups carries no meaning (issue 13).
+            groups.sort();
             groups.dedup();
             tiers.push(Tier {
                 name,

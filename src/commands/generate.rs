@@ -8,8 +8,14 @@ use crate::error::{Error, Outcome};
 
 pub(super) fn run(args: TreeArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
+    let force = args.force;
     let (dir, files) = super::load_tree(args)?;
-    let changes = emit::write_tree(&dir, &files).map_err(|e| {
+    let written = if force {
+        emit::write_tree_forced(&dir, &files)
+    } else {
+        emit::write_tree(&dir, &files)
+    };
+    let changes = written.map_err(|e| {
         Error::Io(format!(
             "cannot write {}: {e}; the folder was left as it was",
             dir.display()

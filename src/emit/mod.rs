@@ -98,10 +98,12 @@ pub fn compare(dir: &Path, files: &[RenderedFile]) -> io::Result<TreeChanges> {
 /// size is not read at all (a file replaced by something huge costs nothing).
 fn same_content(path: &Path, content: &[u8]) -> io::Result<bool> {
     use std::io::Read;
-    let mut file = fs::File::open(path)?;
-    if file.metadata()?.len() != content.len() as u64 {
+    // Not opened unless a regular file: opening a FIFO would block.
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() || meta.len() != content.len() as u64 {
         return Ok(false);
     }
+    let mut file = fs::File::open(path)?;
     let mut bytes = Vec::with_capacity(content.len());
     file.read_to_end(&mut bytes)?;
     Ok(bytes == content)
@@ -116,7 +118,7 @@ pub(crate) struct FaultInjection {
 /// Writes `files` into `dir` as described in the module docs; returns what
 /// changed (nothing is written when that is empty).
 pub fn write_tree(dir: &Path, files: &[RenderedFile]) -> io::Result<TreeChanges> {
-    write_tree_with(dir, files, FaultInjection::default())
+    write_tree_with(dir, files, FaultInjection::default(), false)
 }
 
 /// [`write_tree`] failing after `writes` file writes, to prove that a
@@ -130,14 +132,30 @@ pub fn write_tree_failing_after(
     let fault = FaultInjection {
         fail_after_writes: Some(writes),
     };
-    write_tree_with(dir, files, fault)
+    write_tree_with(dir, files, fault, false)
+}
+
+/// [`write_tree`], overwriting files at generated paths that maasc did not
+/// generate (`generate --force`).
+pub fn write_tree_forced(dir: &Path, files: &[RenderedFile]) -> io::Result<TreeChanges> {
+    write_tree_with(dir, files, FaultInjection::default(), true)
 }
 
 fn write_tree_with(
     dir: &Path,
     files: &[RenderedFile],
     fault: FaultInjection,
+    force: bool,
 ) -> io::Result<TreeChanges> {
+    // A symlinked output folder is written through; a symlinked folder
+    // inside the tree is refused (see crate::fs_safety).
+    let dir = &crate::fs_safety::resolve_output(dir)?;
+    crate::fs_safety::refuse_symlinked_folders(dir, files.iter().map(|f| f.path.as_str()))?;
+    // Staging folders of killed runs go first: one may be the tree itself.
+    if let Some(name) = dir.file_name().and_then(|n| n.to_str()) {
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+        crate::fs_safety::remove_stale_staging(parent.unwrap_or(Path::new(".")), name);
+    }
     for f in files {
         if !is_safe_relative(&f.path) {
             return Err(io::Error::new(
@@ -159,8 +177,18 @@ fn write_tree_with(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
+    if !force {
+        crate::fs_safety::refuse_foreign_files(&changes.changed, &read_manifest(dir)?)?;
+    }
+    crate::fs_safety::check_writable(dir)?;
     let staging = parent.join(format!(".{name}.maasc-new-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
+    fs::create_dir(&staging).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("{} cannot be written: {e}", parent.display()),
+        )
+    })?;
     let result = stage(dir, &staging, files, &changes, fault)
         .and_then(|()| swap(dir, &staging, parent, &name));
     if result.is_err() {

@@ -92,7 +92,7 @@ impl Window {
         let bad = || {
             format!("`{s}` is not a window: write a whole number and a unit, e.g. 30s, 2m, 1h, 1d")
         };
-        let (digits, unit) = s.split_at(s.len().saturating_sub(1));
+        let (digits, unit) = split_last_char(s);
         let unit = match unit {
             "s" => WindowUnit::Seconds,
             "m" => WindowUnit::Minutes,
@@ -167,7 +167,7 @@ pub struct Parameters {
 impl Parameters {
     pub(crate) fn parse(s: &str) -> Result<Parameters, String> {
         let bad = || format!("`{s}` is not a parameter count: write e.g. 0.6B, 8B, 70B or 125M");
-        let (number, unit) = s.split_at(s.len().saturating_sub(1));
+        let (number, unit) = split_last_char(s);
         let scale = match unit {
             "B" | "b" => 1e9,
             "M" | "m" => 1e6,
@@ -188,6 +188,13 @@ impl Parameters {
     pub fn serving_memory_gib(&self) -> f64 {
         self.count * 2.0 * 1.2 / f64::from(1u32 << 30)
     }
+}
+
+/// `s` without its last character, and that character (never cuts a
+/// multi-byte character in two).
+fn split_last_char(s: &str) -> (&str, &str) {
+    let cut = s.char_indices().last().map_or(0, |(i, _)| i);
+    s.split_at(cut)
 }
 
 #[cfg(test)]

@@ -3,6 +3,9 @@
 
 pub mod grants;
 
+pub mod crd;
+pub mod rng;
+
 use std::path::{Path, PathBuf};
 
 use maasc::render::RenderedFile;
@@ -97,3 +100,28 @@ pub fn load_minimal_with(
     maasc::load(&path)
 }
 pub mod cli;
+
+/// Runs `command` (stdout discarded); its exit code and stderr. Panics when
+/// it does not finish in 20 s: a hostile input must never block maasc.
+pub fn run_in_time(command: &mut std::process::Command) -> (Option<i32>, String) {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("{command:?} blocked");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
