@@ -8,6 +8,7 @@ mod identity;
 mod models;
 pub mod suggest;
 mod tiers;
+mod versions;
 
 use std::path::{Path, PathBuf};
 
@@ -183,11 +184,11 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     let spec = &input.spec;
     let gitops = check_gitops(c, &spec.gitops);
     let gateway = check_gateway(c, spec.maas.gateway.as_ref());
-    let default_api = spec.maas.api.as_ref().map(|a| a.value).unwrap_or_default();
+    let versions = versions::resolve(c, spec);
     let identity = identity::check(c, spec.identity.as_ref());
-    let era = tiers::SubscriptionEra::new(&spec.clusters, default_api, &spec.tiers);
+    let era = tiers::SubscriptionEra::new(&spec.clusters, &versions, &spec.tiers);
     let tiers = tiers::check(c, &spec.tiers, &identity, &era);
-    let mut clusters = clusters::check(c, &spec.clusters, default_api, spec, &era);
+    let mut clusters = clusters::check(c, &spec.clusters, &versions, spec, &era);
     let models = models::check(
         c,
         &spec.models,
@@ -324,7 +325,6 @@ macro_rules! same_variants {
 }
 
 same_variants! {
-    MaasApi { Tiers, Subscriptions }
     Managed { SelfManaged, Rosa, Aro }
     InstallPlanApproval { Automatic, Manual }
     TaintEffect { NoSchedule, PreferNoSchedule, NoExecute }
