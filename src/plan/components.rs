@@ -146,6 +146,12 @@ fn operator(kind: OperatorKind, sub: &OperatorSubscription) -> Component {
                 .collect(),
         },
     ));
+    // Manual approval: check made sure a CSV is pinned; approve exactly it.
+    if sub.approval == InstallPlanApproval::Manual
+        && let Some(csv) = &sub.starting_csv
+    {
+        objects.extend(super::approver::objects(d.namespace, d.package, csv));
+    }
     Component::new(
         format!("operators/{}", d.component),
         kind.sync_wave(),

@@ -260,6 +260,7 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
                     SKIP_DRY_RUN.to_string(),
                 )]),
                 health_lua: APPLICATION_HEALTH_LUA.to_string(),
+                subscription_health_lua: super::approver::SUBSCRIPTION_HEALTH_LUA.to_string(),
             },
         ),
         PlannedObject::namespaced(

@@ -13,6 +13,7 @@
 //!                               AppProject and the root Application
 //! ```
 
+pub mod approver;
 mod components;
 mod layout;
 pub mod objects;

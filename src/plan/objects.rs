@@ -148,6 +148,10 @@ object_types! {
     AuthorinoNetworkPolicy => "networking.k8s.io/v1", "NetworkPolicy", "network-policy-authorino.yaml";
     ModelsNetworkPolicy => "networking.k8s.io/v1", "NetworkPolicy", "network-policy-models.yaml";
     LlmInferenceService => "serving.kserve.io/v1alpha1", "LLMInferenceService", "llm-inference-service.yaml";
+    ServiceAccount => "v1", "ServiceAccount", "service-account.yaml";
+    Role => "rbac.authorization.k8s.io/v1", "Role", "role.yaml";
+    RoleBinding => "rbac.authorization.k8s.io/v1", "RoleBinding", "role-binding.yaml";
+    InstallPlanApprover => "batch/v1", "Job", "installplan-approver-job.yaml";
     ArgoCd => "argoproj.io/v1beta1", "ArgoCD", "argocd.yaml";
     AppProject => "argoproj.io/v1alpha1", "AppProject", "app-project.yaml";
     Application => "argoproj.io/v1alpha1", "Application", "application.yaml";
@@ -513,6 +517,39 @@ context! {
     pub struct ArgoCd {
         pub annotations: StringMap,
         pub health_lua: String,
+        /// Health of OLM Subscriptions: Healthy once their CSV is installed.
+        pub subscription_health_lua: String,
+    }
+}
+
+context! {
+    pub struct ServiceAccount {}
+}
+
+context! {
+    pub struct Role {
+        pub rules: Vec<PolicyRule>,
+    }
+}
+
+context! {
+    /// Binds a Role of the same namespace to service accounts.
+    pub struct RoleBinding {
+        pub role: String,
+        pub subjects: Vec<Subject>,
+    }
+}
+
+context! {
+    /// A Job that approves the one InstallPlan naming `csv`.
+    pub struct InstallPlanApprover {
+        pub service_account: String,
+        pub image: String,
+        pub csv: String,
+        /// POSIX sh.
+        pub script: String,
+        pub active_deadline_seconds: u32,
+        pub backoff_limit: u32,
     }
 }
 
