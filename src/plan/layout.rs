@@ -8,6 +8,9 @@ use super::objects::{self as o, Kustomization, PlannedObject, SKIP_DRY_RUN, Stri
 use super::{Plan, PlannedContent, PlannedFile};
 use crate::model::{Cluster, Platform};
 
+/// Label of every Application: the OpenShift AI version of its cluster.
+pub const VERSION_LABEL: &str = "maas.opendatahub.io/openshift-ai-version";
+
 /// The in-cluster API server as ArgoCD names it.
 const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
@@ -125,6 +128,10 @@ fn application_values(
         ("app.kubernetes.io/managed-by", "maasc"),
         ("app.kubernetes.io/part-of", platform.name.as_str()),
         ("maas.opendatahub.io/cluster", cluster.name.as_str()),
+        // The OpenShift AI version the cluster's objects are shaped for:
+        // `.ci/run` validates against it, `maasc generate`/`check` compare
+        // it with the next tree's (one minor at a time, never down).
+        (VERSION_LABEL, cluster.version.as_str()),
     ];
     o::Application {
         labels: labels
