@@ -37,6 +37,11 @@ pub(crate) struct Input {
     /// The maas.yaml to read.
     #[arg(short = 'f', long = "file", default_value = "maas.yaml")]
     pub(crate) file: PathBuf,
+    /// Accept a cluster whose OpenShift AI version moves down, or skips a minor,
+    /// against the generated tree (OLM upgrades one minor at a time and never
+    /// downgrades: 3.0 → 3.2 → 3.3 → 3.4 → 3.5).
+    #[arg(long)]
+    pub(crate) allow_version_skip: bool,
 }
 
 /// `--templates DIR`, shared by every command that renders.

@@ -72,6 +72,7 @@ codes! {
     ChannelLeavesVersion = "E042", "an operator channel that can leave the pinned version (or RHCL release) with Automatic approval";
     ManualWithoutCsv = "E043", "`installPlanApproval: Manual` without `startingCSV`: nothing approves the InstallPlan, the wave stalls";
     CsvNotForVersion = "E044", "a `startingCSV` of another OpenShift AI version, or an RHCL release the MaaS era cannot use (1.4.0, too old)";
+    VersionSkip = "E045", "a cluster's OpenShift AI version moves down or skips a minor against the generated tree (OLM: one minor at a time; `--allow-version-skip`)";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";

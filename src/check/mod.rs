@@ -26,6 +26,11 @@ pub struct CheckContext<'a> {
     /// Inline htpasswd content (KRM functionConfig): used instead of reading
     /// `identity.htpasswd.file` from disk.
     pub htpasswd_override: Option<String>,
+    /// Each cluster's OpenShift AI version in the tree generated before
+    /// (by cluster name, as the tree spells it); empty without one.
+    pub previous_versions: std::collections::BTreeMap<String, String>,
+    /// Accept versions that move down or skip a minor against it.
+    pub allow_version_skip: bool,
 }
 
 /// Shared state of one check run.
@@ -33,6 +38,8 @@ pub(crate) struct Checker<'a> {
     pub file: &'a Path,
     pub base_dir: &'a Path,
     pub htpasswd_override: Option<String>,
+    pub previous_versions: std::collections::BTreeMap<String, String>,
+    pub allow_version_skip: bool,
     pub diags: Diagnostics,
     pub sources: SourceMap,
 }
@@ -147,6 +154,8 @@ pub fn check(input: &PlatformInput, ctx: CheckContext<'_>) -> CheckOutcome {
         file: ctx.file,
         base_dir: ctx.base_dir,
         htpasswd_override: ctx.htpasswd_override,
+        previous_versions: ctx.previous_versions,
+        allow_version_skip: ctx.allow_version_skip,
         diags: Diagnostics::default(),
         sources: SourceMap::default(),
     };

@@ -140,6 +140,7 @@ pub(crate) fn resolve(c: &mut Checker<'_>, spec: &SpecInput) -> Versions {
                 v
             }
         };
+        moves(c, cl, version, own.or(platform_raw).map(|r| r.span));
         let era = version.era();
         if let Some(api) = api
             && !agrees(api.value, era)
@@ -168,6 +169,48 @@ pub(crate) fn resolve(c: &mut Checker<'_>, spec: &SpecInput) -> Versions {
         by_cluster.insert(cl.name.value.clone(), ClusterVersion { version, era });
     }
     Versions { by_cluster }
+}
+
+/// E045: the version against the tree generated before. OLM upgrades one
+/// minor at a time along 3.0 → 3.2 → 3.3 → 3.4 → 3.5 and never downgrades
+/// (RHOAI-Build-Config FBC skipRanges; fact sheet §D.1).
+fn moves(c: &mut Checker<'_>, cl: &Sp<ClusterInput>, version: RhoaiVersion, span: Option<Span>) {
+    if c.allow_version_skip {
+        return;
+    }
+    let Some(before) = c
+        .previous_versions
+        .get(&cl.name.value)
+        .and_then(|v| RhoaiVersion::parse(v))
+    else {
+        return;
+    };
+    let problem = if version < before {
+        Some(format!(
+            "moves down from {before} to {version}: OLM never downgrades an operator"
+        ))
+    } else if version > before && before.next() != Some(version) {
+        let next = before.next().map_or_else(String::new, |n| n.to_string());
+        Some(format!(
+            "skips from {before} to {version}: OLM upgrades one minor at a time, {before} → {next} first"
+        ))
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let span = span.filter(Span::is_known).unwrap_or(cl.name.span);
+        c.error(
+            Code::VersionSkip,
+            span,
+            format!(
+                "cluster `{}`: the generated tree runs OpenShift AI {before}; this version {problem}",
+                cl.name.value
+            ),
+            format!(
+                "upgrade one minor at a time (generate and sync each step), or pass `--allow-version-skip` if the cluster really runs {version} already"
+            ),
+        );
+    }
 }
 
 /// Where a diagnostic about an operator's subscription points: the field

@@ -26,7 +26,7 @@ pub fn run(cli: Cli) -> ExitCode {
         // The day-2 editors print their own reports and decide 0/1/2 themselves.
         Command::Tier(args) => return ExitCode::from(crate::edit::cli::run(&args)),
         Command::Access(args) => return ExitCode::from(crate::access::run(&args)),
-        Command::Validate { input } => validate::run(&input.file),
+        Command::Validate { input } => validate::run(&input),
         Command::Generate { tree } => generate::run(tree),
         Command::Check { tree } => check::run(tree),
         Command::Diff {
@@ -49,7 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
             sync_waves,
             templates,
         } => render::run(
-            &input.file,
+            &input,
             cluster,
             component,
             sync_waves,
@@ -69,9 +69,15 @@ pub fn run(cli: Cli) -> ExitCode {
     })
 }
 
-/// Loads the input, printing its warnings.
-fn load(file: &Path) -> Result<Loaded, Error> {
-    let loaded = pipeline::load(file)?;
+/// Loads the input, printing its warnings; each cluster's version is
+/// compared with the one of the tree in `tree` (default: the default output
+/// folder) unless `--allow-version-skip`.
+fn load(input: &crate::cli::Input, tree: Option<&Path>) -> Result<Loaded, Error> {
+    let options = pipeline::LoadOptions {
+        tree: tree.map(Path::to_path_buf),
+        allow_version_skip: input.allow_version_skip,
+    };
+    let loaded = pipeline::load_with(&input.file, &options)?;
     eprint!("{}", loaded.diagnostics.render(&loaded.sources));
     Ok(loaded)
 }
@@ -79,7 +85,7 @@ fn load(file: &Path) -> Result<Loaded, Error> {
 /// Loads and renders the whole tree. Returns the output folder too
 /// (`-o` or the default).
 fn load_tree(args: TreeArgs) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
-    let loaded = load(&args.input.file)?;
+    let loaded = load(&args.input, args.output.as_deref())?;
     let files = pipeline::build_tree(&loaded, args.templates.templates.as_deref())?;
     let dir = args.output.unwrap_or_else(|| loaded.default_output_dir());
     Ok((dir, files))

@@ -1,11 +1,10 @@
 //! `maasc validate`: parse and check, print every diagnostic.
 
-use std::path::Path;
-
 use crate::error::{Error, Outcome};
 
-pub(super) fn run(file: &Path) -> Result<Outcome, Error> {
-    let loaded = super::load(file)?;
+pub(super) fn run(input: &crate::cli::Input) -> Result<Outcome, Error> {
+    let file = input.file.as_path();
+    let loaded = super::load(input, None)?;
     let p = &loaded.platform;
     eprintln!(
         "{}: ok ({} cluster(s), {} tier(s), {} model(s))",

@@ -8,7 +8,7 @@ use super::objects::{self as o, Kustomization, PlannedObject, SKIP_DRY_RUN, Stri
 use super::{Plan, PlannedContent, PlannedFile};
 use crate::model::{Cluster, Platform};
 
-/// Label of every Application: the OpenShift AI version of its cluster.
+/// Label of a cluster's root Application: the OpenShift AI version of the cluster.
 pub const VERSION_LABEL: &str = "maas.opendatahub.io/openshift-ai-version";
 
 /// The in-cluster API server as ArgoCD names it.
@@ -128,10 +128,6 @@ fn application_values(
         ("app.kubernetes.io/managed-by", "maasc"),
         ("app.kubernetes.io/part-of", platform.name.as_str()),
         ("maas.opendatahub.io/cluster", cluster.name.as_str()),
-        // The OpenShift AI version the cluster's objects are shaped for:
-        // `.ci/run` validates against it, `maasc generate`/`check` compare
-        // it with the next tree's (one minor at a time, never down).
-        (VERSION_LABEL, cluster.version.as_str()),
     ];
     o::Application {
         labels: labels
@@ -211,7 +207,7 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
         .collect();
     let controller_sa = format!("{argocd_ns}-argocd-application-controller");
     let root_path = format!("{}/{}/apps", platform.gitops.path, cluster.name);
-    let root = application_values(
+    let mut root = application_values(
         platform,
         root_path,
         IN_CLUSTER,
@@ -220,6 +216,11 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
         vec![],
         cluster,
     );
+    // The OpenShift AI version the cluster's objects are shaped for, on its
+    // root Application: `.ci/run` validates against it, and `generate`,
+    // `check` and `validate` compare the next version with it (E045).
+    root.labels
+        .insert(VERSION_LABEL.to_string(), cluster.version.to_string());
     let objects = vec![
         PlannedObject::cluster(
             gitops_ns,

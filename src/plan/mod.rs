@@ -18,6 +18,7 @@ mod components;
 mod layout;
 pub mod objects;
 
+pub use layout::VERSION_LABEL;
 pub use objects::{Context, Kustomization, ObjectTemplate, PlannedObject};
 
 use crate::model::{Cluster, Platform};
