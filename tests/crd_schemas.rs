@@ -222,6 +222,14 @@ fn load_at(example: &str, v: RhoaiVersion) -> maasc::Loaded {
     maasc::load(&path).unwrap_or_else(|e| panic!("{example} at {v}:\n{}", e.render()))
 }
 
+/// The schemas of every version.
+fn every_version() -> BTreeMap<RhoaiVersion, Validators> {
+    RhoaiVersion::ALL
+        .into_iter()
+        .map(|v| (v, validators_at(v)))
+        .collect()
+}
+
 fn cluster_versions(loaded: &maasc::Loaded) -> BTreeMap<String, RhoaiVersion> {
     loaded
         .platform
@@ -233,10 +241,7 @@ fn cluster_versions(loaded: &maasc::Loaded) -> BTreeMap<String, RhoaiVersion> {
 
 #[test]
 fn every_generated_object_matches_its_upstream_schema() {
-    let by_version: BTreeMap<RhoaiVersion, Validators> = RhoaiVersion::ALL
-        .into_iter()
-        .map(|v| (v, validators_at(v)))
-        .collect();
+    let by_version = every_version();
     let mut problems = Vec::new();
     let mut checked = 0;
     // Every example as written: each object against the version of the
@@ -266,10 +271,7 @@ fn every_generated_object_matches_its_upstream_schema() {
 /// version never reaches an earlier one; a kind a version lacks is an error).
 #[test]
 fn every_version_accepts_every_example_at_that_version() {
-    let by_version: BTreeMap<RhoaiVersion, Validators> = RhoaiVersion::ALL
-        .into_iter()
-        .map(|v| (v, validators_at(v)))
-        .collect();
+    let by_version = every_version();
     let mut problems = Vec::new();
     for example in common::EXAMPLES {
         for v in RhoaiVersion::ALL {

@@ -47,18 +47,6 @@ while :; do
 done
 "#;
 
-/// A DNS-label form of a CSV name: `rhods-operator.3.0.0` →
-/// `rhods-operator-3-0-0`.
-fn label(csv: &str) -> String {
-    let mut s: String = csv
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    s.truncate(40);
-    s.trim_matches('-').to_string()
-}
-
 /// ServiceAccount, Role, RoleBinding and Job approving `csv` in `namespace`.
 /// The Job's name carries the CSV: pinning another CSV makes a new Job
 /// (a Job's template cannot change) and prunes the old one.
@@ -97,7 +85,7 @@ pub fn objects(namespace: &str, package: &str, csv: &str) -> Vec<PlannedObject> 
         ),
         PlannedObject::namespaced(
             namespace,
-            &format!("approve-{}", label(csv)),
+            &format!("approve-{}", super::components::sanitize(csv)),
             o::InstallPlanApprover {
                 service_account: sa.to_string(),
                 image: APPROVER_IMAGE.to_string(),

@@ -427,8 +427,8 @@ fn identity(platform: &Platform) -> Option<Component> {
     ))
 }
 
-/// A DNS-label-safe form of a user name for object names.
-fn sanitize(s: &str) -> String {
+/// A DNS-label-safe form of a user name (or CSV) for object names.
+pub(super) fn sanitize(s: &str) -> String {
     let mut out: String = s
         .to_ascii_lowercase()
         .chars()
