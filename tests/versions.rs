@@ -8,6 +8,7 @@ mod common;
 use std::fs;
 
 use common::cli::*;
+use maasc::model::RhoaiVersion;
 
 /// minimal's version line, set to `v`.
 fn set_version(ws: &std::path::Path, from: &str, to: &str) {
@@ -125,4 +126,23 @@ fn a_skipped_minor_or_a_downgrade_is_refused_unless_allowed() {
     assert_eq!(generate(&["--allow-version-skip"]).status.code(), Some(0));
     set_version(ws.path(), "3.2", "3.3");
     assert_eq!(generate(&[]).status.code(), Some(0), "3.2 → 3.3");
+}
+
+#[test]
+fn an_unquoted_version_is_read_as_yaml_writes_it() {
+    for (written, expected) in [
+        ("3.0", RhoaiVersion::V3_0),
+        ("3.5", RhoaiVersion::V3_5),
+        ("\"3.2\"", RhoaiVersion::V3_2),
+    ] {
+        let loaded = common::load_minimal_with(|text| {
+            text.replace(
+                "openshiftAI: {version: \"3.3\"}",
+                &format!("openshiftAI: {{version: {written}}}"),
+            )
+        })
+        .unwrap_or_else(|e| panic!("{written}: {}", e.render()));
+        assert_eq!(loaded.platform.clusters[0].version, expected, "{written}");
+        assert!(loaded.diagnostics.iter().all(|d| d.code.as_str() != "W110"));
+    }
 }
