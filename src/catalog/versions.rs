@@ -247,10 +247,18 @@ impl std::fmt::Display for RhoaiVersion {
 }
 
 /// Whether an OLM channel of `rhods-operator` can install a minor other
-/// than `version`: only `stable-X.Y` and `eus-X.Y` of that minor cannot.
+/// than `version`: only `stable-X.Y`, `eus-X.Y` and the support channel
+/// `X.Y-exception-support` (3.2.0, 3.2.1 only: rhoai-3.2
+/// `catalog/catalog-patch.yaml`) of that minor cannot.
 pub fn rhoai_channel_leaves(channel: &str, version: RhoaiVersion) -> bool {
     let v = version.as_str();
-    !(channel == format!("stable-{v}") || channel == format!("eus-{v}"))
+    ![
+        format!("stable-{v}"),
+        format!("eus-{v}"),
+        format!("{v}-exception-support"),
+    ]
+    .iter()
+    .any(|c| c == channel)
 }
 
 /// The minor of an RHOAI CSV name (`rhods-operator.3.2.1` → 3.2).
@@ -342,6 +350,8 @@ mod tests {
         use RhoaiVersion::*;
         assert!(!rhoai_channel_leaves("stable-3.3", V3_3));
         assert!(!rhoai_channel_leaves("eus-3.5", V3_5));
+        // The support channel of 3.2 holds 3.2.0 and 3.2.1 only.
+        assert!(!rhoai_channel_leaves("3.2-exception-support", V3_2));
         assert!(rhoai_channel_leaves("stable-3.4", V3_3));
         for ch in ["fast-3.x", "stable-3.x", "stable"] {
             assert!(rhoai_channel_leaves(ch, V3_4), "{ch}");
