@@ -76,6 +76,11 @@ pub(crate) struct Input {
     /// The maas.yaml to read, as a flag (`-f -` reads stdin).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub(crate) file: Option<PathBuf>,
+    /// Accept a cluster whose OpenShift AI version moves down, or skips a minor,
+    /// against the generated tree (OLM upgrades one minor at a time and never
+    /// downgrades: 3.0 → 3.2 → 3.3 → 3.4 → 3.5).
+    #[arg(long)]
+    pub(crate) allow_version_skip: bool,
 }
 
 impl Input {

@@ -67,9 +67,16 @@ codes! {
     ModelNotDeployed = "E027", "a model is deployed on no cluster";
     IdentitySource = "E028", "htpasswd needs exactly one of `file` and `existingSecret`";
     InvalidParameters = "E029", "a parameter count is not like `0.6B`, `8B`, `125M`";
+    UnknownVersion = "E040", "an OpenShift AI version maasc does not know (known: 3.0, 3.2, 3.3, 3.4, 3.5; there is no 3.1)";
+    VersionContradiction = "E041", "`maas.api` does not match the cluster's OpenShift AI version (tiers 3.0–3.3, subscriptions 3.4+, tenants 3.5)";
+    ChannelLeavesVersion = "E042", "an operator channel that can leave the pinned version (or RHCL release) with Automatic approval";
+    ManualWithoutCsv = "E043", "`installPlanApproval: Manual` without `startingCSV`: nothing approves the InstallPlan, the wave stalls";
+    CsvNotForVersion = "E044", "a `startingCSV` of another OpenShift AI version, or an RHCL release the MaaS era cannot use (1.4.0, too old)";
+    VersionSkip = "E045", "a cluster's OpenShift AI version moves down or skips a minor against the generated tree (OLM: one minor at a time; `--allow-version-skip`)";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
+    VersionNotNamed = "W110", "a cluster names no OpenShift AI version: maasc derives one from `maas.api` (tiers 3.3, subscriptions 3.4) or assumes 3.3";
 }
 
 impl Code {

@@ -105,7 +105,9 @@ pub use cli::Cli;
 pub use commands::{help, run};
 pub use diff::MASK as DIFF_MASK;
 pub use error::{Error, Outcome};
-pub use pipeline::{LoadError, Loaded, build_tree, load, load_text};
+pub use pipeline::{
+    LoadError, LoadOptions, Loaded, build_tree, load, load_text, load_with, tree_versions,
+};
 pub use stream::{SYNC_WAVE, StreamError, StreamObject};
 
 /// In-process entry points for the fuzz test (feature `fault-injection`:

@@ -35,8 +35,24 @@ impl LoadError {
     }
 }
 
-/// Reads, parses and checks the maas.yaml at `path`.
+/// How [`load_with`] treats the tree generated before.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The generated tree to compare each cluster's OpenShift AI version
+    /// with (default: `spec.gitops.path` next to maas.yaml).
+    pub tree: Option<PathBuf>,
+    /// Accept a version that moves down or skips a minor (E045).
+    pub allow_version_skip: bool,
+}
+
+/// Reads, parses and checks the maas.yaml at `path`, comparing each
+/// cluster's version with the tree in its default output folder.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    load_with(path, &LoadOptions::default())
+}
+
+/// [`load`] with options.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
     let text = parse::read_text(path, parse::MAX_INPUT_BYTES).map_err(|d| {
         let io = d.code == crate::diagnostic::Code::Io;
         let mut diagnostics = Diagnostics::default();
@@ -47,13 +63,48 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
             io,
         }
     })?;
-    load_text(path, text, None)
+    load_checked(path, text, None, Some(options))
+}
+
+/// Each cluster's OpenShift AI version as the generated tree in `dir`
+/// records it: the version label of `<cluster>/bootstrap/application-
+/// <cluster>-root.yaml`. Empty when there is no tree.
+pub fn tree_versions(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    let label = format!("{}:", plan::VERSION_LABEL);
+    for entry in entries.flatten() {
+        let cluster = entry.file_name().to_string_lossy().into_owned();
+        let root = entry
+            .path()
+            .join("bootstrap")
+            .join(format!("application-{cluster}-root.yaml"));
+        let Ok(text) = std::fs::read_to_string(&root) else {
+            continue;
+        };
+        if let Some(v) = text.lines().find_map(|l| l.trim().strip_prefix(&label)) {
+            out.insert(cluster, v.trim().trim_matches('"').to_string());
+        }
+    }
+    out
 }
 
 /// Parses and checks maas.yaml text that claims to come from `path`
 /// (relative paths inside it resolve against `path`'s folder).
 /// `htpasswd` replaces the content of `identity.htpasswd.file` when given.
 pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<Loaded, LoadError> {
+    load_checked(path, text, htpasswd, None)
+}
+
+/// Parses and checks; with `options`, against the versions of a tree.
+fn load_checked(
+    path: &Path,
+    text: String,
+    htpasswd: Option<String>,
+    options: Option<&LoadOptions>,
+) -> Result<Loaded, LoadError> {
     let source = SourceFile::new(path, text);
     // Every unknown field is reported, and the checks still run on the rest.
     let (input, parse_diagnostics) = parse::parse_platform_reporting_all(&source);
@@ -73,12 +124,23 @@ pub fn load_text(path: &Path, text: String, htpasswd: Option<String>) -> Result<
         });
     };
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let previous_versions = options
+        .map(|o| {
+            let dir = o.tree.clone().unwrap_or_else(|| {
+                let gitops = input.spec.gitops.path.as_ref();
+                base_dir.join(gitops.map_or("clusters", |p| p.value.trim_matches('/')))
+            });
+            tree_versions(&dir)
+        })
+        .unwrap_or_default();
     let outcome = check::check(
         &input,
         check::CheckContext {
             file: path,
             base_dir: &base_dir,
             htpasswd_override: htpasswd,
+            previous_versions,
+            allow_version_skip: options.is_some_and(|o| o.allow_version_skip),
         },
     );
     let mut diagnostics = Diagnostics::default();

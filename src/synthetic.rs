@@ -49,7 +49,7 @@ pub fn maas_yaml(size: FleetSize, htpasswd_file: &str) -> String {
     let mut y = String::new();
     let _ = write!(
         y,
-        "apiVersion: maas.opendatahub.io/v1alpha1\nkind: MaaSPlatform\nmetadata:\n  name: synthetic-fleet\nspec:\n  gitops:\n    repoURL: https://git.example.com/fleet.git\n    targetRevision: main\n    path: clusters\n  clusters:\n"
+        "apiVersion: maas.opendatahub.io/v1alpha1\nkind: MaaSPlatform\nmetadata:\n  name: synthetic-fleet\nspec:\n  gitops:\n    repoURL: https://git.example.com/fleet.git\n    targetRevision: main\n    path: clusters\n  operators:\n    openshiftAI: {{version: \"3.3\"}}\n  clusters:\n"
     );
     for c in 0..size.clusters {
         cluster(&mut y, c, size);

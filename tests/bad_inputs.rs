@@ -184,6 +184,7 @@ fn a_tier_without_token_limit_warns_on_subscription_clusters_only() {
         let loaded = common::load_minimal_with(|text| {
             text.replace("        tokens: {limit: 10000, window: 1h}\n", "")
                 .replace("spec:\n", &format!("spec:\n  maas: {{api: {api}}}\n"))
+                .replace("version: \"3.3\"", version_of(api))
         })
         .unwrap_or_else(|e| panic!("{}", e.render()));
         loaded
@@ -212,6 +213,7 @@ fn a_custom_gateway_warns_on_subscription_clusters_only() {
                 "spec:\n",
                 &format!("spec:\n  maas:\n    api: {api}\n    gateway: {{name: ai-gateway}}\n"),
             )
+            .replace("version: \"3.3\"", version_of(api))
         })
         .unwrap_or_else(|e| panic!("{}", e.render()));
         loaded
@@ -223,4 +225,13 @@ fn a_custom_gateway_warns_on_subscription_clusters_only() {
     assert!(codes("tiers").is_empty());
     let codes = codes("subscriptions");
     assert!(codes.contains(&"W103@12:21".to_string()), "{codes:?}");
+}
+
+/// The minimal example's version line for the era `api` names.
+fn version_of(api: &str) -> &'static str {
+    if api == "subscriptions" {
+        "version: \"3.4\""
+    } else {
+        "version: \"3.3\""
+    }
 }

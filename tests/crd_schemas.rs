@@ -4,45 +4,142 @@
 
 mod common;
 
-use common::crd::validators;
-use maasc::model::MaasApi;
+use std::collections::BTreeMap;
+
+use maasc::model::RhoaiVersion;
 use serde_json::{Value, json};
 
-#[test]
-fn every_generated_object_matches_its_upstream_schema() {
-    let validators = validators();
-    let mut problems = Vec::new();
-    let mut checked = 0;
-    // Every example as written, and with every cluster in each MaaS API era.
-    let mut trees = Vec::new();
-    for example in common::EXAMPLES {
-        let loaded = common::load(&common::example_path(example));
-        trees.push((
-            example.to_string(),
-            maasc::build_tree(&loaded, None).unwrap(),
-        ));
-        for api in [MaasApi::Tiers, MaasApi::Subscriptions] {
-            let mut forced = common::load(&common::example_path(example));
-            for c in &mut forced.platform.clusters {
-                c.api = api;
+use common::crd::strict;
+
+/// (apiVersion, kind) → (CRD name, validator), from every schema under `dir`.
+type Validators = BTreeMap<(String, String), (String, jsonschema::Validator)>;
+
+fn load_schemas(dir: &str, out: &mut Validators) {
+    for entry in walkdir::WalkDir::new(dir) {
+        let path = entry.unwrap().into_path();
+        // The per-version sets are loaded on demand (`validators_at`).
+        if path.starts_with("schemas/versions") && dir == "schemas/crds" {
+            continue;
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if ext != "yaml" && ext != "json" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Most files are compact JSON; a few are YAML.
+        let doc: Value = serde_json::from_str(&text)
+            .or_else(|_| serde_saphyr::from_str(&text))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if doc["kind"] == "CustomResourceDefinition" {
+            let name = doc["metadata"]["name"].as_str().unwrap().to_string();
+            // A version's CRD replaces the base one of the same name.
+            out.retain(|_, (crd, _)| *crd != name);
+            let group = doc["spec"]["group"].as_str().unwrap();
+            let kind = doc["spec"]["names"]["kind"].as_str().unwrap().to_string();
+            for v in doc["spec"]["versions"].as_array().unwrap() {
+                let mut schema = v["schema"]["openAPIV3Schema"].clone();
+                strict(&mut schema);
+                // metadata is checked by the API server's ObjectMeta rules,
+                // not by the CRD: leave it open here.
+                schema["properties"]["metadata"] = json!({ "type": "object" });
+                schema["properties"]["apiVersion"] = json!({ "type": "string" });
+                schema["properties"]["kind"] = json!({ "type": "string" });
+                let api = format!("{group}/{}", v["name"].as_str().unwrap());
+                out.insert(
+                    (api, kind.clone()),
+                    (name.clone(), jsonschema::validator_for(&schema).unwrap()),
+                );
             }
-            let label = format!("{example} ({api:?} era)");
-            trees.push((label, maasc::build_tree(&forced, None).unwrap()));
+        } else if let Some(gvks) = doc["x-kubernetes-group-version-kind"].as_array() {
+            for gvk in gvks {
+                let group = gvk["group"].as_str().unwrap();
+                let version = gvk["version"].as_str().unwrap();
+                let api = if group.is_empty() {
+                    version.to_string()
+                } else {
+                    format!("{group}/{version}")
+                };
+                out.insert(
+                    (api, gvk["kind"].as_str().unwrap().to_string()),
+                    (String::new(), jsonschema::validator_for(&doc).unwrap()),
+                );
+            }
         }
     }
-    for (example, files) in trees {
-        for file in files {
-            if !file.path.ends_with(".yaml") || file.path.ends_with("kustomization.yaml") {
-                continue;
-            }
-            let object: Value = serde_saphyr::from_str(&file.content).unwrap();
-            let key = (
-                object["apiVersion"].as_str().unwrap().to_string(),
-                object["kind"].as_str().unwrap().to_string(),
-            );
-            let Some(validator) = validators.get(&key) else {
+}
+
+/// Every schema under schemas/crds (the newest upstream CRDs).
+fn validators() -> Validators {
+    let mut out = Validators::new();
+    load_schemas("schemas/crds", &mut out);
+    out
+}
+
+/// The schemas of one OpenShift AI version, as `check.py --version-dir`
+/// builds them: the version's CRDs replace the base ones of the same name,
+/// and the CRDs its `ABSENT` lists are gone (their kinds have no schema).
+fn validators_at(version: RhoaiVersion) -> Validators {
+    let mut out = validators();
+    let dir = format!("schemas/versions/rhoai-{version}");
+    load_schemas(&dir, &mut out);
+    let absent = std::fs::read_to_string(format!("{dir}/ABSENT")).unwrap();
+    for name in absent
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        out.retain(|_, (crd, _)| crd != name);
+    }
+    out
+}
+
+/// Validates every object of `files` against the schemas of the version
+/// of each cluster it is deployed to: `<cluster>/…` against that cluster's,
+/// `base/<dir>/…` against every version whose cluster has `<cluster>/<dir>/`.
+fn check_tree(
+    label: &str,
+    files: &[maasc::render::RenderedFile],
+    versions: &BTreeMap<String, RhoaiVersion>,
+    by_version: &BTreeMap<RhoaiVersion, Validators>,
+    problems: &mut Vec<String>,
+) -> usize {
+    let mut checked = 0;
+    for file in files {
+        if !file.path.ends_with(".yaml") || file.path.ends_with("kustomization.yaml") {
+            continue;
+        }
+        let (top, rest) = file.path.split_once('/').unwrap();
+        let targets: std::collections::BTreeSet<RhoaiVersion> = if top == "base" {
+            let dir = rest.rsplit_once('/').unwrap().0;
+            versions
+                .iter()
+                .filter(|(c, _)| {
+                    files
+                        .iter()
+                        .any(|f| f.path == format!("{c}/{dir}/kustomization.yaml"))
+                })
+                .map(|(_, v)| *v)
+                .collect()
+        } else {
+            std::iter::once(versions[top]).collect()
+        };
+        assert!(
+            !targets.is_empty(),
+            "{label}/{}: used by no cluster",
+            file.path
+        );
+        let object: Value = serde_saphyr::from_str(&file.content).unwrap();
+        let key = (
+            object["apiVersion"].as_str().unwrap().to_string(),
+            object["kind"].as_str().unwrap().to_string(),
+        );
+        for v in targets {
+            let Some((_, validator)) = by_version[&v].get(&key) else {
                 problems.push(format!(
-                    "{example}/{}: no schema for {key:?} in schemas/crds",
+                    "{label}/{}: no schema for {key:?} at RHOAI {v}",
                     file.path
                 ));
                 continue;
@@ -50,13 +147,78 @@ fn every_generated_object_matches_its_upstream_schema() {
             checked += 1;
             for error in validator.iter_errors(&object) {
                 problems.push(format!(
-                    "{example}/{}: {} at {}",
+                    "{label}/{} (RHOAI {v}): {} at {}",
                     file.path,
                     error,
                     error.instance_path()
                 ));
             }
         }
+    }
+    checked
+}
+
+/// `example` with every cluster's (and the platform's) version set to `v`.
+fn load_at(example: &str, v: RhoaiVersion) -> maasc::Loaded {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = common::example_path(example);
+    let dir = src.parent().unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, tmp.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let text = std::fs::read_to_string(&src).unwrap();
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("version: \"3.") {
+        out.push_str(&rest[..i]);
+        out.push_str(&format!("version: \"{v}\""));
+        rest = &rest[i + "version: \"3.x\"".len()..];
+    }
+    out.push_str(rest);
+    assert!(
+        out.contains(&format!("version: \"{v}\"")),
+        "{example} names no version"
+    );
+    let path = tmp.path().join("maas.yaml");
+    std::fs::write(&path, out).unwrap();
+    maasc::load(&path).unwrap_or_else(|e| panic!("{example} at {v}:\n{}", e.render()))
+}
+
+/// The schemas of every version.
+fn every_version() -> BTreeMap<RhoaiVersion, Validators> {
+    RhoaiVersion::ALL
+        .into_iter()
+        .map(|v| (v, validators_at(v)))
+        .collect()
+}
+
+fn cluster_versions(loaded: &maasc::Loaded) -> BTreeMap<String, RhoaiVersion> {
+    loaded
+        .platform
+        .clusters
+        .iter()
+        .map(|c| (c.name.to_string(), c.version))
+        .collect()
+}
+
+#[test]
+fn every_generated_object_matches_its_upstream_schema() {
+    let by_version = every_version();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    // Every example as written: each object against the version of the
+    // clusters it is deployed to.
+    for example in common::EXAMPLES {
+        let loaded = common::load(&common::example_path(example));
+        let files = maasc::build_tree(&loaded, None).unwrap();
+        checked += check_tree(
+            example,
+            &files,
+            &cluster_versions(&loaded),
+            &by_version,
+            &mut problems,
+        );
     }
     assert!(
         problems.is_empty(),
@@ -67,10 +229,63 @@ fn every_generated_object_matches_its_upstream_schema() {
     assert!(checked > 250, "only {checked} objects checked");
 }
 
+/// The version matrix: every example shape at every version generates a
+/// tree whose every object that version's CRDs accept (a field of a later
+/// version never reaches an earlier one; a kind a version lacks is an error).
+#[test]
+fn every_version_accepts_every_example_at_that_version() {
+    let by_version = every_version();
+    let mut problems = Vec::new();
+    for example in common::EXAMPLES {
+        for v in RhoaiVersion::ALL {
+            let loaded = load_at(example, v);
+            let versions = cluster_versions(&loaded);
+            assert!(versions.values().all(|c| *c == v), "{example} at {v}");
+            let files = maasc::build_tree(&loaded, None).unwrap();
+            let checked = check_tree(
+                &format!("{example} at {v}"),
+                &files,
+                &versions,
+                &by_version,
+                &mut problems,
+            );
+            assert!(checked > 20, "{example} at {v}: only {checked} objects");
+            // MaaS CRs exactly from 3.4 on.
+            let crs = files
+                .iter()
+                .any(|f| f.content.contains("kind: MaaSModelRef"));
+            assert_eq!(crs, v >= RhoaiVersion::V3_4, "{example} at {v}");
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// The newest schemas (schemas/crds) know every version's kinds: an object
+/// of a kind no version has would be refused everywhere.
+#[test]
+fn the_base_set_knows_the_kinds_every_version_gets() {
+    let base = validators();
+    for key in [
+        ("serving.kserve.io/v1alpha2", "LLMInferenceService"),
+        ("batch/v1", "Job"),
+        ("rbac.authorization.k8s.io/v1", "Role"),
+    ] {
+        assert!(
+            base.contains_key(&(key.0.to_string(), key.1.to_string())),
+            "{key:?}"
+        );
+    }
+}
+
 #[test]
 fn strict_schemas_reject_unknown_fields() {
     let validators = validators();
-    let validator = &validators[&(
+    let (_, validator) = &validators[&(
         "serving.kserve.io/v1alpha1".to_string(),
         "LLMInferenceService".to_string(),
     )];
@@ -95,7 +310,7 @@ fn deploy_examples_match_their_upstream_schemas() {
             object["apiVersion"].as_str().unwrap().to_string(),
             object["kind"].as_str().unwrap().to_string(),
         );
-        let validator = validators
+        let (_, validator) = validators
             .get(&key)
             .unwrap_or_else(|| panic!("{file}: no schema for {key:?}"));
         let errors: Vec<String> = validator

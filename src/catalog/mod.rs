@@ -1,4 +1,6 @@
-//! Facts maasc knows about the world: instance types and operators.
+//! Facts maasc knows about the world: instance types, operators and
+//! OpenShift AI versions.
 
 pub mod instance_types;
 pub mod operators;
+pub mod versions;

@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use super::versions::{self, Versions};
 use super::{Checker, suggest, tiers};
 use crate::catalog::instance_types;
 use crate::catalog::operators::OperatorKind;
 use crate::diagnostic::Code;
 use crate::input::{
-    ClusterInput, MaasApi, MachinePoolInput, OperatorInput, OperatorsInput, PlatformType, SpecInput,
+    ClusterInput, MachinePoolInput, OperatorInput, OperatorsInput, PlatformType, SpecInput,
 };
 use crate::model::*;
 use crate::source::Sp;
@@ -15,7 +16,7 @@ use crate::source::Sp;
 pub(crate) fn check(
     c: &mut Checker<'_>,
     input: &[Sp<ClusterInput>],
-    default_api: MaasApi,
+    versions: &Versions,
     spec: &SpecInput,
     era: &tiers::SubscriptionEra<'_>,
 ) -> Vec<Cluster> {
@@ -34,7 +35,7 @@ pub(crate) fn check(
     let maas_workload = !spec.tiers.is_empty() || !spec.models.is_empty();
     let mut clusters: Vec<Cluster> = input
         .iter()
-        .filter_map(|cl| check_cluster(c, cl, default_api, maas_workload, era))
+        .filter_map(|cl| check_cluster(c, cl, versions, maas_workload, era))
         .collect();
     clusters.sort_by(|a, b| a.name.cmp(&b.name));
     clusters
@@ -43,7 +44,7 @@ pub(crate) fn check(
 fn check_cluster(
     c: &mut Checker<'_>,
     cl: &Sp<ClusterInput>,
-    default_api: MaasApi,
+    versions: &Versions,
     maas_workload: bool,
     era: &tiers::SubscriptionEra<'_>,
 ) -> Option<Cluster> {
@@ -110,16 +111,18 @@ fn check_cluster(
         check_cloud_fields(c, cl, &platform);
     }
     super::cloud_names::check(c, cl);
-    let api = cl
-        .maas
-        .as_ref()
-        .and_then(|m| m.api.as_ref())
-        .map(|a| a.value)
-        .unwrap_or(default_api);
+    let version = versions.of(cl);
     let has_gpu = pools.iter().any(|p| p.instance.is_gpu());
-    let operators = operators(c, &cl.operators, maas_workload, has_gpu);
+    let operators = operators(
+        c,
+        &cl.operators,
+        maas_workload,
+        has_gpu,
+        version.map(|v| v.version),
+        &cl.name,
+    );
     let mut tier_limits = BTreeMap::new();
-    let reach = era.on_cluster(cl, default_api);
+    let reach = era.on_cluster(cl, versions);
     for (tier, o) in &cl.overrides.tiers {
         if let (Ok(tier), Some(limits)) = (
             TierName::parse(tier),
@@ -130,6 +133,7 @@ fn check_cluster(
     }
     let mut pools = pools;
     pools.sort_by(|a, b| a.name.cmp(&b.name));
+    let version = version?;
     Some(Cluster {
         name: name?,
         environment: cl.environment.as_ref().map(|e| e.value.clone()),
@@ -144,7 +148,9 @@ fn check_cluster(
                 .into(),
             aws: platform.aws(),
         },
-        api: api.into(),
+        version: version.version,
+        era: version.era,
+        api: version.era.api(),
         operators,
         pools,
         model_replicas: BTreeMap::new(),
@@ -300,14 +306,20 @@ fn operators(
     input: &OperatorsInput,
     maas: bool,
     gpu: bool,
+    version: Option<RhoaiVersion>,
+    cluster: &Sp<String>,
 ) -> BTreeMap<OperatorKind, OperatorSubscription> {
+    let openshift_ai = input
+        .openshift_ai
+        .as_ref()
+        .map(|o| Sp::new(o.value.subscription(), o.span));
     let listed: [(OperatorKind, &Option<Sp<OperatorInput>>); 10] = [
         (OperatorKind::CertManager, &input.cert_manager),
         (OperatorKind::Nfd, &input.nfd),
         (OperatorKind::NvidiaGpu, &input.nvidia_gpu),
         (OperatorKind::LeaderWorkerSet, &input.leader_worker_set),
         (OperatorKind::Kueue, &input.kueue),
-        (OperatorKind::OpenshiftAi, &input.openshift_ai),
+        (OperatorKind::OpenshiftAi, &openshift_ai),
         (OperatorKind::ConnectivityLink, &input.connectivity_link),
         (OperatorKind::ServiceMesh, &input.service_mesh),
         (OperatorKind::Serverless, &input.serverless),
@@ -331,25 +343,7 @@ fn operators(
             continue;
         }
         let d = kind.defaults();
-        let s = settings.as_ref().map(|s| &s.value);
-        let text = |f: fn(&OperatorInput) -> &Option<Sp<String>>, default: &str| -> String {
-            s.and_then(|s| f(s).as_ref())
-                .map(|v| v.value.clone())
-                .unwrap_or_else(|| default.to_string())
-        };
-        let sub = OperatorSubscription {
-            channel: text(|s| &s.channel, d.channel),
-            source: text(|s| &s.source, d.source),
-            source_namespace: text(|s| &s.source_namespace, "openshift-marketplace"),
-            starting_csv: s
-                .and_then(|s| s.starting_csv.as_ref())
-                .map(|v| v.value.clone()),
-            approval: s
-                .and_then(|s| s.install_plan_approval.as_ref())
-                .map(|v| v.value)
-                .unwrap_or_default()
-                .into(),
-        };
+        let sub = versions::subscription(c, kind, settings.as_ref(), version, cluster);
         for (field, value) in [("channel", &sub.channel), ("source", &sub.source)] {
             if value.trim().is_empty() {
                 let span = settings.as_ref().map(|s| s.span).unwrap_or_default();

@@ -10,6 +10,7 @@ mod identity;
 mod models;
 pub mod suggest;
 mod tiers;
+mod versions;
 
 use std::path::Path;
 
@@ -27,6 +28,11 @@ pub struct CheckContext<'a> {
     /// Inline htpasswd content (KRM functionConfig): used instead of reading
     /// `identity.htpasswd.file` from disk.
     pub htpasswd_override: Option<String>,
+    /// Each cluster's OpenShift AI version in the tree generated before
+    /// (by cluster name, as the tree spells it); empty without one.
+    pub previous_versions: std::collections::BTreeMap<String, String>,
+    /// Accept versions that move down or skip a minor against it.
+    pub allow_version_skip: bool,
 }
 
 /// Shared state of one check run.
@@ -34,6 +40,8 @@ pub(crate) struct Checker<'a> {
     pub file: &'a Path,
     pub base_dir: &'a Path,
     pub htpasswd_override: Option<String>,
+    pub previous_versions: std::collections::BTreeMap<String, String>,
+    pub allow_version_skip: bool,
     pub diags: Diagnostics,
     pub sources: SourceMap,
 }
@@ -148,6 +156,8 @@ pub fn check(input: &PlatformInput, ctx: CheckContext<'_>) -> CheckOutcome {
         file: ctx.file,
         base_dir: ctx.base_dir,
         htpasswd_override: ctx.htpasswd_override,
+        previous_versions: ctx.previous_versions,
+        allow_version_skip: ctx.allow_version_skip,
         diags: Diagnostics::default(),
         sources: SourceMap::default(),
     };
@@ -185,11 +195,11 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     let spec = &input.spec;
     let gitops = check_gitops(c, &spec.gitops);
     let gateway = check_gateway(c, spec.maas.gateway.as_ref());
-    let default_api = spec.maas.api.as_ref().map(|a| a.value).unwrap_or_default();
+    let versions = versions::resolve(c, spec);
     let identity = identity::check(c, spec.identity.as_ref());
-    let era = tiers::SubscriptionEra::new(&spec.clusters, default_api, &spec.tiers);
+    let era = tiers::SubscriptionEra::new(&spec.clusters, &versions, &spec.tiers);
     let tiers = tiers::check(c, &spec.tiers, &identity, &era);
-    let mut clusters = clusters::check(c, &spec.clusters, default_api, spec, &era);
+    let mut clusters = clusters::check(c, &spec.clusters, &versions, spec, &era);
     let models = models::check(
         c,
         &spec.models,
@@ -321,7 +331,6 @@ macro_rules! same_variants {
 }
 
 same_variants! {
-    MaasApi { Tiers, Subscriptions }
     Managed { SelfManaged, Rosa, Aro }
     InstallPlanApproval { Automatic, Manual }
     TaintEffect { NoSchedule, PreferNoSchedule, NoExecute }

@@ -3,9 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::identity::CheckedIdentity;
+use super::versions::Versions;
 use super::{Checker, suggest};
 use crate::diagnostic::Code;
-use crate::input::{ClusterInput, GatewayInput, LimitsInput, MaasApi, RateInput, TierInput};
+use crate::input::{ClusterInput, GatewayInput, LimitsInput, RateInput, TierInput};
 use crate::model::*;
 use crate::source::Sp;
 
@@ -80,12 +81,12 @@ pub(crate) struct SubscriptionEra<'a> {
 impl<'a> SubscriptionEra<'a> {
     pub fn new(
         clusters: &[Sp<ClusterInput>],
-        default: MaasApi,
+        versions: &Versions,
         tiers: &'a [Sp<TierInput>],
     ) -> SubscriptionEra<'a> {
         let names: Vec<&str> = clusters
             .iter()
-            .filter(|cl| era_of(cl, default) == MaasApi::Subscriptions)
+            .filter(|cl| versions.api_of(cl) == MaasApi::Subscriptions)
             .map(|cl| cl.name.value.as_str())
             .collect();
         SubscriptionEra {
@@ -100,8 +101,8 @@ impl<'a> SubscriptionEra<'a> {
     }
 
     /// Where an override of `cluster` reaches the subscription era.
-    pub fn on_cluster(&self, cluster: &ClusterInput, default: MaasApi) -> Option<Reach<'_>> {
-        (era_of(cluster, default) == MaasApi::Subscriptions)
+    pub fn on_cluster(&self, cluster: &ClusterInput, versions: &Versions) -> Option<Reach<'_>> {
+        (versions.api_of(cluster) == MaasApi::Subscriptions)
             .then_some(())
             .and(self.on())
     }
@@ -112,15 +113,6 @@ impl<'a> SubscriptionEra<'a> {
 pub(crate) struct Reach<'a> {
     on: &'a str,
     era: &'a SubscriptionEra<'a>,
-}
-
-fn era_of(cluster: &ClusterInput, default: MaasApi) -> MaasApi {
-    cluster
-        .maas
-        .as_ref()
-        .and_then(|m| m.api.as_ref())
-        .map(|a| a.value)
-        .unwrap_or(default)
 }
 
 /// Checks a tier's (or a tier override's) limits once: Kuadrant windows

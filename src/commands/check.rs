@@ -70,7 +70,8 @@ fn tree_exists(dir: &Path) -> Result<(), Error> {
 /// removed files. Exit codes as in text (0 current, 1 stale, 2 invalid input
 /// or I/O error).
 fn json(args: TreeArgs, file: &Path) -> Result<Outcome, Error> {
-    let loaded = match super::load_quietly(file) {
+    let options = super::load_options(&args.input, args.output.as_deref());
+    let loaded = match super::load_quietly(file, &options) {
         Ok(loaded) => loaded,
         Err(Error::Load(e)) => {
             print!(

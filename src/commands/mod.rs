@@ -32,7 +32,7 @@ pub fn run(cli: Cli) -> ExitCode {
         // The day-2 editors print their own reports and decide 0/1/2 themselves.
         Command::Tier(args) => return ExitCode::from(crate::edit::cli::run(&args)),
         Command::Access(args) => return ExitCode::from(crate::access::run(&args)),
-        Command::Validate { input, format } => validate::run(&input.path(), format),
+        Command::Validate { input, format } => validate::run(&input, format),
         Command::Generate { tree } => generate::run(tree),
         Command::Check { tree, format } => check::run(tree, format),
         Command::Init { file } => init::run(&file),
@@ -58,7 +58,7 @@ pub fn run(cli: Cli) -> ExitCode {
             sync_waves,
             templates,
         } => render::run(
-            &input.path(),
+            &input,
             cluster,
             component,
             sync_waves,
@@ -79,9 +79,11 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// Reads, parses and checks the input (`-` is stdin): its warnings are
-/// printed (unless `-q`), and fail the run under `--strict`.
-fn load(file: &Path) -> Result<Loaded, Error> {
-    let loaded = load_quietly(file)?;
+/// printed (unless `-q`), and fail the run under `--strict`. Each cluster's
+/// version is compared with the one of the tree in `tree` (default: the
+/// default output folder) unless `--allow-version-skip`.
+fn load(input: &crate::cli::Input, tree: Option<&Path>) -> Result<Loaded, Error> {
+    let loaded = load_quietly(&input.path(), &load_options(input, tree))?;
     if !crate::report::quiet() || crate::report::strict() {
         eprint!(
             "{}",
@@ -105,11 +107,19 @@ fn strict(loaded: Loaded) -> Result<Loaded, Error> {
     Ok(loaded)
 }
 
+/// What `load` compares each cluster's version with.
+fn load_options(input: &crate::cli::Input, tree: Option<&Path>) -> pipeline::LoadOptions {
+    pipeline::LoadOptions {
+        tree: tree.map(Path::to_path_buf),
+        allow_version_skip: input.allow_version_skip,
+    }
+}
+
 /// Loads without printing anything (`-` reads stdin; paths inside it are
 /// relative to the working folder).
-fn load_quietly(file: &Path) -> Result<Loaded, Error> {
+fn load_quietly(file: &Path, options: &pipeline::LoadOptions) -> Result<Loaded, Error> {
     if file != Path::new("-") {
-        return Ok(pipeline::load(file)?);
+        return Ok(pipeline::load_with(file, options)?);
     }
     let mut text = String::new();
     let read = std::io::Read::read_to_string(
@@ -123,7 +133,7 @@ fn load_quietly(file: &Path) -> Result<Loaded, Error> {
 /// Loads and renders the whole tree. Returns the output folder too
 /// (`-o` or the default).
 fn load_tree(args: TreeArgs) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
-    let loaded = load(&args.input.path())?;
+    let loaded = load(&args.input, args.output.as_deref())?;
     tree_of(&loaded, args)
 }
 

@@ -17,7 +17,7 @@ fn flag_or_env(flag: Option<String>, vars: &[&str]) -> Option<String> {
 }
 
 pub(super) fn run(
-    file: &Path,
+    input: &crate::cli::Input,
     cluster: Option<String>,
     component: Option<String>,
     sync_waves: bool,
@@ -31,7 +31,7 @@ pub(super) fn run(
         component,
         &["PARAM_COMPONENT", "ARGOCD_ENV_MAASC_COMPONENT"],
     );
-    let loaded = super::load(file)?;
+    let loaded = super::load(input, None)?;
     let platform = &loaded.platform;
     let the_cluster = stream::select_cluster(platform, cluster.as_deref())?;
     let renderer = Renderer::new(templates).map_err(StreamError::from)?;

@@ -7,11 +7,11 @@ use crate::cli::ReportFormat;
 use crate::error::{Error, Outcome};
 use crate::report;
 
-pub(super) fn run(file: &Path, format: ReportFormat) -> Result<Outcome, Error> {
+pub(super) fn run(input: &crate::cli::Input, format: ReportFormat) -> Result<Outcome, Error> {
     if format == ReportFormat::Json {
-        return json(file);
+        return json(&input.path(), &super::load_options(input, None));
     }
-    let loaded = super::load(file)?;
+    let loaded = super::load(input, None)?;
     let p = &loaded.platform;
     if !report::quiet() {
         eprintln!(
@@ -26,8 +26,8 @@ pub(super) fn run(file: &Path, format: ReportFormat) -> Result<Outcome, Error> {
 }
 
 /// The JSON report; exit codes as in text (0 valid, 1 invalid, 2 unreadable).
-fn json(file: &Path) -> Result<Outcome, Error> {
-    match super::load_quietly(file) {
+fn json(file: &Path, options: &crate::pipeline::LoadOptions) -> Result<Outcome, Error> {
+    match super::load_quietly(file, options) {
         Ok(loaded) => {
             print!(
                 "{}",

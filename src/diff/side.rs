@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::model::Platform;
-use crate::pipeline::{LoadError, Loaded, build_tree, load, load_text};
+use crate::pipeline::{LoadError, LoadOptions, Loaded, build_tree, load_text, load_with};
 use crate::tree::{GeneratedTree, TreeError};
 use crate::{parse, source::SourceFile};
 
@@ -84,7 +84,16 @@ pub(crate) fn open_side(
                 .map_err(|e| SideError::Other(format!("cannot read {arg}: {e}")))?;
             (None, tree)
         } else if path.is_file() {
-            build(load(path).map_err(SideError::Load)?, templates)?
+            // A diff shows any version change, skips too (its summary says
+            // what OLM cannot do); generate and check refuse them.
+            let options = LoadOptions {
+                tree: None,
+                allow_version_skip: true,
+            };
+            build(
+                load_with(path, &options).map_err(SideError::Load)?,
+                templates,
+            )?
         } else {
             return Err(SideError::Other(format!(
                 "{arg}: no such file or folder (give a maas.yaml, a generated tree or git:REF)"

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Display;
 
+use crate::catalog::versions::upgrade_steps;
 use crate::model::{Cluster, Limits, MaasApi, Model, Platform, Rate, Scaling, Tier, WindowUnit};
 
 /// One line per change a reviewer cares about, in a stable order.
@@ -21,14 +22,17 @@ fn clusters(old: &Platform, new: &Platform, lines: &mut Vec<String>) {
     for c in &new.clusters {
         let Some(before) = old.cluster(&c.name) else {
             lines.push(format!(
-                "cluster {} added ({} API, {} pool(s))",
+                "cluster {} added (OpenShift AI {}, {} API, {} pool(s))",
                 c.name,
+                c.version,
                 api_name(c.api),
                 c.pools.len()
             ));
             continue;
         };
-        if before.api != c.api {
+        if before.version != c.version {
+            version_change(before, c, lines);
+        } else if before.api != c.api {
             lines.push(format!(
                 "cluster {}: MaaS API {} → {}",
                 c.name,
@@ -42,6 +46,46 @@ fn clusters(old: &Platform, new: &Platform, lines: &mut Vec<String>) {
         if new.cluster(&c.name).is_none() {
             lines.push(format!("cluster {} removed", c.name));
         }
+    }
+}
+
+/// `cluster prod: OpenShift AI 3.3 → 3.4 (MaaS: tiers → subscriptions)`,
+/// then the ordered steps of each hop, as the upstream upgrade guides give
+/// them (`catalog::versions::upgrade_steps`). A downgrade or a skipped minor
+/// says that OLM cannot do it.
+fn version_change(before: &Cluster, c: &Cluster, lines: &mut Vec<String>) {
+    let era = if before.era == c.era {
+        format!("MaaS: {}", c.era.as_str())
+    } else {
+        format!("MaaS: {} → {}", before.era.as_str(), c.era.as_str())
+    };
+    let (from, to) = (before.version, c.version);
+    let olm = if to < from {
+        " — a downgrade, which OLM cannot do"
+    } else if from.next() != Some(to) {
+        " — skips a minor, which OLM cannot do"
+    } else {
+        ""
+    };
+    lines.push(format!(
+        "cluster {}: OpenShift AI {from} → {to} ({era}){olm}",
+        c.name
+    ));
+    if to < from {
+        return;
+    }
+    let mut step = 0;
+    let mut v = from;
+    while v < to {
+        let Some(next) = v.next() else { break };
+        for text in upgrade_steps(v) {
+            step += 1;
+            lines.push(format!(
+                "cluster {} upgrade step {step} ({v} → {next}): {text}",
+                c.name
+            ));
+        }
+        v = next;
     }
 }
 

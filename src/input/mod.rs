@@ -55,6 +55,10 @@ pub struct SpecInput {
     pub gitops: GitopsInput,
     #[serde(default)]
     pub maas: MaasInput,
+    /// Platform-wide operator settings; today only the OpenShift AI version
+    /// every cluster runs unless it names its own.
+    #[serde(default)]
+    pub operators: PlatformOperatorsInput,
     pub clusters: Vec<Sp<ClusterInput>>,
     #[serde(default)]
     pub tiers: Vec<Sp<TierInput>>,
@@ -81,11 +85,28 @@ pub struct GitopsInput {
     pub project: Option<Sp<String>>,
 }
 
+/// Platform-wide operator settings (`spec.operators`).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PlatformOperatorsInput {
+    #[serde(rename = "openshiftAI")]
+    pub openshift_ai: Option<Sp<PlatformOpenshiftAiInput>>,
+}
+
+/// The OpenShift AI version of every cluster that does not name its own.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PlatformOpenshiftAiInput {
+    /// `"3.0"`, `"3.2"`, `"3.3"`, `"3.4"` or `"3.5"` (there is no 3.1).
+    pub version: Option<Sp<ScalarString>>,
+}
+
 /// Which MaaS API generation to target and the gateway models attach to.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MaasInput {
-    /// `tiers` (RHOAI 3.0–3.3, default) or `subscriptions` (RHOAI 3.4+).
+    /// Optional: derived from the OpenShift AI version (3.0–3.3 `tiers`,
+    /// 3.4 `subscriptions`, 3.5 `tenants`); when given it must agree.
     pub api: Option<Sp<MaasApi>>,
     pub gateway: Option<GatewayInput>,
 }
@@ -111,6 +132,9 @@ pub enum MaasApi {
     Tiers,
     /// MaaSModelRef, MaaSAuthPolicy and MaaSSubscription.
     Subscriptions,
+    /// RHOAI 3.5: the subscription CRs plus tenants (`subscriptions` is
+    /// accepted there too).
+    Tenants,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
@@ -228,7 +252,7 @@ pub struct OperatorsInput {
     pub leader_worker_set: Option<Sp<OperatorInput>>,
     pub kueue: Option<Sp<OperatorInput>>,
     #[serde(rename = "openshiftAI")]
-    pub openshift_ai: Option<Sp<OperatorInput>>,
+    pub openshift_ai: Option<Sp<OpenshiftAiInput>>,
     pub connectivity_link: Option<Sp<OperatorInput>>,
     pub service_mesh: Option<Sp<OperatorInput>>,
     pub serverless: Option<Sp<OperatorInput>>,
@@ -246,8 +270,45 @@ pub struct OperatorInput {
     pub source_namespace: Option<Sp<String>>,
     #[serde(rename = "startingCSV")]
     pub starting_csv: Option<Sp<String>>,
-    /// `Automatic` (default) or `Manual` (ArgoCD never approves an InstallPlan).
+    /// `Automatic` (default) or `Manual`: then `startingCSV` is required
+    /// and maasc emits a Job that approves exactly that CSV's InstallPlan.
     pub install_plan_approval: Option<Sp<InstallPlanApproval>>,
+}
+
+/// The OpenShift AI operator: its version, and subscription overrides
+/// checked against it.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OpenshiftAiInput {
+    /// `"3.0"`, `"3.2"`, `"3.3"`, `"3.4"` or `"3.5"` (there is no 3.1): the
+    /// OLM channel and CSV, the MaaS era and the shape of every
+    /// version-dependent object follow from it. Default:
+    /// `spec.operators.openshiftAI.version`.
+    pub version: Option<Sp<ScalarString>>,
+    /// Set false to leave out an operator the workload would imply.
+    pub enabled: Option<bool>,
+    /// Default: the channel of the version (`stable-3.3`, `stable-3.4`,
+    /// `stable-3.5`; `fast-3.x` pinned for 3.0 and 3.2).
+    pub channel: Option<Sp<String>>,
+    pub source: Option<Sp<String>>,
+    pub source_namespace: Option<Sp<String>>,
+    #[serde(rename = "startingCSV")]
+    pub starting_csv: Option<Sp<String>>,
+    pub install_plan_approval: Option<Sp<InstallPlanApproval>>,
+}
+
+impl OpenshiftAiInput {
+    /// The subscription overrides, as every other operator has them.
+    pub fn subscription(&self) -> OperatorInput {
+        OperatorInput {
+            enabled: self.enabled,
+            channel: self.channel.clone(),
+            source: self.source.clone(),
+            source_namespace: self.source_namespace.clone(),
+            starting_csv: self.starting_csv.clone(),
+            install_plan_approval: self.install_plan_approval.clone(),
+        }
+    }
 }
 
 #[derive(

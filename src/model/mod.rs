@@ -12,6 +12,7 @@ pub use values::*;
 
 use crate::catalog::instance_types::InstanceSpec;
 use crate::catalog::operators::OperatorKind;
+pub use crate::catalog::versions::{Era, RhoaiVersion};
 
 /// Which MaaS API a cluster's platform speaks (serialised as maas.yaml spells it).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
@@ -22,6 +23,17 @@ pub enum MaasApi {
     Tiers,
     /// MaaSModelRef, MaaSAuthPolicy and MaaSSubscription.
     Subscriptions,
+}
+
+impl Era {
+    /// The MaaS API the era's objects speak: the tenant era emits what the
+    /// subscription era emits (issue 15 adds its own objects).
+    pub fn api(self) -> MaasApi {
+        match self {
+            Era::Tiers => MaasApi::Tiers,
+            Era::Subscriptions | Era::Tenants => MaasApi::Subscriptions,
+        }
+    }
 }
 
 /// Who runs the control plane.
@@ -107,6 +119,12 @@ pub struct Cluster {
     pub server: String,
     pub base_domain: String,
     pub platform: PlatformSettings,
+    /// The OpenShift AI version the cluster runs; every version-dependent
+    /// object follows it.
+    pub version: RhoaiVersion,
+    /// The MaaS era of `version`.
+    pub era: Era,
+    /// The MaaS API of `era`.
     pub api: MaasApi,
     /// Every operator the cluster installs, implied ones included.
     pub operators: BTreeMap<OperatorKind, OperatorSubscription>,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
 use crate::catalog::instance_types::T4;
 use crate::catalog::operators::OperatorKind;
+use crate::catalog::versions::DscMaas;
 use crate::model::*;
 
 /// Namespace where RHOAI runs maas-api and its tier ConfigMap.
@@ -17,6 +18,10 @@ pub const MAAS_SUBSCRIPTION_NAMESPACE: &str = "models-as-a-service";
 pub const POOL_LABEL: &str = "maas.opendatahub.io/pool";
 const SIMULATOR_IMAGE: &str = "ghcr.io/llm-d/llm-d-inference-sim:v0.6.1";
 const VLLM_CPU_IMAGE: &str = "registry.redhat.io/rhaii/vllm-cpu-rhel9:3.4.1";
+/// What a simulator's `model.uri` names where `storageInitializer` cannot
+/// be switched off (RHOAI ≤ 3.3): the smallest public model (125M
+/// parameters, ungated), downloaded and never read.
+const SIMULATOR_PLACEHOLDER_URI: &str = "hf://facebook/opt-125m";
 
 /// One kustomization plus the Application that syncs it.
 #[derive(Clone, Debug)]
@@ -146,6 +151,12 @@ fn operator(kind: OperatorKind, sub: &OperatorSubscription) -> Component {
                 .collect(),
         },
     ));
+    // Manual approval: check made sure a CSV is pinned; approve exactly it.
+    if sub.approval == InstallPlanApproval::Manual
+        && let Some(csv) = &sub.starting_csv
+    {
+        objects.extend(super::approver::objects(d.namespace, d.package, csv));
+    }
     Component::new(
         format!("operators/{}", d.component),
         kind.sync_wave(),
@@ -207,6 +218,7 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         ));
     }
     if cluster.has_operator(OperatorKind::OpenshiftAi) {
+        let maas = !platform.tiers.is_empty();
         let kueue = if cluster.has_operator(OperatorKind::Kueue) {
             "Unmanaged"
         } else {
@@ -217,7 +229,10 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
             o::DataScienceCluster {
                 annotations: annotations_skip_dry_run(),
                 kueue: kueue.to_string(),
-                models_as_service: !platform.tiers.is_empty(),
+                // The DSC's MaaS switch of the version (fact sheet §A.2):
+                // none on 3.0/3.2, kserve on 3.3/3.4, aigateway on 3.5.
+                models_as_service: maas && cluster.version.facts().dsc_maas == DscMaas::Kserve,
+                ai_gateway: maas && cluster.version.facts().dsc_maas == DscMaas::AiGateway,
             },
         );
         out.push(Component::new(
@@ -412,8 +427,8 @@ fn identity(platform: &Platform) -> Option<Component> {
     ))
 }
 
-/// A DNS-label-safe form of a user name for object names.
-fn sanitize(s: &str) -> String {
+/// A DNS-label-safe form of a user name (or CSV) for object names.
+pub(super) fn sanitize(s: &str) -> String {
     let mut out: String = s
         .to_ascii_lowercase()
         .chars()
@@ -771,33 +786,45 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
         .get(&(m.namespace.clone(), m.name.clone()))
         .copied()
         .unwrap_or(m.replicas);
-    PlannedObject::namespaced(
-        m.namespace.as_str(),
-        m.name.as_str(),
-        o::LlmInferenceService {
-            annotations,
-            uri: m.uri.clone(),
-            served_name: m.served_name.clone(),
-            replicas,
-            gateway: o::ModelRef {
-                name: platform.gateway.name.clone(),
-                namespace: platform.gateway.namespace.to_string(),
-            },
-            scheduler: matches!(m.serving, Serving::Gpu { .. }),
-            storage_initializer: !simulator,
-            https_probes: simulator,
-            image,
-            command,
-            args,
-            env: env.into_values().collect(),
-            resources,
-            node_selector: pool
-                .map(|p| StringMap::from([(POOL_LABEL.to_string(), p.name.to_string())])),
-            tolerations: pool
-                .map(|p| p.taints.iter().map(taint).collect())
-                .unwrap_or_default(),
+    let facts = cluster.version.facts();
+    // Before 3.4 there is no `storageInitializer` to switch off: the
+    // simulator gets a tiny placeholder to download.
+    let placeholder_uri = simulator && !facts.storage_initializer;
+    let context = o::LlmInferenceService {
+        annotations,
+        uri: if placeholder_uri {
+            SIMULATOR_PLACEHOLDER_URI.to_string()
+        } else {
+            m.uri.clone()
         },
-    )
+        served_name: m.served_name.clone(),
+        replicas,
+        gateway: o::ModelRef {
+            name: platform.gateway.name.clone(),
+            namespace: platform.gateway.namespace.to_string(),
+        },
+        scheduler: matches!(m.serving, Serving::Gpu { .. }),
+        storage_initializer: !simulator || !facts.storage_initializer,
+        https_probes: simulator,
+        image,
+        command,
+        args,
+        env: env.into_values().collect(),
+        resources,
+        node_selector: pool
+            .map(|p| StringMap::from([(POOL_LABEL.to_string(), p.name.to_string())])),
+        tolerations: pool
+            .map(|p| p.taints.iter().map(taint).collect())
+            .unwrap_or_default(),
+        placeholder_uri,
+    };
+    // The storage version of the cluster's release (fact sheet §A.3).
+    let (ns, name) = (m.namespace.as_str(), m.name.as_str());
+    if facts.llmis_api_version == "serving.kserve.io/v1alpha2" {
+        PlannedObject::namespaced(ns, name, o::LlmInferenceServiceV1alpha2(context))
+    } else {
+        PlannedObject::namespaced(ns, name, context)
+    }
 }
 
 fn plain_env(name: &str, value: &str) -> o::ContainerEnv {

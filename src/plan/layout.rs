@@ -8,6 +8,9 @@ use super::objects::{self as o, Kustomization, PlannedObject, SKIP_DRY_RUN, Stri
 use super::{Plan, PlannedContent, PlannedFile};
 use crate::model::{Cluster, Platform};
 
+/// Label of a cluster's root Application: the OpenShift AI version of the cluster.
+pub const VERSION_LABEL: &str = "maas.opendatahub.io/openshift-ai-version";
+
 /// The in-cluster API server as ArgoCD names it.
 const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
@@ -204,7 +207,7 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
         .collect();
     let controller_sa = format!("{argocd_ns}-argocd-application-controller");
     let root_path = format!("{}/{}/apps", platform.gitops.path, cluster.name);
-    let root = application_values(
+    let mut root = application_values(
         platform,
         root_path,
         IN_CLUSTER,
@@ -213,6 +216,11 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
         vec![],
         cluster,
     );
+    // The OpenShift AI version the cluster's objects are shaped for, on its
+    // root Application: `.ci/run` validates against it, and `generate`,
+    // `check` and `validate` compare the next version with it (E045).
+    root.labels
+        .insert(VERSION_LABEL.to_string(), cluster.version.to_string());
     let objects = vec![
         PlannedObject::cluster(
             gitops_ns,
@@ -260,6 +268,7 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
                     SKIP_DRY_RUN.to_string(),
                 )]),
                 health_lua: APPLICATION_HEALTH_LUA.to_string(),
+                subscription_health_lua: super::approver::SUBSCRIPTION_HEALTH_LUA.to_string(),
             },
         ),
         PlannedObject::namespaced(

@@ -13,10 +13,12 @@
 //!                               AppProject and the root Application
 //! ```
 
+pub mod approver;
 mod components;
 mod layout;
 pub mod objects;
 
+pub use layout::VERSION_LABEL;
 pub use objects::{Context, Kustomization, ObjectTemplate, PlannedObject};
 
 use crate::model::{Cluster, Platform};

@@ -148,6 +148,11 @@ object_types! {
     AuthorinoNetworkPolicy => "networking.k8s.io/v1", "NetworkPolicy", "network-policy-authorino.yaml";
     ModelsNetworkPolicy => "networking.k8s.io/v1", "NetworkPolicy", "network-policy-models.yaml";
     LlmInferenceService => "serving.kserve.io/v1alpha1", "LLMInferenceService", "llm-inference-service.yaml";
+    LlmInferenceServiceV1alpha2 => "serving.kserve.io/v1alpha2", "LLMInferenceService", "llm-inference-service.yaml";
+    ServiceAccount => "v1", "ServiceAccount", "service-account.yaml";
+    Role => "rbac.authorization.k8s.io/v1", "Role", "role.yaml";
+    RoleBinding => "rbac.authorization.k8s.io/v1", "RoleBinding", "role-binding.yaml";
+    InstallPlanApprover => "batch/v1", "Job", "installplan-approver-job.yaml";
     ArgoCd => "argoproj.io/v1beta1", "ArgoCD", "argocd.yaml";
     AppProject => "argoproj.io/v1alpha1", "AppProject", "app-project.yaml";
     Application => "argoproj.io/v1alpha1", "Application", "application.yaml";
@@ -237,7 +242,11 @@ context! {
         pub annotations: StringMap,
         /// `Unmanaged` or `Removed`.
         pub kueue: String,
+        /// `kserve.modelsAsService: Managed` (RHOAI 3.3, 3.4).
         pub models_as_service: bool,
+        /// `aigateway.modelsAsAService: Managed` (RHOAI 3.5).
+        #[serde(default)]
+        pub ai_gateway: bool,
     }
 }
 
@@ -495,8 +504,21 @@ context! {
         /// The container serves HTTPS on 8000 with /health and /ready
         /// (the simulator; vLLM's ports come from KServe).
         pub https_probes: bool,
+        /// `uri` is a tiny stand-in the storage initializer downloads, for a
+        /// simulator on a version without `storageInitializer` (≤ 3.3).
+        #[serde(default)]
+        pub placeholder_uri: bool,
     }
 }
+
+/// An LLMInferenceService at `serving.kserve.io/v1alpha2`, the storage
+/// version of RHOAI 3.4 and 3.5 (kserve `config/crd/full/llmisvc` at the
+/// commits RHOAI-Build-Config `rhoai-3.4`/`rhoai-3.5` pin); the fields maasc
+/// sets have the same shape in both versions.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(transparent)]
+pub struct LlmInferenceServiceV1alpha2(pub LlmInferenceService);
 
 context! {
     /// An environment variable with a value or from a pod field.
@@ -513,6 +535,39 @@ context! {
     pub struct ArgoCd {
         pub annotations: StringMap,
         pub health_lua: String,
+        /// Health of OLM Subscriptions: Healthy once their CSV is installed.
+        pub subscription_health_lua: String,
+    }
+}
+
+context! {
+    pub struct ServiceAccount {}
+}
+
+context! {
+    pub struct Role {
+        pub rules: Vec<PolicyRule>,
+    }
+}
+
+context! {
+    /// Binds a Role of the same namespace to service accounts.
+    pub struct RoleBinding {
+        pub role: String,
+        pub subjects: Vec<Subject>,
+    }
+}
+
+context! {
+    /// A Job that approves the one InstallPlan naming `csv`.
+    pub struct InstallPlanApprover {
+        pub service_account: String,
+        pub image: String,
+        pub csv: String,
+        /// POSIX sh.
+        pub script: String,
+        pub active_deadline_seconds: u32,
+        pub backoff_limit: u32,
     }
 }
 

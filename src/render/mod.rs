@@ -43,6 +43,7 @@ templates!(
     "gateway-class.yaml",
     "gateway.yaml",
     "group.yaml",
+    "installplan-approver-job.yaml",
     "kuadrant.yaml",
     "kustomization.yaml",
     "leader-worker-set-operator.yaml",
@@ -59,7 +60,10 @@ templates!(
     "oauth.yaml",
     "operator-group.yaml",
     "rate-limit-policy.yaml",
+    "role-binding.yaml",
+    "role.yaml",
     "secret.yaml",
+    "service-account.yaml",
     "subscription.yaml",
 );
 

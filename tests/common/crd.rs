@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 /// Makes a CRD's OpenAPI v3 schema strict JSON Schema: objects with
 /// properties are closed unless they preserve unknown fields, `nullable`
 /// and `x-kubernetes-int-or-string` become JSON Schema types.
-fn strict(schema: &mut Value) {
+pub fn strict(schema: &mut Value) {
     let Value::Object(map) = schema else { return };
     if map.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true)) {
         map.remove("type");

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use maasc::render::RenderedFile;
 
-pub const EXAMPLES: &[&str] = &["ocpai3-aws", "dev-prod", "minimal", "migration"];
+pub const EXAMPLES: &[&str] = &["ocpai3-aws", "dev-prod", "minimal", "migration", "versions"];
 
 pub fn example_path(name: &str) -> PathBuf {
     PathBuf::from("examples").join(name).join("maas.yaml")
