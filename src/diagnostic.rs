@@ -54,7 +54,7 @@ codes! {
     InvalidQuantity = "E014", "not a Kubernetes quantity";
     UnknownInstanceType = "E015", "unknown instance type";
     GpusExceedNode = "E016", "a model asks for more GPUs than one node of its pool has";
-    ModelTooLarge = "E017", "fp16 weights plus 20% headroom do not fit `gpus × GPU memory`";
+    ModelTooLarge = "E017", "fp16 weights per GPU (÷ tensor × pipeline) plus 20% headroom do not fit `gpuMemoryUtilization` × GPU memory";
     PlaintextPassword = "E018", "an htpasswd entry is not bcrypt (the secret is never printed)";
     MissingCloudField = "E019", "aws machine pools need `infrastructureID`, `amiID` and `region`";
     EmptyTiers = "E020", "a model lists no tiers (an empty list would open it to every tier)";
@@ -67,9 +67,15 @@ codes! {
     ModelNotDeployed = "E027", "a model is deployed on no cluster";
     IdentitySource = "E028", "htpasswd needs exactly one of `file` and `existingSecret`";
     InvalidParameters = "E029", "a parameter count is not like `0.6B`, `8B`, `125M`";
+    ParallelismMismatch = "E040", "a model's tensor × pipeline parallelism is not its GPUs per replica, or pipeline and data parallelism are combined";
+    MultiNodeNeedsLws = "E041", "a model spread over several nodes needs the LeaderWorkerSet operator, which the cluster disables";
+    InlineSecret = "E042", "a token value written in maas.yaml (reference a Secret; the value is never printed)";
+    ResourcesExceedNode = "E043", "a model's CPU or memory (requested, or needed to load its weights) exceeds one node of its pool";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
+    ContextTooLong = "W110", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
+    ScalingNotEmitted = "W111", "a model asks for `scaling`, which the target's LLMInferenceService cannot express; `replicas` is used";
 }
 
 impl Code {

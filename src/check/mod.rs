@@ -6,6 +6,7 @@ mod clusters;
 pub mod htpasswd;
 mod identity;
 mod models;
+mod serving;
 pub mod suggest;
 mod tiers;
 

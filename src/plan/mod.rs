@@ -16,6 +16,7 @@
 mod components;
 mod layout;
 pub mod objects;
+mod serving;
 
 pub use objects::{Context, Kustomization, ObjectTemplate, PlannedObject};
 
