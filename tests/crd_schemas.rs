@@ -50,8 +50,13 @@ fn strict(schema: &mut Value) {
 
 /// (apiVersion, kind) → validator, from every schema under schemas/crds.
 fn validators() -> BTreeMap<(String, String), jsonschema::Validator> {
+    validators_in("schemas/crds")
+}
+
+/// (apiVersion, kind) → validator, from every schema under `dir`.
+fn validators_in(dir: &str) -> BTreeMap<(String, String), jsonschema::Validator> {
     let mut out = BTreeMap::new();
-    for entry in walkdir::WalkDir::new("schemas/crds") {
+    for entry in walkdir::WalkDir::new(dir) {
         let path = entry.unwrap().into_path();
         let ext = path
             .extension()
@@ -158,6 +163,43 @@ fn every_generated_object_matches_its_upstream_schema() {
         problems.join("\n")
     );
     assert!(checked > 250, "only {checked} objects checked");
+}
+
+/// Every LLMInferenceService of the serving matrix (parallelism, workers,
+/// probes, credentials) matches the current CRD and the one RHOAI 3.0–3.3
+/// ship, whose v1alpha1 lacks the 3.4 fields.
+#[test]
+fn serving_matrix_objects_match_the_current_and_the_3_0_to_3_3_schema() {
+    let key = (
+        "serving.kserve.io/v1alpha1".to_string(),
+        "LLMInferenceService".to_string(),
+    );
+    let current = validators();
+    let old = validators_in("tests/crds/rhoai-3.0-3.3");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for case in common::serving::MATRIX {
+        let Ok(loaded) = case.load() else { continue };
+        for object in common::serving::inference_services(&loaded) {
+            assert_eq!(object["apiVersion"], key.0.as_str());
+            for (label, validators) in [("current", &current), ("rhoai-3.0-3.3", &old)] {
+                checked += 1;
+                for error in validators[&key].iter_errors(&object) {
+                    problems.push(format!(
+                        "{} ({label}): {error} at {}",
+                        case.label(),
+                        error.instance_path()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked >= 20, "only {checked} objects checked");
+    // The old schema is the old one: it refuses a 3.4 field.
+    let scaled = json!({ "apiVersion": key.0, "kind": key.1, "metadata": { "name": "m" },
+        "spec": { "model": { "uri": "hf://a/b" }, "scaling": { "minReplicas": 0 } } });
+    assert!(!old[&key].is_valid(&scaled));
 }
 
 #[test]

@@ -334,10 +334,7 @@ pub(crate) fn check_on_pool(
         return;
     }
     let layout = if on.gpus == 0 {
-        Layout {
-            pods: 1,
-            gpus_per_pod: 0,
-        }
+        Layout::single(0)
     } else {
         match sv::layout(p, pool.instance.gpus) {
             Ok(l) => l,

@@ -48,9 +48,21 @@ pub struct Layout {
     pub pods: u32,
     /// GPUs of each pod.
     pub gpus_per_pod: u32,
+    /// Pods the weights are split over (pipeline stages on their own
+    /// nodes); data-parallel ranks each hold a whole copy.
+    pub shards: u32,
 }
 
 impl Layout {
+    /// One pod with all `gpus`.
+    pub fn single(gpus: u32) -> Layout {
+        Layout {
+            pods: 1,
+            gpus_per_pod: gpus,
+            shards: 1,
+        }
+    }
+
     pub fn multi_node(&self) -> bool {
         self.pods > 1
     }
@@ -87,18 +99,17 @@ pub fn layout(p: Parallelism, node_gpus: u32) -> Result<Layout, LayoutError> {
         return Ok(Layout {
             pods: p.data,
             gpus_per_pod: gpus,
+            shards: 1,
         });
     }
     if gpus <= node_gpus {
-        return Ok(Layout {
-            pods: 1,
-            gpus_per_pod: gpus,
-        });
+        return Ok(Layout::single(gpus));
     }
     if p.pipeline > 1 && p.tensor <= node_gpus {
         return Ok(Layout {
             pods: p.pipeline,
             gpus_per_pod: p.tensor,
+            shards: p.pipeline,
         });
     }
     Err(LayoutError::ExceedsNode {
@@ -213,9 +224,9 @@ pub struct PodResources {
 
 /// Host memory the weights of one pod need to load (they pass through the
 /// page cache on their way to the GPUs) plus the runtime: fp16 weights of
-/// the pod's share + 8 GiB, whole GiB.
-pub fn load_memory_gib(params: Parameters, pods: u32) -> u64 {
-    (weights_gib(params) / f64::from(pods.max(1))).ceil() as u64 + 8
+/// the pod's share (`shards` pods split them) + 8 GiB, whole GiB.
+pub fn load_memory_gib(params: Parameters, shards: u32) -> u64 {
+    (weights_gib(params) / f64::from(shards.max(1))).ceil() as u64 + 8
 }
 
 /// Default resources of a vLLM pod: 4 cores per GPU (at least 4), memory at
@@ -227,7 +238,7 @@ pub fn default_resources(
     node: Option<NodeSize>,
 ) -> PodResources {
     let mut millicores = 4000 * u64::from(layout.gpus_per_pod.max(1));
-    let load = params.map_or(0, |p| load_memory_gib(p, layout.pods));
+    let load = params.map_or(0, |p| load_memory_gib(p, layout.shards));
     let mut memory_mib = load.max(16).next_multiple_of(4) * 1024;
     if let Some(n) = node {
         let a = allocatable(n);
@@ -350,13 +361,7 @@ mod tests {
 
     #[test]
     fn tensor_parallelism_stays_on_one_node() {
-        assert_eq!(
-            layout(tp(4), 4),
-            Ok(Layout {
-                pods: 1,
-                gpus_per_pod: 4
-            })
-        );
+        assert_eq!(layout(tp(4), 4), Ok(Layout::single(4)));
         assert_eq!(
             layout(tp(8), 4),
             Err(LayoutError::ExceedsNode {
@@ -377,7 +382,8 @@ mod tests {
             layout(pp, 4),
             Ok(Layout {
                 pods: 2,
-                gpus_per_pod: 4
+                gpus_per_pod: 4,
+                shards: 2
             })
         );
         assert_eq!(layout(pp, 8).unwrap().pods, 1);
@@ -390,7 +396,8 @@ mod tests {
             layout(dp, 4),
             Ok(Layout {
                 pods: 3,
-                gpus_per_pod: 2
+                gpus_per_pod: 2,
+                shards: 1
             })
         );
         assert_eq!(
@@ -419,14 +426,7 @@ mod tests {
 
     #[test]
     fn resources_follow_the_model_within_the_node() {
-        let one = Layout {
-            pods: 1,
-            gpus_per_pod: 1,
-        };
-        let four = Layout {
-            pods: 1,
-            gpus_per_pod: 4,
-        };
+        let (one, four) = (Layout::single(1), Layout::single(4));
         let r = default_resources(Some(params("0.6B")), one, node_size("g4dn.2xlarge"));
         assert_eq!((r.cpu.as_str(), r.memory.as_str()), ("4", "16Gi"));
         let r = default_resources(Some(params("8B")), one, node_size("g6.8xlarge"));

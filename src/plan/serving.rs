@@ -80,15 +80,9 @@ pub(super) fn inference_service(
     let on_t4 = pool.and_then(|p| p.instance.accelerator) == Some(T4);
     let p = m.parallelism;
     let layout = match (gpus, pool) {
-        (0, _) | (_, None) => Layout {
-            pods: 1,
-            gpus_per_pod: gpus,
-        },
+        (0, _) | (_, None) => Layout::single(gpus),
         // Check refused every layout that fails.
-        (_, Some(pool)) => sv::layout(p, pool.instance.gpus).unwrap_or(Layout {
-            pods: 1,
-            gpus_per_pod: gpus,
-        }),
+        (_, Some(pool)) => sv::layout(p, pool.instance.gpus).unwrap_or(Layout::single(gpus)),
     };
     let credentials = m.credentials.or(&cluster.credentials);
     let mut env: BTreeMap<String, o::ContainerEnv> = m
