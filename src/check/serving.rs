@@ -346,7 +346,7 @@ pub(crate) fn check_on_pool(
                         "model `{}` asks for {per_pod} GPUs per pod but one {} node of pool `{}` on cluster `{}` has {node_gpus}",
                         m.name.value, pool.instance_type, pool.name, cluster.name
                     ),
-                    "ask for at most as many GPUs as one node has, spread pipeline stages over nodes (`parallelism: {pipeline: N}`), or use a larger instance type",
+                    "ask for at most as many GPUs as one node has (scale out with `parallelism.data`), or use a larger instance type",
                 );
                 return;
             }
@@ -364,6 +364,23 @@ pub(crate) fn check_on_pool(
             }
         }
     };
+    if layout.shards > 1 && !sv::supports_multi_node_pipeline(None) {
+        c.error(
+            Code::GpusExceedNode,
+            span,
+            format!(
+                "model `{}` needs {} GPUs per replica, more than one {} node of pool `{}` on cluster `{}` has ({}), and the target's KServe cannot spread pipeline stages over nodes",
+                m.name.value,
+                p.gpus_per_copy(),
+                pool.instance_type,
+                pool.name,
+                cluster.name,
+                pool.instance.gpus
+            ),
+            "KServe's pipeline-parallel worker preset is not shipped (not a well-known LLMInferenceServiceConfig): fit one copy of the weights on one node (a larger instance type, or a quantized model), and scale out with `parallelism.data`",
+        );
+        return;
+    }
     if layout.multi_node() && !cluster.has_operator(OperatorKind::LeaderWorkerSet) {
         c.error(
             Code::MultiNodeNeedsLws,

@@ -327,6 +327,17 @@ pub fn vllm_engine(_openshift_ai_version: Option<&str>) -> VllmEngine {
     VllmEngine::V1
 }
 
+/// Whether the KServe of an OpenShift AI version runs pipeline stages on
+/// several nodes. Not in 3.0–3.3: opendatahub-io/kserve
+/// `pkg/controller/llmisvc/config_merge.go` selects
+/// `kserve-config-llm-worker-pipeline-parallel` for a `worker` with
+/// `parallelism.pipeline` but ships it outside `WellKnownDefaultConfigs`
+/// ("FIXME move those presets to well-known"), so reconciling fails on a
+/// missing LLMInferenceServiceConfig. Without a version, not.
+pub fn supports_multi_node_pipeline(_openshift_ai_version: Option<&str>) -> bool {
+    false
+}
+
 /// Whether the LLMInferenceService of an OpenShift AI version has
 /// `spec.scaling` (3.4 and later, versions fact sheet §A.6). Without a
 /// version, not: nothing version-dependent is emitted.
@@ -450,6 +461,7 @@ mod tests {
     #[test]
     fn scaling_needs_3_4_and_startup_grows_with_size() {
         assert!(!supports_scaling(None));
+        assert!(!supports_multi_node_pipeline(None));
         assert!(!supports_scaling(Some("3.3")));
         assert!(supports_scaling(Some("3.4")));
         assert!(supports_scaling(Some("3.5")));

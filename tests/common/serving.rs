@@ -53,12 +53,14 @@ pub const MATRIX: &[Case] = &[
     case("70B", "p4d.24xlarge", 4),
     case("70B", "p4d.24xlarge", 8),
     case("70B", "g6.12xlarge", 8),
+    split("70B", "g5.48xlarge", 8, "{tensor: 4, pipeline: 2}"),
     split("70B", "g6.12xlarge", 8, "{tensor: 4, pipeline: 2}"),
+    split("8B", "g6.12xlarge", 2, "{data: 2}"),
     Case {
         no_lws: true,
-        ..split("70B", "g6.12xlarge", 8, "{tensor: 4, pipeline: 2}")
+        ..split("8B", "g6.12xlarge", 2, "{data: 2}")
     },
-    split("8B", "g6.12xlarge", 2, "{data: 2}"),
+    split("70B", "g6e.12xlarge", 4, "{data: 3}"),
     split("8B", "g6.8xlarge", 1, "{tensor: 2}"),
     split("32B", "g5.48xlarge", 8, "{tensor: 4, pipeline: 2, data: 2}"),
     case("405B", "p5.48xlarge", 8),
