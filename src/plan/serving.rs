@@ -120,9 +120,10 @@ pub(super) fn inference_service(
                 }
                 notes.extend(why.iter().map(|s| s.to_string()));
             }
-            // RHOAI's single-node preset (config-llm-template.yaml) starts
-            // `vllm serve` without `--tensor-parallel-size`, whatever
-            // `spec.parallelism` says; the multi-node presets pass it.
+            // RHOAI's single-node preset (red-hat-data-services/kserve
+            // config-llm-template.yaml) runs `vllm serve … ${VLLM_ADDITIONAL_ARGS}`
+            // without `--tensor-parallel-size`, whatever `spec.parallelism`
+            // says; the multi-node data-parallel preset passes it.
             if !layout.multi_node() {
                 if p.tensor > 1 {
                     args.push(format!("--tensor-parallel-size={}", p.tensor));
