@@ -36,6 +36,19 @@ fn accepted(llmis: &Value) -> String {
     )
 }
 
+/// The distinct error codes of a refused input, sorted.
+fn error_codes(e: &maasc::LoadError) -> Vec<String> {
+    let mut codes: Vec<String> = e
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code.to_string())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
 #[test]
 fn the_serving_matrix() {
     let mut table = String::new();
@@ -63,17 +76,7 @@ fn the_serving_matrix() {
                 }
                 format!("accepted: {}", accepted(&llmis[0]))
             }
-            Err(e) => {
-                let mut codes: Vec<String> = e
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.is_error())
-                    .map(|d| d.code.to_string())
-                    .collect();
-                codes.sort();
-                codes.dedup();
-                format!("refused: {}", codes.join(" "))
-            }
+            Err(e) => format!("refused: {}", error_codes(&e).join(" ")),
         };
         table.push_str(&format!("{} → {row}\n", case.label()));
     }
@@ -156,17 +159,7 @@ fn credentials_are_secret_references_and_a_model_s_own_win() {
 
 #[test]
 fn tokens_and_owned_flags_in_args_are_refused() {
-    let codes = |model: &str| -> Vec<String> {
-        let err = with_model_fields("", model).err().expect("refused");
-        let mut v: Vec<String> = err
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.code.to_string())
-            .collect();
-        v.sort();
-        v
-    };
+    let codes = |model: &str| error_codes(&with_model_fields("", model).err().expect("refused"));
     let token = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
     assert_eq!(
         codes(&format!("      args: [--hf-token={token}]\n")),
