@@ -54,7 +54,7 @@ codes! {
     InvalidQuantity = "E014", "not a Kubernetes quantity";
     UnknownInstanceType = "E015", "unknown instance type";
     GpusExceedNode = "E016", "a model asks for more GPUs than one node of its pool has";
-    ModelTooLarge = "E017", "fp16 weights plus 20% headroom do not fit `gpus × GPU memory`";
+    ModelTooLarge = "E017", "fp16 weights per GPU (÷ tensor × pipeline) plus 20% headroom do not fit `gpuMemoryUtilization` × GPU memory";
     PlaintextPassword = "E018", "an htpasswd entry is not bcrypt (the secret is never printed)";
     MissingCloudField = "E019", "aws machine pools need `infrastructureID`, `amiID` and `region`";
     EmptyTiers = "E020", "a model lists no tiers (an empty list would open it to every tier)";
@@ -73,10 +73,16 @@ codes! {
     ManualWithoutCsv = "E043", "`installPlanApproval: Manual` without `startingCSV`: nothing approves the InstallPlan, the wave stalls";
     CsvNotForVersion = "E044", "a `startingCSV` of another OpenShift AI version, or an RHCL release the MaaS era cannot use (1.4.0, too old)";
     VersionSkip = "E045", "a cluster's OpenShift AI version moves down or skips a minor against the generated tree (OLM: one minor at a time; `--allow-version-skip`)";
+    ParallelismMismatch = "E050", "a model's tensor × pipeline parallelism is not its GPUs per replica, or pipeline and data parallelism are combined";
+    MultiNodeNeedsLws = "E051", "a model spread over several nodes needs the LeaderWorkerSet operator, which the cluster disables";
+    InlineSecret = "E052", "a token value written in maas.yaml (reference a Secret; the value is never printed)";
+    ResourcesExceedNode = "E053", "a model's CPU or memory (requested, or needed to load its weights) exceeds one node of its pool";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
     VersionNotNamed = "W110", "a cluster names no OpenShift AI version: maasc derives one from `maas.api` (tiers 3.3, subscriptions 3.4) or assumes 3.3";
+    ContextTooLong = "W120", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
+    ScalingNotEmitted = "W121", "a model asks for `scaling`, which the target's LLMInferenceService cannot express; `replicas` is used";
 }
 
 impl Code {

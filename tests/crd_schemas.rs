@@ -320,3 +320,48 @@ fn deploy_examples_match_their_upstream_schemas() {
         assert!(errors.is_empty(), "{file}: {errors:?}");
     }
 }
+
+/// Every LLMInferenceService of the serving matrix (parallelism, workers,
+/// probes, credentials) matches the schema of every OpenShift AI version it
+/// may be installed on: a 3.4 field never reaches 3.0–3.3.
+#[test]
+fn serving_matrix_objects_match_every_versions_schema() {
+    let by_version = every_version();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for v in RhoaiVersion::ALL {
+        let validators = &by_version[&v];
+        for case in common::serving::MATRIX {
+            let yaml = case.yaml().replacen(
+                "spec:\n",
+                &format!("spec:\n  operators:\n    openshiftAI: {{version: \"{v}\"}}\n"),
+                1,
+            );
+            let Ok(loaded) = maasc::load_text(std::path::Path::new("matrix.yaml"), yaml, None)
+            else {
+                continue;
+            };
+            assert!(loaded.platform.clusters.iter().all(|c| c.version == v));
+            for object in common::serving::inference_services(&loaded) {
+                let key = (
+                    object["apiVersion"].as_str().unwrap().to_string(),
+                    object["kind"].as_str().unwrap().to_string(),
+                );
+                checked += 1;
+                let Some((_, validator)) = validators.get(&key) else {
+                    problems.push(format!("{} at {v}: no schema for {key:?}", case.label()));
+                    continue;
+                };
+                for error in validator.iter_errors(&object) {
+                    problems.push(format!(
+                        "{} at {v}: {error} at {}",
+                        case.label(),
+                        error.instance_path()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked >= 50, "only {checked} objects checked");
+}

@@ -285,6 +285,311 @@ const GCP: &[(&str, InstanceSpec)] = &[
     ("n2-standard-32", InstanceSpec::CPU),
 ];
 
+/// The CPU and memory of one node of an instance type: what a model's
+/// resource requests are bounded by.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct NodeSize {
+    pub vcpus: u32,
+    pub memory_gib: u32,
+}
+
+const fn node(vcpus: u32, memory_gib: u32) -> Option<NodeSize> {
+    Some(NodeSize { vcpus, memory_gib })
+}
+
+/// vCPUs of an AWS size (the same in every family that has the size).
+/// Source: the AWS instance type pages (docs.aws.amazon.com/ec2/latest/instancetypes:
+/// general purpose, compute and memory optimized, accelerated computing).
+fn aws_size_vcpus(size: &str) -> Option<u32> {
+    Some(match size {
+        "medium" | "large" => 2,
+        "xlarge" => 4,
+        "2xlarge" => 8,
+        "4xlarge" => 16,
+        "8xlarge" => 32,
+        "9xlarge" => 36,
+        "12xlarge" => 48,
+        "16xlarge" => 64,
+        "18xlarge" => 72,
+        "24xlarge" => 96,
+        "32xlarge" => 128,
+        "48xlarge" => 192,
+        _ => return None,
+    })
+}
+
+/// CPU and memory of one node of an AWS GPU instance type (AWS accelerated
+/// computing instance pages: G4dn, G5, G6, G6e, P3, P4d/P4de, P5/P5e/P5en).
+fn aws_gpu_node(family: &str, size: &str) -> Option<NodeSize> {
+    match (family, size) {
+        ("g4dn", "metal") => node(96, 384),
+        ("g4dn" | "g5" | "g6", _) => {
+            let v = aws_size_vcpus(size)?;
+            node(v, v * 4)
+        }
+        ("g6e", _) => {
+            let v = aws_size_vcpus(size)?;
+            node(v, v * 8)
+        }
+        ("p3", "2xlarge") => node(8, 61),
+        ("p3", "8xlarge") => node(32, 244),
+        ("p3", "16xlarge") => node(64, 488),
+        ("p4d" | "p4de", "24xlarge") => node(96, 1152),
+        ("p5" | "p5e" | "p5en", "48xlarge") => node(192, 2048),
+        _ => None,
+    }
+}
+
+/// CPU and memory of one AWS CPU node: vCPUs by size, memory per vCPU by
+/// family (m: 4 GiB, c: 2 GiB, r: 8 GiB, t3: 4 GiB except t3.medium, 2 × 2 GiB).
+/// `metal` sizes differ per family and are not sized.
+fn aws_cpu_node(family: &str, size: &str) -> Option<NodeSize> {
+    let v = aws_size_vcpus(size)?;
+    if family.starts_with('t') && size == "medium" {
+        return node(2, 4);
+    }
+    let per_vcpu = match family.chars().next()? {
+        'c' => 2,
+        'r' => 8,
+        _ => 4,
+    };
+    node(v, v * per_vcpu)
+}
+
+/// CPU and memory of Azure and GCP nodes (learn.microsoft.com NCasT4_v3,
+/// NVadsA10_v5, NC_A100_v4, ND_H100_v5, Dsv3, Dsv5 pages; cloud.google.com
+/// accelerator-optimized G2, A2, A3 and general-purpose N2 tables).
+const OTHER_NODES: &[(&str, NodeSize)] = &[
+    (
+        "Standard_NC4as_T4_v3",
+        NodeSize {
+            vcpus: 4,
+            memory_gib: 28,
+        },
+    ),
+    (
+        "Standard_NC8as_T4_v3",
+        NodeSize {
+            vcpus: 8,
+            memory_gib: 56,
+        },
+    ),
+    (
+        "Standard_NC16as_T4_v3",
+        NodeSize {
+            vcpus: 16,
+            memory_gib: 110,
+        },
+    ),
+    (
+        "Standard_NC64as_T4_v3",
+        NodeSize {
+            vcpus: 64,
+            memory_gib: 440,
+        },
+    ),
+    (
+        "Standard_NV36ads_A10_v5",
+        NodeSize {
+            vcpus: 36,
+            memory_gib: 440,
+        },
+    ),
+    (
+        "Standard_NC24ads_A100_v4",
+        NodeSize {
+            vcpus: 24,
+            memory_gib: 220,
+        },
+    ),
+    (
+        "Standard_NC48ads_A100_v4",
+        NodeSize {
+            vcpus: 48,
+            memory_gib: 440,
+        },
+    ),
+    (
+        "Standard_NC96ads_A100_v4",
+        NodeSize {
+            vcpus: 96,
+            memory_gib: 880,
+        },
+    ),
+    (
+        "Standard_ND96isr_H100_v5",
+        NodeSize {
+            vcpus: 96,
+            memory_gib: 1900,
+        },
+    ),
+    (
+        "Standard_D4s_v3",
+        NodeSize {
+            vcpus: 4,
+            memory_gib: 16,
+        },
+    ),
+    (
+        "Standard_D8s_v3",
+        NodeSize {
+            vcpus: 8,
+            memory_gib: 32,
+        },
+    ),
+    (
+        "Standard_D16s_v3",
+        NodeSize {
+            vcpus: 16,
+            memory_gib: 64,
+        },
+    ),
+    (
+        "Standard_D4s_v5",
+        NodeSize {
+            vcpus: 4,
+            memory_gib: 16,
+        },
+    ),
+    (
+        "Standard_D8s_v5",
+        NodeSize {
+            vcpus: 8,
+            memory_gib: 32,
+        },
+    ),
+    (
+        "Standard_D16s_v5",
+        NodeSize {
+            vcpus: 16,
+            memory_gib: 64,
+        },
+    ),
+    (
+        "g2-standard-4",
+        NodeSize {
+            vcpus: 4,
+            memory_gib: 16,
+        },
+    ),
+    (
+        "g2-standard-8",
+        NodeSize {
+            vcpus: 8,
+            memory_gib: 32,
+        },
+    ),
+    (
+        "g2-standard-16",
+        NodeSize {
+            vcpus: 16,
+            memory_gib: 64,
+        },
+    ),
+    (
+        "g2-standard-24",
+        NodeSize {
+            vcpus: 24,
+            memory_gib: 96,
+        },
+    ),
+    (
+        "g2-standard-48",
+        NodeSize {
+            vcpus: 48,
+            memory_gib: 192,
+        },
+    ),
+    (
+        "g2-standard-96",
+        NodeSize {
+            vcpus: 96,
+            memory_gib: 384,
+        },
+    ),
+    (
+        "a2-highgpu-1g",
+        NodeSize {
+            vcpus: 12,
+            memory_gib: 85,
+        },
+    ),
+    (
+        "a2-highgpu-2g",
+        NodeSize {
+            vcpus: 24,
+            memory_gib: 170,
+        },
+    ),
+    (
+        "a2-highgpu-4g",
+        NodeSize {
+            vcpus: 48,
+            memory_gib: 340,
+        },
+    ),
+    (
+        "a2-highgpu-8g",
+        NodeSize {
+            vcpus: 96,
+            memory_gib: 680,
+        },
+    ),
+    (
+        "a3-highgpu-8g",
+        NodeSize {
+            vcpus: 208,
+            memory_gib: 1872,
+        },
+    ),
+    (
+        "n2-standard-4",
+        NodeSize {
+            vcpus: 4,
+            memory_gib: 16,
+        },
+    ),
+    (
+        "n2-standard-8",
+        NodeSize {
+            vcpus: 8,
+            memory_gib: 32,
+        },
+    ),
+    (
+        "n2-standard-16",
+        NodeSize {
+            vcpus: 16,
+            memory_gib: 64,
+        },
+    ),
+    (
+        "n2-standard-32",
+        NodeSize {
+            vcpus: 32,
+            memory_gib: 128,
+        },
+    ),
+];
+
+/// CPU and memory of one node of a known instance type, when the catalog
+/// has them (every GPU type does; AWS `metal` CPU sizes do not).
+pub fn node_size(instance_type: &str) -> Option<NodeSize> {
+    lookup(instance_type)?;
+    if let Some((family, size)) = instance_type.split_once('.') {
+        if aws_gpu(family, size).is_some() {
+            return aws_gpu_node(family, size);
+        }
+        if AWS_CPU_FAMILIES.contains(&family) {
+            return aws_cpu_node(family, size);
+        }
+    }
+    OTHER_NODES
+        .iter()
+        .find(|(name, _)| *name == instance_type)
+        .map(|(_, n)| *n)
+}
+
 /// Looks an instance type up in every cloud's table.
 pub fn lookup(instance_type: &str) -> Option<InstanceSpec> {
     if let Some((family, size)) = instance_type.split_once('.') {
@@ -345,6 +650,25 @@ mod tests {
         );
         assert_eq!(lookup("m6i.4xlarge"), Some(InstanceSpec::CPU));
         assert_eq!(lookup("Standard_NC4as_T4_v3").unwrap().gpus, 1);
+    }
+
+    #[test]
+    fn knows_the_size_of_every_gpu_node() {
+        assert_eq!(node_size("g6.8xlarge"), node(32, 128));
+        assert_eq!(node_size("g5.12xlarge"), node(48, 192));
+        assert_eq!(node_size("g6e.xlarge"), node(4, 32));
+        assert_eq!(node_size("p4d.24xlarge"), node(96, 1152));
+        assert_eq!(node_size("m6i.4xlarge"), node(16, 64));
+        assert_eq!(node_size("c6i.4xlarge"), node(16, 32));
+        assert_eq!(node_size("t3.medium"), node(2, 4));
+        assert_eq!(node_size("m6i.metal"), None);
+        assert_eq!(node_size("banana"), None);
+        for name in known_names() {
+            let spec = lookup(&name).unwrap();
+            if spec.is_gpu() {
+                assert!(node_size(&name).is_some(), "{name} has no node size");
+            }
+        }
     }
 
     #[test]

@@ -155,6 +155,7 @@ fn check_cluster(
         pools,
         model_replicas: BTreeMap::new(),
         tier_limits,
+        credentials: super::serving::credentials(c, cl.credentials.as_ref()),
     })
 }
 

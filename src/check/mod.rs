@@ -8,6 +8,7 @@ mod file_names;
 pub mod htpasswd;
 mod identity;
 mod models;
+mod serving;
 pub mod suggest;
 mod tiers;
 mod versions;

@@ -1,7 +1,7 @@
 //! Models: names, references to tiers, pools and clusters, and whether the
 //! model fits the GPUs it asks for.
 
-use super::{Checker, suggest};
+use super::{Checker, serving, suggest};
 use crate::diagnostic::Code;
 use crate::input::{ModelInput, Runtime};
 use crate::model::*;
@@ -143,13 +143,6 @@ fn check_model(
                     None
                 }
             });
-    if let Some(pool) = &pool {
-        for cluster in clusters.iter().filter(|cl| deployed.contains(&cl.name)) {
-            if let Some(p) = cluster.pool(pool) {
-                check_fit(c, m, gpus, parameters, p, &cluster.name);
-            }
-        }
-    }
     let cpu = m
         .resources
         .as_ref()
@@ -160,6 +153,22 @@ fn check_model(
         .as_ref()
         .and_then(|r| r.memory.as_ref())
         .map(|q| c.quantity(q));
+    let knobs = serving::knobs(c, m, gpus, parameters);
+    if let Some(pool) = &pool {
+        let on = serving::OnPool {
+            m,
+            gpus,
+            parameters,
+            knobs: &knobs,
+            cpu: cpu.as_ref().and_then(Option::as_ref),
+            memory: memory.as_ref().and_then(Option::as_ref),
+        };
+        for cluster in clusters.iter().filter(|cl| deployed.contains(&cl.name)) {
+            if let Some(p) = cluster.pool(pool) {
+                check_fit(c, &on, p, cluster);
+            }
+        }
+    }
     let replicas = m.replicas.as_ref().map(|r| r.value).unwrap_or(1);
     for key in m.env.keys() {
         if key.is_empty()
@@ -231,6 +240,16 @@ fn check_model(
         env: m.env.clone(),
         tiers: model_tiers,
         clusters: deployed,
+        parallelism: if gpus > 0 {
+            knobs.parallelism
+        } else {
+            Parallelism::NONE
+        },
+        credentials: knobs.credentials,
+        max_model_len: knobs.max_model_len,
+        gpu_memory_utilization: knobs.gpu_memory_utilization,
+        startup_seconds: knobs.startup_seconds,
+        scaling: knobs.scaling,
     })
 }
 
@@ -360,53 +379,22 @@ fn deployed_clusters(
     out
 }
 
-/// GPUs per replica fit one node of the pool, and the weights fit the GPUs.
-fn check_fit(
-    c: &mut Checker<'_>,
-    m: &Sp<ModelInput>,
-    gpus: u32,
-    parameters: Option<Parameters>,
-    pool: &MachinePool,
-    cluster: &ClusterName,
-) {
+/// A GPU model names a GPU pool; the rest of the fit (GPUs per node,
+/// memory per GPU, context, resources) is `serving::check_on_pool`.
+fn check_fit(c: &mut Checker<'_>, on: &serving::OnPool<'_>, pool: &MachinePool, cluster: &Cluster) {
+    let (m, gpus) = (on.m, on.gpus);
     let span = m.gpus.as_ref().map(|g| g.span).unwrap_or(m.name.span);
     if gpus > 0 && !pool.instance.is_gpu() {
         c.error(
             Code::PoolMismatch,
             m.pool.as_ref().map(|p| p.span).unwrap_or(span),
-            format!("model `{}` asks for {gpus} GPU(s) but pool `{}` ({}) on cluster `{cluster}` has none", m.name.value, pool.name, pool.instance_type),
+            format!(
+                "model `{}` asks for {gpus} GPU(s) but pool `{}` ({}) on cluster `{}` has none",
+                m.name.value, pool.name, pool.instance_type, cluster.name
+            ),
             "name a GPU pool, or set `gpus: 0` with `runtime: vllm-cpu`",
         );
         return;
     }
-    if gpus > pool.instance.gpus {
-        c.error(
-            Code::GpusExceedNode,
-            span,
-            format!(
-                "model `{}` asks for {gpus} GPUs per replica but one {} node of pool `{}` on cluster `{cluster}` has {}",
-                m.name.value, pool.instance_type, pool.name, pool.instance.gpus
-            ),
-            "ask for at most as many GPUs as one node has, or use a larger instance type",
-        );
-        return;
-    }
-    let (Some(params), Some(acc)) = (parameters, pool.instance.accelerator) else {
-        return;
-    };
-    let available = f64::from(gpus * acc.memory_gib);
-    let needed = params.serving_memory_gib();
-    if gpus > 0 && needed > available {
-        c.error(
-            Code::ModelTooLarge,
-            m.parameters.as_ref().map(|p| p.span).unwrap_or(span),
-            format!(
-                "model `{}` ({}) needs about {needed:.1} GiB for fp16 weights and headroom, but {gpus} × {} has {available:.0} GiB (cluster `{cluster}`)",
-                m.name.value,
-                m.parameters.as_ref().map(|p| p.value.to_string()).unwrap_or_default(),
-                acc.short
-            ),
-            "ask for more GPUs, pick a pool with larger GPUs, or serve a smaller or quantized model",
-        );
-    }
+    serving::check_on_pool(c, on, pool, cluster);
 }

@@ -6,6 +6,7 @@
 //! stage turns these into the typed model in [`crate::model`].
 
 mod scalar;
+mod serving;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use serde::Deserialize;
 
 use crate::source::Sp;
 pub use scalar::ScalarString;
+pub use serving::*;
 
 pub const API_VERSION: &str = "maas.opendatahub.io/v1alpha1";
 pub const KIND: &str = "MaaSPlatform";
@@ -172,6 +174,8 @@ pub struct ClusterInput {
     pub maas: Option<ClusterMaasInput>,
     #[serde(default)]
     pub overrides: OverridesInput,
+    /// Default credentials of the models on this cluster (a model's own win).
+    pub credentials: Option<CredentialsInput>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -497,6 +501,19 @@ pub struct ModelInput {
     pub tiers: Option<Sp<Vec<Sp<String>>>>,
     /// Clusters it is deployed on (default: every cluster that has its pool).
     pub clusters: Option<Vec<Sp<String>>>,
+    /// Tensor, pipeline and data parallelism (default: tensor over all `gpus`).
+    pub parallelism: Option<Sp<ParallelismInput>>,
+    /// Secrets for gated `hf://` models and private images (never a token value).
+    pub credentials: Option<CredentialsInput>,
+    /// Longest context vLLM accepts (`--max-model-len`).
+    pub max_model_len: Option<Sp<u32>>,
+    /// Share of GPU memory vLLM may use, in (0, 1] (`--gpu-memory-utilization`, default 0.9).
+    pub gpu_memory_utilization: Option<Sp<f64>>,
+    /// How long the model may take to load before the pod restarts, `<int><s|m|h|d>`
+    /// (default: from the parameter count, at least 10m).
+    pub startup_timeout: Option<Sp<String>>,
+    /// min/max replicas; `minReplicas: 0` scales to zero (RHOAI 3.4+).
+    pub scaling: Option<Sp<ScalingInput>>,
 }
 
 #[derive(

@@ -3,11 +3,13 @@
 //! and lists are sorted by name so output never depends on input order.
 
 mod names;
+pub mod serving;
 mod values;
 
 use std::collections::BTreeMap;
 
 pub use names::*;
+pub use serving::{Credentials, Parallelism};
 pub use values::*;
 
 use crate::catalog::instance_types::InstanceSpec;
@@ -133,6 +135,8 @@ pub struct Cluster {
     pub model_replicas: BTreeMap<(NamespaceName, ModelName), u32>,
     /// Limit overrides by tier.
     pub tier_limits: BTreeMap<TierName, Limits>,
+    /// Default credentials of the models on this cluster.
+    pub credentials: Credentials,
 }
 
 impl Cluster {
@@ -317,6 +321,15 @@ pub struct Model {
     pub env: BTreeMap<String, String>,
     pub tiers: Vec<TierName>,
     pub clusters: Vec<ClusterName>,
+    /// Resolved parallelism ([`Parallelism::NONE`] without GPUs).
+    pub parallelism: Parallelism,
+    pub credentials: Credentials,
+    pub max_model_len: Option<u32>,
+    pub gpu_memory_utilization: Option<f64>,
+    /// Seconds the model may take to start (explicit or from its size).
+    pub startup_seconds: u64,
+    /// Asked-for replica bounds (min, max); emitted only where supported.
+    pub scaling: Option<(u32, u32)>,
 }
 
 /// How a model is served, and on which nodes.

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
-use crate::catalog::instance_types::T4;
 use crate::catalog::operators::OperatorKind;
 use crate::catalog::versions::DscMaas;
 use crate::model::*;
@@ -16,12 +15,12 @@ pub const MAAS_API_NAMESPACE: &str = "redhat-ods-applications";
 pub const MAAS_SUBSCRIPTION_NAMESPACE: &str = "models-as-a-service";
 /// Node label every pool's nodes carry, and models select.
 pub const POOL_LABEL: &str = "maas.opendatahub.io/pool";
-const SIMULATOR_IMAGE: &str = "ghcr.io/llm-d/llm-d-inference-sim:v0.6.1";
-const VLLM_CPU_IMAGE: &str = "registry.redhat.io/rhaii/vllm-cpu-rhel9:3.4.1";
+pub(super) const SIMULATOR_IMAGE: &str = "ghcr.io/llm-d/llm-d-inference-sim:v0.6.1";
+pub(super) const VLLM_CPU_IMAGE: &str = "registry.redhat.io/rhaii/vllm-cpu-rhel9:3.4.1";
 /// What a simulator's `model.uri` names where `storageInitializer` cannot
 /// be switched off (RHOAI ≤ 3.3): the smallest public model (125M
 /// parameters, ungated), downloaded and never read.
-const SIMULATOR_PLACEHOLDER_URI: &str = "hf://facebook/opt-125m";
+pub(super) const SIMULATOR_PLACEHOLDER_URI: &str = "hf://facebook/opt-125m";
 
 /// One kustomization plus the Application that syncs it.
 #[derive(Clone, Debug)]
@@ -86,12 +85,15 @@ fn annotations_skip_dry_run() -> StringMap {
     StringMap::from([(SYNC_OPTIONS.to_string(), SKIP_DRY_RUN.to_string())])
 }
 
-fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
+pub(super) fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
     items.into_iter().map(|s| s.as_ref().to_string()).collect()
 }
 
 /// The console's display name and description annotations, where given.
-fn display_annotations(display_name: &Option<String>, description: &Option<String>) -> StringMap {
+pub(super) fn display_annotations(
+    display_name: &Option<String>,
+    description: &Option<String>,
+) -> StringMap {
     let mut annotations = StringMap::new();
     if let Some(d) = display_name {
         annotations.insert("openshift.io/display-name".to_string(), d.clone());
@@ -102,7 +104,7 @@ fn display_annotations(display_name: &Option<String>, description: &Option<Strin
     annotations
 }
 
-fn taint(t: &Taint) -> o::Taint {
+pub(super) fn taint(t: &Taint) -> o::Taint {
     o::Taint {
         key: t.key.clone(),
         value: t.value.clone(),
@@ -655,7 +657,7 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
                 ),
             ];
             for m in models {
-                objects.push(inference_service(platform, cluster, m));
+                objects.push(super::serving::inference_service(platform, cluster, m));
                 if cluster.api == MaasApi::Subscriptions {
                     objects.push(model_ref(m));
                 }
@@ -677,160 +679,12 @@ fn model_ref(m: &Model) -> PlannedObject {
     )
 }
 
-fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> PlannedObject {
-    let pool = m.serving.pool().and_then(|p| cluster.pool(p));
-    let simulator = matches!(m.serving, Serving::Simulator { .. });
-    let gpus = m.serving.gpus();
-    let on_t4 = pool.and_then(|p| p.instance.accelerator) == Some(T4);
-    let mut env: BTreeMap<String, o::ContainerEnv> = m
-        .env
-        .iter()
-        .map(|(k, v)| (k.clone(), plain_env(k, v)))
-        .collect();
-    let mut args = m.args.clone();
-    let mut command = Vec::new();
-    let mut image = m.image.clone();
-    match m.serving {
-        Serving::Gpu { .. } | Serving::Cpu { .. } => {
-            if matches!(
-                m.serving,
-                Serving::Cpu {
-                    cpu_image: true,
-                    ..
-                }
-            ) && image.is_none()
-            {
-                image = Some(VLLM_CPU_IMAGE.to_string());
-            }
-            if on_t4 && gpus > 0 {
-                // T4 (Turing) has no bf16 and Triton kernels fail there.
-                for (k, v) in [
-                    ("VLLM_USE_TRITON_ATTENTION", "0"),
-                    ("VLLM_ATTENTION_BACKEND", "XFORMERS"),
-                    ("VLLM_USE_TRITON_FLASH_ATTN", "0"),
-                ] {
-                    env.entry(k.to_string()).or_insert_with(|| plain_env(k, v));
-                }
-                if !args.iter().any(|a| a.starts_with("--dtype")) {
-                    args.push("--dtype=float16".to_string());
-                }
-            }
-            if !args.is_empty() {
-                let name = "VLLM_ADDITIONAL_ARGS";
-                env.insert(name.into(), plain_env(name, &args.join(" ")));
-            }
-            args.clear();
-        }
-        Serving::Simulator { .. } => {
-            image = Some(image.unwrap_or_else(|| SIMULATOR_IMAGE.to_string()));
-            command = strings(["/app/llm-d-inference-sim"]);
-            let mut sim_args = strings([
-                "--port",
-                "8000",
-                "--model",
-                &m.served_name,
-                "--mode",
-                "random",
-                "--ssl-certfile",
-                "/var/run/kserve/tls/tls.crt",
-                "--ssl-keyfile",
-                "/var/run/kserve/tls/tls.key",
-            ]);
-            sim_args.extend(args);
-            args = sim_args;
-            for (name, path) in [
-                ("POD_NAME", "metadata.name"),
-                ("POD_NAMESPACE", "metadata.namespace"),
-            ] {
-                env.insert(
-                    name.into(),
-                    o::ContainerEnv {
-                        name: name.to_string(),
-                        value: None,
-                        field_path: Some(path.to_string()),
-                    },
-                );
-            }
-        }
-    }
-    let (cpu, memory) = match m.serving {
-        Serving::Simulator { .. } => ("100m", "256Mi"),
-        Serving::Gpu { .. } | Serving::Cpu { .. } => ("4", "16Gi"),
-    };
-    let mut resources = StringMap::from([
-        (
-            "cpu".to_string(),
-            m.cpu.as_ref().map_or(cpu, Quantity::as_str).to_string(),
-        ),
-        (
-            "memory".to_string(),
-            m.memory
-                .as_ref()
-                .map_or(memory, Quantity::as_str)
-                .to_string(),
-        ),
-    ]);
-    if gpus > 0 {
-        resources.insert("nvidia.com/gpu".to_string(), gpus.to_string());
-    }
-    let mut annotations = display_annotations(&m.display_name, &m.description);
-    if cluster.api == MaasApi::Tiers {
-        let tiers: Vec<&str> = m.tiers.iter().map(TierName::as_str).collect();
-        annotations.insert(
-            "alpha.maas.opendatahub.io/tiers".to_string(),
-            serde_json::to_string(&tiers).expect("strings serialize"),
-        );
-    }
-    let replicas = cluster
-        .model_replicas
-        .get(&(m.namespace.clone(), m.name.clone()))
-        .copied()
-        .unwrap_or(m.replicas);
-    let facts = cluster.version.facts();
-    // Before 3.4 there is no `storageInitializer` to switch off: the
-    // simulator gets a tiny placeholder to download.
-    let placeholder_uri = simulator && !facts.storage_initializer;
-    let context = o::LlmInferenceService {
-        annotations,
-        uri: if placeholder_uri {
-            SIMULATOR_PLACEHOLDER_URI.to_string()
-        } else {
-            m.uri.clone()
-        },
-        served_name: m.served_name.clone(),
-        replicas,
-        gateway: o::ModelRef {
-            name: platform.gateway.name.clone(),
-            namespace: platform.gateway.namespace.to_string(),
-        },
-        scheduler: matches!(m.serving, Serving::Gpu { .. }),
-        storage_initializer: !simulator || !facts.storage_initializer,
-        https_probes: simulator,
-        image,
-        command,
-        args,
-        env: env.into_values().collect(),
-        resources,
-        node_selector: pool
-            .map(|p| StringMap::from([(POOL_LABEL.to_string(), p.name.to_string())])),
-        tolerations: pool
-            .map(|p| p.taints.iter().map(taint).collect())
-            .unwrap_or_default(),
-        placeholder_uri,
-    };
-    // The storage version of the cluster's release (fact sheet §A.3).
-    let (ns, name) = (m.namespace.as_str(), m.name.as_str());
-    if facts.llmis_api_version == "serving.kserve.io/v1alpha2" {
-        PlannedObject::namespaced(ns, name, o::LlmInferenceServiceV1alpha2(context))
-    } else {
-        PlannedObject::namespaced(ns, name, context)
-    }
-}
-
-fn plain_env(name: &str, value: &str) -> o::ContainerEnv {
+pub(super) fn plain_env(name: &str, value: &str) -> o::ContainerEnv {
     o::ContainerEnv {
         name: name.to_string(),
         value: Some(value.to_string()),
         field_path: None,
+        secret_name: None,
+        secret_key: None,
     }
 }

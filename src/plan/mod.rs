@@ -17,6 +17,7 @@ pub mod approver;
 mod components;
 mod layout;
 pub mod objects;
+mod serving;
 
 pub use layout::VERSION_LABEL;
 pub use objects::{Context, Kustomization, ObjectTemplate, PlannedObject};

@@ -508,6 +508,38 @@ context! {
         /// simulator on a version without `storageInitializer` (≤ 3.3).
         #[serde(default)]
         pub placeholder_uri: bool,
+        /// `spec.parallelism`, when the model is split over GPUs.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub parallelism: Option<LlmParallelism>,
+        /// Each replica spans several nodes: `spec.worker` repeats the pod
+        /// (resources, node selector, tolerations) for the LeaderWorkerSet.
+        pub worker: bool,
+        pub image_pull_secrets: Vec<String>,
+        /// The startup probe's patience (merged into KServe's probe).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub startup_probe: Option<StartupProbe>,
+        /// Comment lines explaining settings of the main container.
+        pub notes: Vec<String>,
+    }
+}
+
+context! {
+    /// `spec.parallelism` of an LLMInferenceService; unset sizes are 1.
+    pub struct LlmParallelism {
+        pub tensor: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pipeline: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub data: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub data_local: Option<u32>,
+    }
+}
+
+context! {
+    pub struct StartupProbe {
+        pub failure_threshold: u64,
+        pub period_seconds: u64,
     }
 }
 
@@ -528,6 +560,11 @@ context! {
         pub value: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub field_path: Option<String>,
+        /// From a key of a Secret: (name, key).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub secret_name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub secret_key: Option<String>,
     }
 }
 

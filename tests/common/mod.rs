@@ -2,6 +2,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod grants;
+pub mod serving;
 
 pub mod crd;
 pub mod rng;

@@ -1,0 +1,499 @@
+//! Serving rules (issue 17): parallelism and where it lands, GPU memory per
+//! GPU with KV-cache headroom, the context length, resources against one
+//! node, credentials by reference only, runtime knobs.
+
+use super::Checker;
+use crate::catalog::instance_types::node_size;
+use crate::catalog::operators::OperatorKind;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::input::{CredentialsInput, ModelInput};
+use crate::model::serving::{self as sv, Layout, LayoutError, SecretKeyRef};
+use crate::model::*;
+use crate::source::Sp;
+
+/// Env names vLLM, huggingface_hub and the storage initializer read a
+/// Hugging Face token from.
+const TOKEN_ENV: &[&str] = &["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN"];
+
+/// vLLM flags that maasc sets from typed fields: writing them in `args`
+/// would contradict the field.
+const OWNED_ARGS: &[(&str, &str)] = &[
+    ("--tensor-parallel-size", "parallelism.tensor"),
+    ("--pipeline-parallel-size", "parallelism.pipeline"),
+    ("--data-parallel-size", "parallelism.data"),
+    ("--max-model-len", "maxModelLen"),
+    ("--gpu-memory-utilization", "gpuMemoryUtilization"),
+];
+
+/// Model-level serving knobs, checked.
+pub(crate) struct Knobs {
+    pub parallelism: Parallelism,
+    /// False when the parallelism was refused: nothing is checked against it.
+    pub parallelism_ok: bool,
+    pub credentials: Credentials,
+    pub max_model_len: Option<u32>,
+    pub gpu_memory_utilization: Option<f64>,
+    pub startup_seconds: u64,
+    pub scaling: Option<(u32, u32)>,
+}
+
+pub(crate) fn knobs(
+    c: &mut Checker<'_>,
+    m: &Sp<ModelInput>,
+    gpus: u32,
+    parameters: Option<Parameters>,
+) -> Knobs {
+    inline_secrets(c, m);
+    let errors = c.diags.error_count();
+    let parallelism = parallelism(c, m, gpus);
+    let parallelism_ok = c.diags.error_count() == errors;
+    for arg in &m.args {
+        let flag = arg.split('=').next().unwrap_or_default();
+        let flag = flag.replace('_', "-");
+        if let Some((_, field)) = OWNED_ARGS.iter().find(|(f, _)| *f == flag) {
+            let asked = match *field {
+                "maxModelLen" => m.max_model_len.is_some(),
+                "gpuMemoryUtilization" => m.gpu_memory_utilization.is_some(),
+                _ => true,
+            };
+            if asked {
+                c.error(
+                    Code::InvalidValue,
+                    m.name.span,
+                    format!(
+                        "model `{}` passes `{flag}` in `args`, which maasc sets from `{field}`",
+                        m.name.value
+                    ),
+                    format!("remove `{flag}` from `args` and set `{field}`"),
+                );
+            }
+        }
+    }
+    let gpu_memory_utilization = m.gpu_memory_utilization.as_ref().and_then(|u| {
+        if u.value > 0.0 && u.value <= 1.0 {
+            Some(u.value)
+        } else {
+            c.error(
+                Code::InvalidValue,
+                u.span,
+                format!(
+                    "gpuMemoryUtilization {} of model `{}` is not in (0, 1]",
+                    u.value, m.name.value
+                ),
+                "vLLM's default is 0.9; lower it to leave GPU memory to other processes",
+            );
+            None
+        }
+    });
+    let max_model_len = m.max_model_len.as_ref().and_then(|l| {
+        if l.value == 0 {
+            c.error(
+                Code::InvalidValue,
+                l.span,
+                format!("maxModelLen of model `{}` is 0", m.name.value),
+                "give the longest context in tokens, e.g. 8192",
+            );
+            None
+        } else {
+            Some(l.value)
+        }
+    });
+    let startup_seconds = match &m.startup_timeout {
+        Some(raw) => c
+            .window(raw)
+            .map(|w| w.seconds())
+            .unwrap_or(sv::MIN_STARTUP_SECONDS),
+        None => sv::default_startup_seconds(parameters),
+    };
+    let scaling = m.scaling.as_ref().and_then(|s| {
+        let (min, max) = (s.min_replicas.value, s.max_replicas.value);
+        if max == 0 || min > max {
+            c.error(
+                Code::InvalidValue,
+                s.span,
+                format!(
+                    "scaling of model `{}` has minReplicas {min} and maxReplicas {max}",
+                    m.name.value
+                ),
+                "maxReplicas must be at least 1 and at least minReplicas",
+            );
+            return None;
+        }
+        if !sv::supports_scaling(None) {
+            c.warning(
+                Code::ScalingNotEmitted,
+                s.span,
+                format!(
+                    "model `{}` asks for {min}–{max} replicas, but maasc does not emit `spec.scaling` yet (the LLMInferenceService has it from OpenShift AI 3.4 only)",
+                    m.name.value
+                ),
+                "it runs `replicas` replicas; drop `scaling`, or set `replicas` to the count you need",
+            );
+        }
+        Some((min, max))
+    });
+    Knobs {
+        parallelism,
+        parallelism_ok,
+        credentials: credentials(c, m.credentials.as_ref()),
+        max_model_len,
+        gpu_memory_utilization,
+        startup_seconds,
+        scaling,
+    }
+}
+
+/// Resolves `parallelism` against `gpus`: tensor × pipeline must be the
+/// model's GPUs per replica.
+fn parallelism(c: &mut Checker<'_>, m: &Sp<ModelInput>, gpus: u32) -> Parallelism {
+    let Some(p) = &m.parallelism else {
+        return Parallelism {
+            tensor: gpus.max(1),
+            ..Parallelism::NONE
+        };
+    };
+    let pipeline = p.pipeline.as_ref().map_or(1, |v| v.value);
+    let data = p.data.as_ref().map_or(1, |v| v.value);
+    let tensor = p
+        .tensor
+        .as_ref()
+        .map_or(gpus.max(1) / pipeline.max(1), |v| v.value);
+    for (what, v) in [
+        ("tensor", &p.tensor),
+        ("pipeline", &p.pipeline),
+        ("data", &p.data),
+    ] {
+        if let Some(v) = v
+            && v.value == 0
+        {
+            c.error(
+                Code::InvalidValue,
+                v.span,
+                format!("parallelism.{what} of model `{}` is 0", m.name.value),
+                "parallelism sizes start at 1",
+            );
+        }
+    }
+    let resolved = Parallelism {
+        tensor: tensor.max(1),
+        pipeline: pipeline.max(1),
+        data: data.max(1),
+    };
+    if gpus == 0 {
+        if resolved != Parallelism::NONE {
+            c.error(
+                Code::ParallelismMismatch,
+                p.span,
+                format!(
+                    "model `{}` uses no GPUs but asks for parallelism",
+                    m.name.value
+                ),
+                "parallelism splits a model over GPUs: remove it, or give the model `gpus`",
+            );
+        }
+        return Parallelism::NONE;
+    }
+    if resolved.gpus_per_copy() != gpus {
+        c.error(
+            Code::ParallelismMismatch,
+            p.span,
+            format!(
+                "model `{}` asks for tensor {} × pipeline {} = {} GPUs per replica, but for `gpus: {gpus}`",
+                m.name.value,
+                resolved.tensor,
+                resolved.pipeline,
+                resolved.gpus_per_copy()
+            ),
+            "make tensor × pipeline equal `gpus` (data-parallel ranks each get `gpus` GPUs)",
+        );
+    }
+    resolved
+}
+
+/// Credentials: Secret references only.
+pub(crate) fn credentials(c: &mut Checker<'_>, input: Option<&CredentialsInput>) -> Credentials {
+    let Some(input) = input else {
+        return Credentials::default();
+    };
+    let secret_name = |c: &mut Checker<'_>, raw: &Sp<String>| -> Option<String> {
+        match check_dns_subdomain(&raw.value) {
+            Ok(()) => Some(raw.value.clone()),
+            Err(e) => {
+                c.error(
+                    Code::InvalidName,
+                    raw.span,
+                    format!("Secret name `{}` {e}", raw.value),
+                    "name an existing Secret in the model's namespace",
+                );
+                None
+            }
+        }
+    };
+    let hugging_face_token = input.hugging_face_token_secret.as_ref().and_then(|r| {
+        let name = secret_name(c, &r.name)?;
+        let key = match &r.key {
+            Some(k) => {
+                let ok = !k.value.is_empty()
+                    && k.value.len() <= 253
+                    && k.value
+                        .chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || "-._".contains(ch));
+                if !ok {
+                    c.error(
+                        Code::InvalidValue,
+                        k.span,
+                        format!("`{}` is not a Secret key", k.value),
+                        "Secret keys are letters, digits, `-`, `_` and `.`",
+                    );
+                    return None;
+                }
+                k.value.clone()
+            }
+            None => sv::DEFAULT_HF_TOKEN_KEY.to_string(),
+        };
+        Some(SecretKeyRef { name, key })
+    });
+    let image_pull_secrets = input.image_pull_secrets.as_ref().map(|list| {
+        let mut names: Vec<String> = list.iter().filter_map(|n| secret_name(c, n)).collect();
+        names.sort();
+        names.dedup();
+        names
+    });
+    Credentials {
+        hugging_face_token,
+        image_pull_secrets,
+    }
+}
+
+/// A token written into `env` or `args` (E052); the value is never printed.
+fn inline_secrets(c: &mut Checker<'_>, m: &Sp<ModelInput>) {
+    let mut found: Vec<String> = Vec::new();
+    for (k, v) in &m.env {
+        if TOKEN_ENV.contains(&k.as_str()) || looks_like_hf_token(v) {
+            found.push(format!("env `{k}`"));
+        }
+    }
+    for (i, a) in m.args.iter().enumerate() {
+        let flag = a.split('=').next().unwrap_or_default().replace('_', "-");
+        if flag == "--hf-token" || looks_like_hf_token(a) {
+            found.push(format!("args[{i}]"));
+        }
+    }
+    for what in found {
+        let d = Diagnostic::error(
+            Code::InlineSecret,
+            c.file,
+            m.name.span,
+            format!(
+                "model `{}` has a Hugging Face token in {what}: tokens never go into maas.yaml",
+                m.name.value
+            ),
+        )
+        .with_hint(
+            "store it in a Secret and reference it: `credentials: {huggingFaceTokenSecret: {name: hf-token, key: HF_TOKEN}}`",
+        )
+        .redacted();
+        c.diags.push(d);
+    }
+}
+
+/// `hf_` followed by at least 30 letters and digits: the Hugging Face
+/// user access token format.
+fn looks_like_hf_token(s: &str) -> bool {
+    s.match_indices("hf_").any(|(i, _)| {
+        let rest = &s[i + 3..];
+        rest.chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count()
+            >= 30
+    })
+}
+
+/// What one cluster's pool means for a GPU model: where the parallelism
+/// lands (E016, E050, E051), whether the weights fit each GPU (E017), the
+/// context (W120) and the pod's resources (E053).
+pub(crate) struct OnPool<'a> {
+    pub m: &'a Sp<ModelInput>,
+    pub gpus: u32,
+    pub parameters: Option<Parameters>,
+    pub knobs: &'a Knobs,
+    pub cpu: Option<&'a Quantity>,
+    pub memory: Option<&'a Quantity>,
+}
+
+pub(crate) fn check_on_pool(
+    c: &mut Checker<'_>,
+    on: &OnPool<'_>,
+    pool: &MachinePool,
+    cluster: &Cluster,
+) {
+    let m = on.m;
+    let span = m.gpus.as_ref().map(|g| g.span).unwrap_or(m.name.span);
+    let p = on.knobs.parallelism;
+    if !on.knobs.parallelism_ok {
+        return;
+    }
+    let layout = if on.gpus == 0 {
+        Layout::single(0)
+    } else {
+        match sv::layout(p, pool.instance.gpus) {
+            Ok(l) => l,
+            Err(LayoutError::ExceedsNode { per_pod, node_gpus }) => {
+                c.error(
+                    Code::GpusExceedNode,
+                    span,
+                    format!(
+                        "model `{}` asks for {per_pod} GPUs per pod but one {} node of pool `{}` on cluster `{}` has {node_gpus}",
+                        m.name.value, pool.instance_type, pool.name, cluster.name
+                    ),
+                    "ask for at most as many GPUs as one node has (scale out with `parallelism.data`), or use a larger instance type",
+                );
+                return;
+            }
+            Err(LayoutError::PipelineWithData) => {
+                c.error(
+                    Code::ParallelismMismatch,
+                    m.parallelism.as_ref().map_or(span, |p| p.span),
+                    format!(
+                        "model `{}` combines pipeline and data parallelism across nodes",
+                        m.name.value
+                    ),
+                    "KServe's multi-node presets run either data-parallel ranks or pipeline stages: pick one",
+                );
+                return;
+            }
+        }
+    };
+    if layout.shards > 1 && !sv::supports_multi_node_pipeline(None) {
+        c.error(
+            Code::GpusExceedNode,
+            span,
+            format!(
+                "model `{}` needs {} GPUs per replica, more than one {} node of pool `{}` on cluster `{}` has ({}), and the target's KServe cannot spread pipeline stages over nodes",
+                m.name.value,
+                p.gpus_per_copy(),
+                pool.instance_type,
+                pool.name,
+                cluster.name,
+                pool.instance.gpus
+            ),
+            "KServe's pipeline-parallel worker preset is not shipped (not a well-known LLMInferenceServiceConfig): fit one copy of the weights on one node (a larger instance type, or a quantized model), and scale out with `parallelism.data`",
+        );
+        return;
+    }
+    if layout.multi_node() && !cluster.has_operator(OperatorKind::LeaderWorkerSet) {
+        c.error(
+            Code::MultiNodeNeedsLws,
+            m.parallelism.as_ref().map_or(span, |p| p.span),
+            format!(
+                "model `{}` spreads each replica over {} nodes of pool `{}`, which needs LeaderWorkerSet, but cluster `{}` disables it",
+                m.name.value, layout.pods, pool.name, cluster.name
+            ),
+            "remove `leaderWorkerSet: {enabled: false}` from the cluster's operators, or fit the model on one node",
+        );
+    }
+    if let (Some(params), Some(acc)) = (on.parameters, pool.instance.accelerator)
+        && on.gpus > 0
+    {
+        let util = on
+            .knobs
+            .gpu_memory_utilization
+            .unwrap_or(sv::DEFAULT_GPU_MEMORY_UTILIZATION);
+        let fit = sv::GpuFit::new(params, p, acc, util);
+        let size = m
+            .parameters
+            .as_ref()
+            .map(|p| p.value.to_string())
+            .unwrap_or_default();
+        if !fit.fits() {
+            c.error(
+                Code::ModelTooLarge,
+                m.parameters.as_ref().map(|p| p.span).unwrap_or(span),
+                format!(
+                    "model `{}` ({size}) puts {:.1} GiB of fp16 weights on each of its {} GPU(s) (tensor {} × pipeline {}); with 20% headroom that needs {:.1} GiB, but {util} × {} GiB of one {} is {:.1} GiB (cluster `{}`)",
+                    m.name.value,
+                    fit.weights_per_gpu,
+                    p.gpus_per_copy(),
+                    p.tensor,
+                    p.pipeline,
+                    fit.weights_per_gpu * 1.2,
+                    acc.memory_gib,
+                    acc.short,
+                    fit.usable_per_gpu,
+                    cluster.name
+                ),
+                "ask for more GPUs (tensor parallelism follows `gpus`), pick a pool with larger GPUs, or serve a smaller or quantized model",
+            );
+        } else if let Some(len) = on.knobs.max_model_len
+            && let Some(fits) = sv::context_shortfall(&fit, params, len)
+        {
+            c.warning(
+                Code::ContextTooLong,
+                m.max_model_len.as_ref().map_or(span, |l| l.span),
+                format!(
+                    "model `{}` ({size}) asks for a {len}-token context, but about {:.1} GiB of KV cache is left after the weights on {} × {} (cluster `{}`): roughly {fits} tokens fit",
+                    m.name.value,
+                    fit.kv_cache_gib,
+                    p.gpus_per_copy(),
+                    acc.short,
+                    cluster.name
+                ),
+                "lower `maxModelLen`, raise `gpuMemoryUtilization`, or add GPUs",
+            );
+        }
+    }
+    check_resources(c, on, pool, cluster);
+}
+
+/// Explicit requests fit one node of the pool (E053); default requests are
+/// bounded by the node when plan derives them.
+fn check_resources(c: &mut Checker<'_>, on: &OnPool<'_>, pool: &MachinePool, cluster: &Cluster) {
+    let Some(node) = node_size(&pool.instance_type) else {
+        return;
+    };
+    let a = sv::allocatable(node);
+    let m = on.m;
+    let resources = m.resources.as_ref();
+    // (resource, asked, where, asked in base units, what the node gives, in
+    // base units and as said, what the node has)
+    let rows = [
+        (
+            "CPU",
+            on.cpu,
+            resources.and_then(|r| r.cpu.as_ref()),
+            1.0,
+            a.millicores as f64 / 1000.0,
+            format!("{:.1} CPU", a.millicores as f64 / 1000.0),
+            format!("{} vCPUs", node.vcpus),
+        ),
+        (
+            "memory",
+            on.memory,
+            resources.and_then(|r| r.memory.as_ref()),
+            1024f64.powi(3),
+            a.memory_mib as f64 / 1024.0,
+            format!("{:.0} GiB", a.memory_mib as f64 / 1024.0),
+            format!("{} GiB", node.memory_gib),
+        ),
+    ];
+    for (what, asked, raw, unit, gives, gives_said, has) in rows {
+        let Some(value) = asked.and_then(sv::quantity_value) else {
+            continue;
+        };
+        if value / unit > gives {
+            c.error(
+                Code::ResourcesExceedNode,
+                raw.map_or(m.name.span, |q| q.span),
+                format!(
+                    "model `{}` requests {} of {what}, but one {} node of pool `{}` on cluster `{}` can give a pod about {gives_said} ({has} less system reservations)",
+                    m.name.value,
+                    asked.map(Quantity::as_str).unwrap_or_default(),
+                    pool.instance_type,
+                    pool.name,
+                    cluster.name,
+                ),
+                format!("request less {what}, or use a larger instance type"),
+            );
+        }
+    }
+}

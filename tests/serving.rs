@@ -1,0 +1,230 @@
+//! The serving matrix: model size × GPU type × GPU count (× parallelism) →
+//! refused with which codes, or accepted with the parallelism, vLLM flags,
+//! pods and resources maasc chose. The snapshot is the table.
+
+mod common;
+
+use common::serving::{MATRIX, inference_services};
+use serde_json::Value;
+
+fn accepted(llmis: &Value) -> String {
+    let spec = &llmis["spec"];
+    let main = &spec["template"]["containers"][0];
+    let args = main["env"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["name"] == "VLLM_ADDITIONAL_ARGS")
+        .and_then(|e| e["value"].as_str())
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|a| a.contains("parallel"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let limits = &main["resources"]["limits"];
+    let pods = if spec["worker"].is_null() {
+        "1 pod".to_string()
+    } else {
+        "leader + workers".to_string()
+    };
+    format!(
+        "parallelism {} | args `{args}` | {pods} × {} GPU, cpu {}, memory {}",
+        serde_json::to_string(&spec["parallelism"]).unwrap(),
+        limits["nvidia.com/gpu"].as_str().unwrap_or("0"),
+        limits["cpu"].as_str().unwrap_or_default(),
+        limits["memory"].as_str().unwrap_or_default(),
+    )
+}
+
+/// The distinct error codes of a refused input, sorted.
+fn error_codes(e: &maasc::LoadError) -> Vec<String> {
+    let mut codes: Vec<String> = e
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code.to_string())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+#[test]
+fn the_serving_matrix() {
+    let mut table = String::new();
+    for case in MATRIX {
+        let row = match case.load() {
+            Ok(loaded) => {
+                let llmis = inference_services(&loaded);
+                assert_eq!(llmis.len(), 1, "{}", case.label());
+                let main = &llmis[0]["spec"]["template"]["containers"][0];
+                let gpus = main["resources"]["limits"]["nvidia.com/gpu"]
+                    .as_str()
+                    .unwrap_or("0");
+                // Every GPU of a pod is used: tensor × pipeline per pod.
+                let p = &llmis[0]["spec"]["parallelism"];
+                let tensor = p["tensor"].as_u64().unwrap_or(1);
+                let worker = !llmis[0]["spec"]["worker"].is_null();
+                if !worker {
+                    let pipeline = p["pipeline"].as_u64().unwrap_or(1);
+                    assert_eq!(
+                        gpus,
+                        (tensor * pipeline).to_string(),
+                        "{}: GPUs per pod",
+                        case.label()
+                    );
+                }
+                format!("accepted: {}", accepted(&llmis[0]))
+            }
+            Err(e) => format!("refused: {}", error_codes(&e).join(" ")),
+        };
+        table.push_str(&format!("{} → {row}\n", case.label()));
+    }
+    insta::assert_snapshot!(table);
+}
+
+#[test]
+fn a_32b_model_on_four_24_gb_gpus_is_split_four_ways() {
+    // The example: without tensor parallelism vLLM loads all the
+    // weights on one A10G and runs out of memory.
+    let case = MATRIX
+        .iter()
+        .find(|c| c.parameters == "32B" && c.instance_type == "g5.12xlarge" && c.gpus == 4)
+        .unwrap();
+    let llmis = &inference_services(&case.load().unwrap())[0];
+    assert_eq!(llmis["spec"]["parallelism"]["tensor"], 4);
+    let args = llmis["spec"]["template"]["containers"][0]["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "VLLM_ADDITIONAL_ARGS")
+        .unwrap()["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(args.contains("--tensor-parallel-size=4"), "{args}");
+    assert!(args.contains("--enable-force-include-usage"), "{args}");
+}
+
+fn with_model_fields(cluster: &str, model: &str) -> Result<maasc::Loaded, maasc::LoadError> {
+    let base = common::serving::Case {
+        parameters: "8B",
+        instance_type: "g6.8xlarge",
+        gpus: 1,
+        parallelism: None,
+        no_lws: false,
+    }
+    .yaml();
+    let text = base.replace(
+        "      machinePools:\n",
+        &format!("{cluster}      machinePools:\n"),
+    ) + model;
+    maasc::load_text(std::path::Path::new("matrix.yaml"), text, None)
+}
+
+fn main_env(llmis: &Value, name: &str) -> Value {
+    llmis["spec"]["template"]["containers"][0]["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+#[test]
+fn credentials_are_secret_references_and_a_model_s_own_win() {
+    let cluster = "      credentials:\n        huggingFaceTokenSecret: {name: cluster-hf}\n        imagePullSecrets: [cluster-pull]\n";
+    let loaded = with_model_fields(cluster, "").unwrap();
+    let llmis = &inference_services(&loaded)[0];
+    let token = main_env(llmis, "HF_TOKEN");
+    assert_eq!(token["valueFrom"]["secretKeyRef"]["name"], "cluster-hf");
+    assert_eq!(token["valueFrom"]["secretKeyRef"]["key"], "HF_TOKEN");
+    assert_eq!(
+        llmis["spec"]["template"]["imagePullSecrets"][0]["name"],
+        "cluster-pull"
+    );
+    let own = "      credentials:\n        huggingFaceTokenSecret: {name: own-hf, key: token}\n";
+    let loaded = with_model_fields(cluster, own).unwrap();
+    let llmis = &inference_services(&loaded)[0];
+    let token = main_env(llmis, "HF_TOKEN");
+    assert_eq!(token["valueFrom"]["secretKeyRef"]["name"], "own-hf");
+    assert_eq!(token["valueFrom"]["secretKeyRef"]["key"], "token");
+    // Pull secrets the model does not name come from the cluster.
+    assert_eq!(
+        llmis["spec"]["template"]["imagePullSecrets"][0]["name"],
+        "cluster-pull"
+    );
+}
+
+#[test]
+fn tokens_and_owned_flags_in_args_are_refused() {
+    let codes = |model: &str| error_codes(&with_model_fields("", model).err().expect("refused"));
+    let token = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+    assert_eq!(
+        codes(&format!("      args: [--hf-token={token}]\n")),
+        ["E052"]
+    );
+    assert_eq!(
+        codes("      env: {HUGGING_FACE_HUB_TOKEN: from-a-vault}\n"),
+        ["E052"]
+    );
+    assert_eq!(codes("      args: [--tensor-parallel-size=2]\n"), ["E026"]);
+    assert_eq!(
+        codes("      maxModelLen: 4096\n      args: [--max-model-len=8192]\n"),
+        ["E026"]
+    );
+    assert_eq!(codes("      gpuMemoryUtilization: 1.5\n"), ["E026"]);
+    // The token is never printed.
+    let err = with_model_fields("", &format!("      env: {{EXTRA: {token}}}\n"))
+        .err()
+        .unwrap();
+    assert!(!err.render().contains(token));
+}
+
+#[test]
+fn runtime_knobs_become_vllm_flags_and_a_startup_probe() {
+    let model =
+        "      maxModelLen: 8192\n      gpuMemoryUtilization: 0.85\n      startupTimeout: 30m\n";
+    let loaded = with_model_fields("", model).unwrap();
+    let llmis = &inference_services(&loaded)[0];
+    let args = main_env(llmis, "VLLM_ADDITIONAL_ARGS")["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        args,
+        "--max-model-len=8192 --gpu-memory-utilization=0.85 --enable-force-include-usage"
+    );
+    let probe = &llmis["spec"]["template"]["containers"][0]["startupProbe"];
+    assert_eq!(
+        (
+            probe["failureThreshold"].as_u64(),
+            probe["periodSeconds"].as_u64()
+        ),
+        (Some(180), Some(10))
+    );
+}
+
+#[test]
+fn only_models_behind_token_limits_force_usage_in_streams() {
+    let case = &MATRIX[0];
+    let text = case.yaml().replace(
+        "tokens: {limit: 10000, window: 1h}",
+        "requests: {limit: 5, window: 1m}",
+    );
+    let loaded = maasc::load_text(std::path::Path::new("matrix.yaml"), text, None).unwrap();
+    let llmis = &inference_services(&loaded)[0];
+    let args = main_env(llmis, "VLLM_ADDITIONAL_ARGS")["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!args.contains("--enable-force-include-usage"), "{args}");
+    let behind = &inference_services(&case.load().unwrap())[0];
+    assert!(
+        main_env(behind, "VLLM_ADDITIONAL_ARGS")["value"]
+            .as_str()
+            .unwrap()
+            .contains("--enable-force-include-usage")
+    );
+}
