@@ -67,9 +67,11 @@ codes! {
     ModelNotDeployed = "E027", "a model is deployed on no cluster";
     IdentitySource = "E028", "htpasswd needs exactly one of `file` and `existingSecret`";
     InvalidParameters = "E029", "a parameter count is not like `0.6B`, `8B`, `125M`";
+    InlineSecret = "E030", "an identity provider holds a secret value inline (secrets and ConfigMaps only by reference: `{name: …}` in openshift-config)";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
+    ProvidersReplaced = "W104", "a cluster's OAuth lists only htpasswd while tiers name external groups: ArgoCD replaces the whole identityProviders list, the cluster's other providers disappear";
 }
 
 impl Code {

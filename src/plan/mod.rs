@@ -15,7 +15,11 @@
 
 mod components;
 mod layout;
+pub mod notes;
 pub mod objects;
+pub mod operator_owned;
+
+pub use components::split;
 
 pub use objects::{Context, Kustomization, ObjectTemplate, PlannedObject};
 

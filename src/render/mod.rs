@@ -41,8 +41,10 @@ templates!(
     "config-map.yaml",
     "data-science-cluster.yaml",
     "gateway-class.yaml",
+    "gateway-options.yaml",
     "gateway.yaml",
     "group.yaml",
+    "http-redirect-route.yaml",
     "kuadrant.yaml",
     "kustomization.yaml",
     "leader-worker-set-operator.yaml",
@@ -59,6 +61,7 @@ templates!(
     "oauth.yaml",
     "operator-group.yaml",
     "rate-limit-policy.yaml",
+    "route.yaml",
     "secret.yaml",
     "subscription.yaml",
 );
