@@ -124,7 +124,9 @@ pub struct GatewayInput {
     pub hostname: Option<Sp<String>>,
     /// TLS Secret of the HTTPS listener, in the gateway namespace. Default:
     /// `router-certs-default` (the OpenShift ingress certificate, which covers
-    /// `*.{baseDomain}`) in `openshift-ingress`, else `<name>-tls`.
+    /// `*.{baseDomain}`) in `openshift-ingress`, else `<name>-tls`; on
+    /// baremetal and none (a ClusterIP gateway behind a re-encrypt Route)
+    /// `<name>-service-tls`, issued by the service CA the router trusts.
     pub certificate_secret: Option<Sp<String>>,
     /// Port 80: `off` (default: HTTPS only; bearer tokens never cross plain
     /// HTTP), `redirect` (an HTTP listener whose only route answers 301 to

@@ -184,3 +184,55 @@ pub fn machine_pools_note(cluster: &Cluster) -> Option<String> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(platform: &str, pools: &str) -> crate::Loaded {
+        let text = format!(
+            "apiVersion: maas.opendatahub.io/v1alpha1\nkind: MaaSPlatform\nmetadata: {{name: p}}\nspec:\n  gitops: {{repoURL: https://example.com/r.git}}\n  clusters:\n    - name: c\n      baseDomain: apps.c.example.com\n      platform: {platform}\n      machinePools: {pools}\n  identity:\n    htpasswd: {{existingSecret: users}}\n    providers:\n      - {{name: gh, type: GitHub, github: {{clientID: x, clientSecret: {{name: gh-secret}}, organizations: [acme]}}}}\n"
+        );
+        crate::load_text(std::path::Path::new("maas.yaml"), text, None)
+            .unwrap_or_else(|e| panic!("{}", e.render()))
+    }
+
+    #[test]
+    fn bounds_split_with_the_remainder_to_the_first_zones() {
+        assert_eq!(split(5, 3), [2, 2, 1]);
+        assert_eq!(split(1, 2), [1, 0]);
+        assert_eq!(split(4, 1), [4]);
+        assert_eq!(split(0, 2), [0, 0]);
+    }
+
+    #[test]
+    fn aro_and_hosted_control_planes_get_the_entries_not_rosa_commands() {
+        let pools = "[{name: a10, instanceType: g5.xlarge, zones: [z1, z2], replicas: 1}]";
+        let aro = load("{type: azure, managed: aro}", pools);
+        let c = &aro.platform.clusters[0];
+        let id = identity_note(&aro.platform, c).unwrap();
+        assert!(
+            id.contains("oc edit oauth cluster") && !id.contains("rosa "),
+            "{id}"
+        );
+        assert!(
+            id.contains("name: gh-secret") && id.contains("name: users"),
+            "{id}"
+        );
+        let pools_note = machine_pools_note(c).unwrap();
+        assert!(
+            pools_note.contains("| a10-2 | z2 | g5.xlarge | 1 |"),
+            "{pools_note}"
+        );
+        assert!(!pools_note.contains("rosa "), "{pools_note}");
+
+        let hcp = load("{type: aws, hostedControlPlane: true}", "[]");
+        let c = &hcp.platform.clusters[0];
+        let id = identity_note(&hcp.platform, c).unwrap();
+        assert!(id.contains("HostedCluster"), "{id}");
+        assert!(machine_pools_note(c).is_none(), "no pools, no note");
+
+        let own = load("{type: aws}", "[]");
+        assert!(identity_note(&own.platform, &own.platform.clusters[0]).is_none());
+    }
+}
