@@ -124,6 +124,7 @@ fn check_cluster(
     if !cl.machine_pools.is_empty() && !platform_managed {
         check_cloud_fields(c, cl, &platform);
     }
+    super::aws_overrides::check(c, cl);
     let api = cl
         .maas
         .as_ref()

@@ -2,6 +2,7 @@
 //! rule of the contract. Problems are collected, never returned early, so a
 //! run reports all of them.
 
+mod aws_overrides;
 mod clusters;
 pub mod htpasswd;
 mod identity;
