@@ -486,24 +486,30 @@ fn identity(platform: &Platform, cluster: &Cluster) -> Option<Component> {
 
 /// `OAuth/cluster`'s `identityProviders` (config.openshift.io/v1): maasc's
 /// htpasswd provider first, then the declared ones as written.
-pub(super) fn oauth_providers(platform: &Platform, cluster: &Cluster) -> Vec<serde_json::Value> {
+pub(super) fn oauth_providers(platform: &Platform, cluster: &Cluster) -> Vec<o::IdentityProvider> {
     let mut out = Vec::new();
     if let Some(h) = &platform.identity.htpasswd {
-        out.push(serde_json::json!({
-            "name": h.provider,
-            "mappingMethod": "claim",
-            "type": "HTPasswd",
-            "htpasswd": {"fileData": {"name": h.secret_name()}},
-        }));
+        out.push(o::IdentityProvider {
+            name: h.provider.clone(),
+            mapping_method: "claim".to_string(),
+            kind: "HTPasswd".to_string(),
+            settings: BTreeMap::from([(
+                "htpasswd".to_string(),
+                serde_json::json!({"fileData": {"name": h.secret_name()}}),
+            )]),
+        });
     }
-    for p in &cluster.identity_providers {
-        let mut entry = serde_json::Map::new();
-        entry.insert("name".into(), p.name.clone().into());
-        entry.insert("mappingMethod".into(), p.mapping_method.clone().into());
-        entry.insert("type".into(), p.kind.clone().into());
-        entry.insert(p.key.into(), p.settings.clone());
-        out.push(serde_json::Value::Object(entry));
-    }
+    out.extend(
+        cluster
+            .identity_providers
+            .iter()
+            .map(|p| o::IdentityProvider {
+                name: p.name.clone(),
+                mapping_method: p.mapping_method.clone(),
+                kind: p.kind.clone(),
+                settings: BTreeMap::from([(p.key.to_string(), p.settings.clone())]),
+            }),
+    );
     out
 }
 

@@ -334,9 +334,20 @@ context! {
     /// `identityProviders` list (ArgoCD replaces it as one value).
     pub struct OAuth {
         pub annotations: StringMap,
-        /// Each entry as OpenShift spells it (`name`, `mappingMethod`,
-        /// `type`, and the settings under the type's key).
-        pub identity_providers: Vec<serde_json::Value>,
+        pub identity_providers: Vec<IdentityProvider>,
+    }
+}
+
+context! {
+    /// One `identityProviders` entry as OpenShift spells it.
+    pub struct IdentityProvider {
+        pub name: String,
+        pub mapping_method: String,
+        #[serde(rename = "type")]
+        pub kind: String,
+        /// The settings under the type's key (`htpasswd`, `openID`…): one entry.
+        #[serde(flatten)]
+        pub settings: BTreeMap<String, serde_json::Value>,
     }
 }
 
