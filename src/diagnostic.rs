@@ -67,6 +67,7 @@ codes! {
     ModelNotDeployed = "E027", "a model is deployed on no cluster";
     IdentitySource = "E028", "htpasswd needs exactly one of `file` and `existingSecret`";
     InvalidParameters = "E029", "a parameter count is not like `0.6B`, `8B`, `125M`";
+    InlineProviderSecret = "E030", "an identity provider holds a secret value inline (secrets and ConfigMaps only by reference: `{name: …}` in openshift-config)";
     UnknownVersion = "E040", "an OpenShift AI version maasc does not know (known: 3.0, 3.2, 3.3, 3.4, 3.5; there is no 3.1)";
     VersionContradiction = "E041", "`maas.api` does not match the cluster's OpenShift AI version (tiers 3.0–3.3, subscriptions 3.4+, tenants 3.5)";
     ChannelLeavesVersion = "E042", "an operator channel that can leave the pinned version (or RHCL release) with Automatic approval";
@@ -80,6 +81,7 @@ codes! {
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
+    ProvidersReplaced = "W104", "a cluster's OAuth lists only htpasswd while tiers name external groups: ArgoCD replaces the whole identityProviders list, the cluster's other providers disappear";
     VersionNotNamed = "W110", "a cluster names no OpenShift AI version: maasc derives one from `maas.api` (tiers 3.3, subscriptions 3.4) or assumes 3.3";
     ContextTooLong = "W120", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
     ScalingNotEmitted = "W121", "a model asks for `scaling`, which the target's LLMInferenceService cannot express; `replicas` is used";

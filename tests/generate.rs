@@ -354,12 +354,15 @@ fn templates_can_be_overridden_from_a_folder() {
 
 #[test]
 fn the_gateway_certificate_defaults_to_the_ingress_certificate_and_can_be_named() {
-    let certificate = |gateway: &str| -> Result<String, String> {
+    // On aws (a LoadBalancer gateway); baremetal defaults to a service-ca
+    // certificate the router's re-encrypt Route trusts.
+    let certificate_on = |platform: &str, gateway: &str| -> Result<String, String> {
         let loaded = load_minimal_with(|text| {
             text.replace(
                 "spec:\n",
                 &format!("spec:\n  maas:\n    gateway: {gateway}\n"),
             )
+            .replace("        type: baremetal\n", platform)
         })
         .map_err(|e| e.render())?;
         let files = maasc::build_tree(&loaded, None).unwrap();
@@ -368,14 +371,26 @@ fn the_gateway_certificate_defaults_to_the_ingress_certificate_and_can_be_named(
             .find(|f| f.path.contains("/gateway-"))
             .expect("a Gateway file");
         let doc: serde_json::Value = serde_saphyr::from_str(&gateway.content).unwrap();
-        Ok(
-            doc["spec"]["listeners"][1]["tls"]["certificateRefs"][0]["name"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        )
+        let https = doc["spec"]["listeners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == "https")
+            .expect("an https listener");
+        Ok(https["tls"]["certificateRefs"][0]["name"]
+            .as_str()
+            .unwrap()
+            .to_string())
     };
+    let certificate =
+        |gateway: &str| certificate_on("        type: aws\n        region: us-east-2\n", gateway);
     assert_eq!(certificate("{}").unwrap(), "router-certs-default");
+    let baremetal = |gateway: &str| certificate_on("        type: baremetal\n", gateway);
+    assert_eq!(baremetal("{}").unwrap(), "maas-default-gateway-service-tls");
+    assert_eq!(
+        baremetal("{certificateSecret: maas-wildcard-cert}").unwrap(),
+        "maas-wildcard-cert"
+    );
     assert_eq!(
         certificate("{namespace: maas-gateway}").unwrap(),
         "maas-default-gateway-tls"
@@ -400,6 +415,8 @@ fn sync_waves_in_the_stream_are_those_of_the_committed_applications() {
                 .build(&format!("{cluster}/apps"))
                 .unwrap()
                 .into_iter()
+                // apps/ also holds the ArgoCD health-check patch (wave -1).
+                .filter(|o| o.kind() == "Application")
                 .map(|app| {
                     let path = app.value["spec"]["source"]["path"].as_str().unwrap();
                     let dir = path

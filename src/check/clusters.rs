@@ -87,6 +87,15 @@ fn check_cluster(
         region: p.region.as_ref().map(|r| r.value.clone()),
         infrastructure_id: p.infrastructure_id.as_ref().map(|r| r.value.clone()),
         ami_id: p.ami_id.as_ref().map(|r| r.value.clone()),
+        subnets: p
+            .subnets
+            .iter()
+            .map(|(z, s)| (z.clone(), s.value.clone()))
+            .collect(),
+        security_groups: p
+            .security_groups
+            .as_ref()
+            .map(|g| g.iter().map(|g| g.value.clone()).collect()),
     };
     if p.ami_id.is_some() && platform.kind != PlatformType::Aws {
         c.error(
@@ -107,10 +116,17 @@ fn check_cluster(
         .iter()
         .filter_map(|mp| check_pool(c, mp))
         .collect();
-    if !cl.machine_pools.is_empty() {
+    // Managed platforms and hosted control planes make their own machines.
+    let platform_managed = p
+        .managed
+        .as_ref()
+        .is_some_and(|m| m.value != crate::input::Managed::SelfManaged)
+        || p.hosted_control_plane;
+    if !cl.machine_pools.is_empty() && !platform_managed {
         check_cloud_fields(c, cl, &platform);
     }
     super::cloud_names::check(c, cl);
+    super::aws_overrides::check(c, cl);
     let version = versions.of(cl);
     let has_gpu = pools.iter().any(|p| p.instance.is_gpu());
     let operators = operators(
@@ -140,6 +156,11 @@ fn check_cluster(
         server,
         base_domain: cl.base_domain.value.clone(),
         platform: PlatformSettings {
+            load_balancers: matches!(
+                p.kind.value,
+                PlatformType::Aws | PlatformType::Azure | PlatformType::Gcp
+            ),
+            hosted_control_plane: p.hosted_control_plane,
             managed: p
                 .managed
                 .as_ref()
@@ -156,6 +177,14 @@ fn check_cluster(
         model_replicas: BTreeMap::new(),
         tier_limits,
         credentials: super::serving::credentials(c, cl.credentials.as_ref()),
+        // The platform's and the cluster's own, attached by identity_providers.
+        identity_providers: Vec::new(),
+        cluster_autoscaler: cl
+            .cluster_autoscaler
+            .as_ref()
+            .map(|a| a.value)
+            .unwrap_or_default()
+            .into(),
     })
 }
 
@@ -165,6 +194,8 @@ struct CloudFields {
     region: Option<String>,
     infrastructure_id: Option<String>,
     ami_id: Option<String>,
+    subnets: BTreeMap<String, String>,
+    security_groups: Option<Vec<String>>,
 }
 
 impl CloudFields {
@@ -175,6 +206,8 @@ impl CloudFields {
             region: self.region?,
             infrastructure_id: self.infrastructure_id?,
             ami_id: self.ami_id?,
+            subnets: self.subnets,
+            security_groups: self.security_groups,
         })
     }
 }
@@ -259,6 +292,19 @@ fn check_pool(c: &mut Checker<'_>, mp: &Sp<MachinePoolInput>) -> Option<MachineP
                 a.span,
                 format!("autoscale min {} is larger than max {}", a.min, a.max),
                 "set min <= max",
+            );
+            None
+        }
+        (None, Some(a)) if (a.max as usize) < mp.zones.len() => {
+            c.error(
+                Code::InvalidValue,
+                a.span,
+                format!(
+                    "autoscale max {} is less than the pool's {} zones: a zone would get a max of 0",
+                    a.max,
+                    mp.zones.len()
+                ),
+                "min and max count the whole pool, split over its zones: raise max or list fewer zones",
             );
             None
         }

@@ -2,12 +2,15 @@
 //! rule of the contract. Problems are collected, never returned early, so a
 //! run reports all of them.
 
+mod aws_overrides;
 mod cloud_names;
 mod clusters;
 mod file_names;
 pub mod htpasswd;
 mod identity;
+mod identity_providers;
 mod models;
+mod oauth_schema;
 mod serving;
 pub mod suggest;
 mod tiers;
@@ -208,6 +211,8 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
         &clusters,
     );
     clusters::overrides(c, &mut clusters, &spec.clusters, &models, &tiers);
+    identity_providers::attach(c, &mut clusters, &spec.clusters, spec.identity.as_ref());
+    identity_providers::warn_if_clobbering(c, spec.identity.as_ref(), &spec.clusters);
     tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {
@@ -309,12 +314,37 @@ fn check_gateway(c: &mut Checker<'_>, g: Option<&input::GatewayInput>) -> Option
         &or_default(&g.certificate_secret, &default_secret),
         |s| check_dns_subdomain(s).map(|()| s.to_string()),
     );
+    let cpu = g
+        .resources
+        .as_ref()
+        .and_then(|r| r.cpu.as_ref())
+        .map(|q| c.quantity(q));
+    let memory = g
+        .resources
+        .as_ref()
+        .and_then(|r| r.memory.as_ref())
+        .map(|q| c.quantity(q));
+    if let Some(r) = &g.replicas
+        && r.value == 0
+    {
+        c.error(
+            Code::InvalidValue,
+            r.span,
+            "gateway replicas is 0: nothing would serve the models",
+            "set at least 1, or leave it out for Istio's default",
+        );
+    }
     name_ok.then_some(())?;
     Some(Gateway {
         name: name.value,
         namespace,
         hostname_template: hostname.value,
         certificate_secret: secret?,
+        certificate_secret_named: g.certificate_secret.is_some(),
+        http: g.http.as_ref().map(|h| h.value).unwrap_or_default().into(),
+        replicas: g.replicas.as_ref().map(|r| r.value),
+        cpu: cpu.map(|q| q.ok_or(())).transpose().ok()?,
+        memory: memory.map(|q| q.ok_or(())).transpose().ok()?,
     })
 }
 
@@ -335,4 +365,6 @@ same_variants! {
     Managed { SelfManaged, Rosa, Aro }
     InstallPlanApproval { Automatic, Manual }
     TaintEffect { NoSchedule, PreferNoSchedule, NoExecute }
+    GatewayHttp { Off, Redirect, Plain }
+    AutoscalerOwner { Existing, Maasc }
 }

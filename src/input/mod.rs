@@ -150,8 +150,33 @@ pub struct GatewayInput {
     pub hostname: Option<Sp<String>>,
     /// TLS Secret of the HTTPS listener, in the gateway namespace. Default:
     /// `router-certs-default` (the OpenShift ingress certificate, which covers
-    /// `*.{baseDomain}`) in `openshift-ingress`, else `<name>-tls`.
+    /// `*.{baseDomain}`) in `openshift-ingress`, else `<name>-tls`; on
+    /// baremetal and none (a ClusterIP gateway behind a re-encrypt Route)
+    /// `<name>-service-tls`, issued by the service CA the router trusts.
     pub certificate_secret: Option<Sp<String>>,
+    /// Port 80: `off` (default: HTTPS only; bearer tokens never cross plain
+    /// HTTP), `redirect` (an HTTP listener whose only route answers 301 to
+    /// https) or `plain` (an HTTP listener models may attach to, as before).
+    pub http: Option<Sp<GatewayHttp>>,
+    /// Envoy pods of the gateway (default 1; Istio's default).
+    pub replicas: Option<Sp<u32>>,
+    /// Requests and limits of the gateway's Envoy container (`istio-proxy`).
+    pub resources: Option<ResourcesInput>,
+}
+
+/// What the gateway does on port 80.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, JsonSchema, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewayHttp {
+    /// No HTTP listener.
+    #[default]
+    Off,
+    /// An HTTP listener that only redirects to https (HTTPRoute RequestRedirect).
+    Redirect,
+    /// An HTTP listener routes attach to: tokens cross the network in clear.
+    Plain,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -176,6 +201,76 @@ pub struct ClusterInput {
     pub overrides: OverridesInput,
     /// Default credentials of the models on this cluster (a model's own win).
     pub credentials: Option<CredentialsInput>,
+    /// This cluster's OAuth identity providers besides maasc's htpasswd one.
+    pub identity: Option<ClusterIdentityInput>,
+    /// Who owns `ClusterAutoscaler/default`: `existing` (default: maasc emits
+    /// none and never replaces the cluster's own; the MachineAutoscalers of
+    /// autoscaled pools need one to exist) or `maasc` (maasc emits it, with
+    /// `resourceLimits.gpus` per GPU type from the pools, never pruned).
+    /// Ignored on rosa, aro and hosted control planes, which scale through
+    /// their machine pools.
+    pub cluster_autoscaler: Option<Sp<AutoscalerOwner>>,
+}
+
+/// Who owns the cluster's `ClusterAutoscaler/default`.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, JsonSchema, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum AutoscalerOwner {
+    /// The cluster's own (or none): maasc emits no ClusterAutoscaler.
+    #[default]
+    Existing,
+    /// maasc emits and owns `ClusterAutoscaler/default`.
+    Maasc,
+}
+
+/// Per-cluster identity settings.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ClusterIdentityInput {
+    /// Identity providers of this cluster only, after `spec.identity.providers`.
+    #[serde(default)]
+    pub additional_providers: Vec<Sp<IdentityProviderInput>>,
+}
+
+/// One OpenShift OAuth `identityProviders` entry, passed through as written
+/// (config.openshift.io/v1 OAuth). Secrets and ConfigMaps are named by
+/// reference (`{name: …}` in `openshift-config`), never inline: ArgoCD
+/// replaces the whole `identityProviders` list, so every provider the
+/// cluster uses must be listed here or it disappears.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IdentityProviderInput {
+    /// Provider name, unique in the cluster; also the prefix of its identities.
+    pub name: Sp<String>,
+    /// `claim` (default), `lookup`, `generate` or `add`.
+    pub mapping_method: Option<Sp<String>>,
+    /// `LDAP`, `OpenID`, `GitHub`, `GitLab`, `Google`, `Keystone`,
+    /// `RequestHeader`, `BasicAuth` or `HTPasswd`.
+    #[serde(rename = "type")]
+    pub kind: Sp<String>,
+    // The settings of the provider type, under the key OpenShift names it:
+    // exactly one, matching `type`, passed through as written.
+    /// `type: LDAP` settings (`bindPassword`, `ca` by reference).
+    pub ldap: Option<Sp<serde_json::Value>>,
+    /// `type: OpenID` settings (`clientSecret`, `ca` by reference).
+    #[serde(rename = "openID")]
+    pub open_id: Option<Sp<serde_json::Value>>,
+    /// `type: GitHub` settings (`clientSecret`, `ca` by reference).
+    pub github: Option<Sp<serde_json::Value>>,
+    /// `type: GitLab` settings (`clientSecret`, `ca` by reference).
+    pub gitlab: Option<Sp<serde_json::Value>>,
+    /// `type: Google` settings (`clientSecret` by reference).
+    pub google: Option<Sp<serde_json::Value>>,
+    /// `type: Keystone` settings (`ca`, `tlsClientCert`, `tlsClientKey` by reference).
+    pub keystone: Option<Sp<serde_json::Value>>,
+    /// `type: RequestHeader` settings (`ca` by reference).
+    pub request_header: Option<Sp<serde_json::Value>>,
+    /// `type: BasicAuth` settings (`ca`, `tlsClientCert`, `tlsClientKey` by reference).
+    pub basic_auth: Option<Sp<serde_json::Value>>,
+    /// `type: HTPasswd` settings (`fileData` by reference).
+    pub htpasswd: Option<Sp<serde_json::Value>>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -198,6 +293,19 @@ pub struct PlatformSettingsInput {
     /// AMI of the worker nodes; aws only, required with machine pools.
     #[serde(rename = "amiID")]
     pub ami_id: Option<Sp<String>>,
+    /// The control plane is hosted (HyperShift / ROSA HCP): identity
+    /// providers and node pools are configured on the hosting side, so maasc
+    /// emits no OAuth, MachineSets or ClusterAutoscaler (see the notes).
+    #[serde(default)]
+    pub hosted_control_plane: bool,
+    /// aws: the `Name` tag of each zone's worker subnet, by zone (default
+    /// `<infrastructureID>-subnet-private-<zone>`, what a fresh IPI install
+    /// names them; upgraded and bring-your-own-VPC clusters differ).
+    #[serde(default)]
+    pub subnets: BTreeMap<String, Sp<String>>,
+    /// aws: the `Name` tags of the workers' security groups (default
+    /// `<infrastructureID>-node` and `<infrastructureID>-lb`).
+    pub security_groups: Option<Vec<Sp<String>>>,
 }
 
 #[derive(
@@ -335,7 +443,11 @@ pub struct MachinePoolInput {
     pub zones: Vec<Sp<String>>,
     /// Fixed size per zone; leave out with `autoscale`.
     pub replicas: Option<Sp<u32>>,
-    /// MachineAutoscaler bounds per zone.
+    /// Node bounds of the whole pool, split over its zones (one
+    /// MachineAutoscaler each): every zone gets `min / zones` and
+    /// `max / zones`, the remainders go one each to the first zones in the
+    /// order listed. `max` must be at least the number of zones (no zone
+    /// may have a max of 0).
     pub autoscale: Option<Sp<AutoscaleInput>>,
     /// Default for GPU pools: `nvidia.com/gpu:NoSchedule`.
     pub taints: Option<Vec<TaintInput>>,
@@ -446,6 +558,11 @@ pub struct IdentityInput {
     /// Groups owned by another identity provider that tiers may name.
     #[serde(default)]
     pub external_groups: Vec<Sp<String>>,
+    /// The clusters' other OAuth identity providers (LDAP, OpenID, GitHub…),
+    /// listed in `OAuth/cluster` after the htpasswd one. ArgoCD owns the
+    /// whole list: a provider not listed here is removed from the cluster.
+    #[serde(default)]
+    pub providers: Vec<Sp<IdentityProviderInput>>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -112,6 +112,49 @@ pub struct Gateway {
     pub hostname_template: String,
     /// Secret holding the HTTPS listener's certificate, in `namespace`.
     pub certificate_secret: String,
+    /// `certificate_secret` was named in maas.yaml (not a default): kept
+    /// even where a ClusterIP gateway would default to a service-ca one.
+    pub certificate_secret_named: bool,
+    /// What port 80 does.
+    pub http: GatewayHttp,
+    /// Envoy pods; `None`: Istio's default (1).
+    pub replicas: Option<u32>,
+    /// Envoy container requests and limits.
+    pub cpu: Option<Quantity>,
+    pub memory: Option<Quantity>,
+}
+
+/// What the gateway does on port 80.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum GatewayHttp {
+    /// HTTPS only.
+    #[default]
+    Off,
+    /// An HTTP listener that only redirects to https.
+    Redirect,
+    /// An HTTP listener routes attach to.
+    Plain,
+}
+
+/// Who owns the cluster's `ClusterAutoscaler/default`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AutoscalerOwner {
+    #[default]
+    Existing,
+    Maasc,
+}
+
+/// One OAuth identity provider besides maasc's htpasswd one, as written
+/// (secrets and ConfigMaps by reference only, which check proved).
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdentityProvider {
+    pub name: String,
+    pub mapping_method: String,
+    /// The OAuth `type`, e.g. `OpenID`.
+    pub kind: String,
+    /// The key of its settings, e.g. `openID`.
+    pub key: &'static str,
+    pub settings: serde_json::Value,
 }
 
 #[derive(Clone, Debug)]
@@ -137,6 +180,10 @@ pub struct Cluster {
     pub tier_limits: BTreeMap<TierName, Limits>,
     /// Default credentials of the models on this cluster.
     pub credentials: Credentials,
+    /// OAuth identity providers besides htpasswd: the platform's, then the
+    /// cluster's own.
+    pub identity_providers: Vec<IdentityProvider>,
+    pub cluster_autoscaler: AutoscalerOwner,
 }
 
 impl Cluster {
@@ -151,11 +198,21 @@ impl Cluster {
     pub fn has_gpus(&self) -> bool {
         self.pools.iter().any(|p| p.instance.is_gpu())
     }
+
+    /// Identity providers and machine pools belong to the platform
+    /// (ROSA, ARO, hosted control planes), not to OpenShift objects.
+    pub fn platform_managed(&self) -> bool {
+        self.platform.managed != Managed::SelfManaged || self.platform.hosted_control_plane
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct PlatformSettings {
+    /// A `LoadBalancer` Service gets an external address (aws, azure,
+    /// gcp; not baremetal or none).
+    pub load_balancers: bool,
     pub managed: Managed,
+    pub hosted_control_plane: bool,
     /// What AWS MachineSets need, on an aws cluster with machine pools
     /// (check requires all of it there); `None` elsewhere: maasc emits
     /// MachineSets for aws only.
@@ -167,6 +224,10 @@ pub struct AwsSettings {
     pub region: String,
     pub infrastructure_id: String,
     pub ami_id: String,
+    /// Subnet `Name` tags by zone, where not the IPI default.
+    pub subnets: BTreeMap<String, String>,
+    /// Security group `Name` tags, where not the IPI default.
+    pub security_groups: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
+use super::objects::{self as o, KEEP, PlannedObject, SKIP_DRY_RUN, StringMap};
+use super::operator_owned;
 use crate::catalog::operators::OperatorKind;
 use crate::catalog::versions::DscMaas;
 use crate::model::*;
@@ -65,7 +66,7 @@ pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         .collect();
     out.extend(instances(platform, cluster));
     out.extend(machine_pools(cluster));
-    out.extend(identity(platform));
+    out.extend(identity(platform, cluster));
     let maas = !platform.tiers.is_empty() || platform.models_on(&cluster.name).next().is_some();
     if maas {
         out.push(maas_gateway(platform, cluster));
@@ -83,6 +84,11 @@ const SYNC_OPTIONS: &str = "argocd.argoproj.io/sync-options";
 
 fn annotations_skip_dry_run() -> StringMap {
     StringMap::from([(SYNC_OPTIONS.to_string(), SKIP_DRY_RUN.to_string())])
+}
+
+/// A cluster singleton no Application may prune or delete (issue 16).
+fn annotations_keep() -> StringMap {
+    StringMap::from([(SYNC_OPTIONS.to_string(), KEEP.to_string())])
 }
 
 pub(super) fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
@@ -226,10 +232,14 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         } else {
             "Removed"
         };
+        // The DSC outlives its Application: deleting it removes every
+        // model serving component of the cluster.
+        let dsc_annotations =
+            StringMap::from([(SYNC_OPTIONS.to_string(), format!("{SKIP_DRY_RUN},{KEEP}"))]);
         let dsc = PlannedObject::cluster(
             "default-dsc",
             o::DataScienceCluster {
-                annotations: annotations_skip_dry_run(),
+                annotations: dsc_annotations,
                 kueue: kueue.to_string(),
                 // The DSC's MaaS switch of the version (fact sheet §A.2):
                 // none on 3.0/3.2, kserve on 3.3/3.4, aigateway on 3.5.
@@ -262,16 +272,46 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     out
 }
 
+/// `total` split over `parts`: every part gets `total / parts`, the
+/// remainder goes one each to the first parts (the schema documents it).
+pub fn split(total: u32, parts: usize) -> Vec<u32> {
+    let parts = parts.max(1) as u32;
+    (0..parts)
+        .map(|i| total / parts + u32::from(i < total % parts))
+        .collect()
+}
+
+/// aws MachineSets (machine.openshift.io/v1beta1, OCP 4.x machine-api), one
+/// per pool and zone. None on managed platforms and hosted control planes:
+/// their machine pools are the platform's (see `notes::machine_pools_note`).
 fn machine_pools(cluster: &Cluster) -> Option<Component> {
+    if cluster.platform_managed() {
+        return None;
+    }
     let aws = cluster.platform.aws.as_ref()?;
     if cluster.pools.is_empty() {
         return None;
     }
     let infra = aws.infrastructure_id.as_str();
+    let security_groups = aws
+        .security_groups
+        .clone()
+        .unwrap_or_else(|| vec![format!("{infra}-node"), format!("{infra}-lb")]);
     let mut objects = Vec::new();
     let mut autoscaled = false;
+    // GPU type → (most GPUs the autoscaled and fixed pools can reach).
+    let mut gpus: BTreeMap<&str, u32> = BTreeMap::new();
     for pool in &cluster.pools {
-        for zone in &pool.zones {
+        let (mins, maxes) = match pool.scaling {
+            Scaling::Fixed(n) => (vec![n; pool.zones.len()], vec![n; pool.zones.len()]),
+            Scaling::Autoscale { min, max } => {
+                (split(min, pool.zones.len()), split(max, pool.zones.len()))
+            }
+        };
+        if let Some(acc) = pool.instance.accelerator {
+            *gpus.entry(acc.product).or_default() += maxes.iter().sum::<u32>() * pool.instance.gpus;
+        }
+        for (i, zone) in pool.zones.iter().enumerate() {
             let name = format!("{infra}-{}-{zone}", pool.name);
             let mut labels: StringMap = pool.labels.clone();
             labels.insert(POOL_LABEL.to_string(), pool.name.to_string());
@@ -298,27 +338,44 @@ fn machine_pools(cluster: &Cluster) -> Option<Component> {
                     // GPU nodes pull large serving images.
                     volume_size: if pool.instance.is_gpu() { 200 } else { 120 },
                     iam_instance_profile: format!("{infra}-worker-profile"),
-                    security_groups: vec![format!("{infra}-node"), format!("{infra}-lb")],
-                    subnet: format!("{infra}-subnet-private-{zone}"),
+                    security_groups: security_groups.clone(),
+                    subnet: aws
+                        .subnets
+                        .get(zone)
+                        .cloned()
+                        .unwrap_or_else(|| format!("{infra}-subnet-private-{zone}")),
                     cluster_tag: format!("kubernetes.io/cluster/{infra}"),
                 },
             ));
-            if let Scaling::Autoscale { min, max } = pool.scaling {
+            if let Scaling::Autoscale { .. } = pool.scaling {
                 autoscaled = true;
                 objects.push(PlannedObject::namespaced(
                     "openshift-machine-api",
                     &name,
                     o::MachineAutoscaler {
-                        min,
-                        max,
+                        min: mins[i],
+                        max: maxes[i],
                         target: name.clone(),
                     },
                 ));
             }
         }
     }
-    if autoscaled {
-        objects.push(PlannedObject::cluster("default", o::ClusterAutoscaler {}));
+    if autoscaled && cluster.cluster_autoscaler == AutoscalerOwner::Maasc {
+        objects.push(PlannedObject::cluster(
+            "default",
+            o::ClusterAutoscaler {
+                annotations: annotations_keep(),
+                gpus: gpus
+                    .into_iter()
+                    .map(|(kind, max)| o::GpuLimit {
+                        kind: kind.to_string(),
+                        min: 0,
+                        max,
+                    })
+                    .collect(),
+            },
+        ));
     }
     Some(Component::new(
         "platform/machine-pools",
@@ -338,35 +395,47 @@ fn rbac_subject(kind: &str, name: &str) -> o::Subject {
     }
 }
 
-fn identity(platform: &Platform) -> Option<Component> {
+fn identity(platform: &Platform, cluster: &Cluster) -> Option<Component> {
     let id = &platform.identity;
-    if id.htpasswd.is_none() && id.groups.is_empty() && id.cluster_admins.is_empty() {
+    if id.htpasswd.is_none()
+        && id.groups.is_empty()
+        && id.cluster_admins.is_empty()
+        && cluster.identity_providers.is_empty()
+    {
         return None;
     }
     let mut objects = Vec::new();
-    if let Some(h) = &id.htpasswd {
-        if let HtpasswdSource::File {
+    // On rosa, aro and hosted control planes the platform owns the identity
+    // providers: no OAuth (see `notes::identity_note`).
+    let own_oauth = !cluster.platform_managed();
+    if let Some(HtpasswdSource::File {
+        secret_name,
+        content,
+        ..
+    }) = id
+        .htpasswd
+        .as_ref()
+        .filter(|_| own_oauth)
+        .map(|h| &h.source)
+    {
+        use base64::Engine as _;
+        let data = base64::engine::general_purpose::STANDARD.encode(content);
+        objects.push(PlannedObject::namespaced(
+            "openshift-config",
             secret_name,
-            content,
-            ..
-        } = &h.source
-        {
-            use base64::Engine as _;
-            let data = base64::engine::general_purpose::STANDARD.encode(content);
-            objects.push(PlannedObject::namespaced(
-                "openshift-config",
-                secret_name,
-                o::Secret {
-                    data: StringMap::from([("htpasswd".to_string(), data)]),
-                },
-            ));
-        }
-        // The OAuth CR is a singleton (gotcha 33): this component owns it.
+            o::Secret {
+                data: StringMap::from([("htpasswd".to_string(), data)]),
+            },
+        ));
+    }
+    if own_oauth && (id.htpasswd.is_some() || !cluster.identity_providers.is_empty()) {
+        // The OAuth CR is a singleton (gotcha 33): this component owns its
+        // whole provider list, and it outlives the component.
         objects.push(PlannedObject::cluster(
             "cluster",
             o::OAuth {
-                provider: h.provider.clone(),
-                secret_name: h.secret_name().to_string(),
+                annotations: annotations_keep(),
+                identity_providers: oauth_providers(platform, cluster),
             },
         ));
     }
@@ -421,12 +490,44 @@ fn identity(platform: &Platform) -> Option<Component> {
             },
         ));
     }
+    if objects.is_empty() {
+        return None;
+    }
     Some(Component::new(
         "platform/identity",
         30,
         Some("openshift-config"),
         objects,
     ))
+}
+
+/// `OAuth/cluster`'s `identityProviders` (config.openshift.io/v1): maasc's
+/// htpasswd provider first, then the declared ones as written.
+pub(super) fn oauth_providers(platform: &Platform, cluster: &Cluster) -> Vec<o::IdentityProvider> {
+    let mut out = Vec::new();
+    if let Some(h) = &platform.identity.htpasswd {
+        out.push(o::IdentityProvider {
+            name: h.provider.clone(),
+            mapping_method: "claim".to_string(),
+            kind: "HTPasswd".to_string(),
+            settings: BTreeMap::from([(
+                "htpasswd".to_string(),
+                serde_json::json!({"fileData": {"name": h.secret_name()}}),
+            )]),
+        });
+    }
+    out.extend(
+        cluster
+            .identity_providers
+            .iter()
+            .map(|p| o::IdentityProvider {
+                name: p.name.clone(),
+                mapping_method: p.mapping_method.clone(),
+                kind: p.kind.clone(),
+                settings: BTreeMap::from([(p.key.to_string(), p.settings.clone())]),
+            }),
+    );
+    out
 }
 
 /// A DNS-label-safe form of a user name (or CSV) for object names.
@@ -441,29 +542,121 @@ pub(super) fn sanitize(s: &str) -> String {
     out
 }
 
+/// The Istio Service OpenShift's gateway controller creates for a Gateway
+/// (`<gateway>-<gatewayclass>`).
+fn gateway_service(gateway: &str) -> String {
+    format!("{gateway}-openshift-default")
+}
+
+/// Gateway API v1 (OCP 4.19+ `openshift-default` class, OSSM 3 / Istio
+/// 1.24+): HTTPS only unless asked; on platforms without cloud load
+/// balancers a ClusterIP gateway behind a re-encrypt Route.
 fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
     let gw = &platform.gateway;
+    let ns = gw.namespace.as_str();
     let hostname = gw
         .hostname_template
         .replace("{baseDomain}", &cluster.base_domain);
-    let objects = vec![
+    let cluster_ip = !cluster.platform.load_balancers;
+    let mut options = StringMap::new();
+    let mut tls_secret = gw.certificate_secret.clone();
+    if cluster_ip {
+        // The router re-encrypts to the gateway and trusts the service CA:
+        // the listener serves a service-ca certificate unless one is named.
+        if !gw.certificate_secret_named {
+            tls_secret = format!("{}-service-tls", gw.name);
+        }
+        options.insert(
+            "service".to_string(),
+            yaml(&serde_json::json!({
+                "metadata": {"annotations": {
+                    "service.beta.openshift.io/serving-cert-secret-name": format!("{}-service-tls", gw.name),
+                }},
+                "spec": {"type": "ClusterIP"},
+            })),
+        );
+    }
+    let mut deployment = serde_json::Map::new();
+    if let Some(r) = gw.replicas {
+        deployment.insert("replicas".into(), r.into());
+    }
+    let mut resources = serde_json::Map::new();
+    for (key, q) in [("cpu", &gw.cpu), ("memory", &gw.memory)] {
+        if let Some(q) = q {
+            resources.insert(key.into(), q.as_str().into());
+        }
+    }
+    if !resources.is_empty() {
+        let r = serde_json::Value::Object(resources);
+        deployment.insert(
+            "template".into(),
+            serde_json::json!({"spec": {"containers": [
+                {"name": "istio-proxy", "resources": {"requests": r, "limits": r}},
+            ]}}),
+        );
+    }
+    if !deployment.is_empty() {
+        options.insert(
+            "deployment".to_string(),
+            yaml(&serde_json::json!({ "spec": deployment })),
+        );
+    }
+    let options_name = format!("{}-options", gw.name);
+    let http = match gw.http {
+        GatewayHttp::Off => None,
+        GatewayHttp::Redirect => Some("redirect".to_string()),
+        GatewayHttp::Plain => Some("plain".to_string()),
+    };
+    let mut objects = vec![
         PlannedObject::cluster("openshift-default", o::GatewayClass {}),
         PlannedObject::namespaced(
-            gw.namespace.as_str(),
+            ns,
             &gw.name,
             o::Gateway {
-                hostname,
-                tls_secret: gw.certificate_secret.clone(),
+                hostname: hostname.clone(),
+                tls_secret,
+                http,
+                parameters_ref: (!options.is_empty()).then(|| options_name.clone()),
             },
         ),
     ];
+    if !options.is_empty() {
+        objects.push(PlannedObject::namespaced(
+            ns,
+            &options_name,
+            o::GatewayOptions { data: options },
+        ));
+    }
+    if gw.http == GatewayHttp::Redirect {
+        objects.push(PlannedObject::namespaced(
+            ns,
+            &format!("{}-http-redirect", gw.name),
+            o::HttpRedirectRoute {
+                gateway: o::ModelRef {
+                    name: gw.name.clone(),
+                    namespace: ns.to_string(),
+                },
+                hostname: hostname.clone(),
+            },
+        ));
+    }
+    if cluster_ip {
+        objects.push(PlannedObject::namespaced(
+            ns,
+            &gw.name,
+            o::Route {
+                hostname,
+                service: gateway_service(&gw.name),
+            },
+        ));
+    }
     // Wave 15: the Gateway must exist before MaaS is enabled in the DSC (gotcha 19).
-    Component::new(
-        "platform/maas-gateway",
-        15,
-        Some(gw.namespace.as_str()),
-        objects,
-    )
+    Component::new("platform/maas-gateway", 15, Some(ns), objects)
+}
+
+/// A YAML overlay as Istio reads it from its options ConfigMap.
+fn yaml(v: &serde_json::Value) -> String {
+    serde_saphyr::to_string(v).expect("JSON values serialise as YAML")
 }
 
 /// Which requests a tier's limit counts, by the tier Authorino matched.
@@ -526,12 +719,16 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
         target: target.clone(),
         limits,
     };
-    let mut objects = vec![
+    let candidates = vec![
+        // v0.0.2 `tier-mapping-configmap.yaml`: the operator creates it
+        // `opendatahub.io/managed: "false"` and leaves its data to GitOps.
         PlannedObject::namespaced(
             MAAS_API_NAMESPACE,
             "tier-to-group-mapping",
             o::TierToGroupMapping { tiers },
         ),
+        // v0.0.2 `gateway-auth-policy.yaml` (TLS tier lookup): only where
+        // the operator does not render it itself (standalone MaaS).
         PlannedObject::namespaced(
             ns,
             "gateway-auth-policy",
@@ -543,12 +740,19 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
                 ),
             },
         ),
+        // v0.0.2 `overlays/odh/maas-authorino-networkpolicy.yaml`: likewise.
         PlannedObject::namespaced(
             MAAS_API_NAMESPACE,
             "maas-authorino-allow",
             o::AuthorinoNetworkPolicy {},
         ),
     ];
+    // One writer per object: leave out what this RHOAI's operator renders.
+    let version = operator_owned::rhoai_version(cluster);
+    let mut objects: Vec<PlannedObject> = candidates
+        .into_iter()
+        .filter(|o| !operator_owned::owns(version, o.kind, o.namespace.as_deref(), &o.name, ns))
+        .collect();
     if !requests.is_empty() {
         objects.push(PlannedObject::namespaced(
             ns,

@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::components::Component;
-use super::objects::{self as o, Kustomization, PlannedObject, SKIP_DRY_RUN, StringMap};
+use super::objects::{
+    self as o, CASCADE_FINALIZER, KEEP, Kustomization, PlannedObject, SKIP_DRY_RUN, StringMap,
+};
 use super::{Plan, PlannedContent, PlannedFile};
 use crate::model::{Cluster, Platform};
 
@@ -142,6 +144,8 @@ fn application_values(
         server: server.to_string(),
         destination_namespace: namespace.map(str::to_string),
         sync_options: sync_options.into_iter().map(str::to_string).collect(),
+        finalizers: Vec::new(),
+        annotations: StringMap::new(),
     }
 }
 
@@ -167,7 +171,7 @@ fn applications(
         }
         let name = app_name(cluster, &c.dir);
         let path = format!("{}/{}/{}", platform.gitops.path, cluster.name, c.dir);
-        let values = application_values(
+        let mut values = application_values(
             platform,
             path,
             &cluster.server,
@@ -176,6 +180,10 @@ fn applications(
             options,
             cluster,
         );
+        // Removing a component from maas.yaml removes its Application (the
+        // root prunes it) and, through the finalizer, its objects; cluster
+        // singletons opt out with `Prune=false,Delete=false`.
+        values.finalizers = vec![CASCADE_FINALIZER.to_string()];
         let file = format!("{}.yaml", c.dir.replace('/', "-"));
         push_object(
             files,
@@ -184,6 +192,32 @@ fn applications(
         );
         resources.push(file);
     }
+    // The Application health check, synced by the root Application: the
+    // ArgoCD instance that runs it exists by then (OpenShift GitOps creates
+    // the default `openshift-gitops` one), so maasc never creates a stripped
+    // instance; server-side applied, it sets `spec.resourceHealthChecks`
+    // and leaves the instance's other settings to their owners.
+    let file = format!("argocd-{argocd_ns}.yaml");
+    push_object(
+        files,
+        format!("{apps_dir}/{file}"),
+        PlannedObject::namespaced(
+            argocd_ns,
+            argocd_ns,
+            o::ArgoCd {
+                annotations: StringMap::from([
+                    ("argocd.argoproj.io/sync-wave".to_string(), "-1".to_string()),
+                    (
+                        "argocd.argoproj.io/sync-options".to_string(),
+                        format!("ServerSideApply=true,{KEEP}"),
+                    ),
+                ]),
+                health_lua: APPLICATION_HEALTH_LUA.to_string(),
+                subscription_health_lua: super::approver::SUBSCRIPTION_HEALTH_LUA.to_string(),
+            },
+        ),
+    );
+    resources.push(file);
     push_kustomization(files, &apps_dir, resources);
 }
 
@@ -257,18 +291,6 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
                     name: controller_sa.clone(),
                     namespace: Some(argocd_ns.to_string()),
                 }],
-            },
-        ),
-        PlannedObject::namespaced(
-            argocd_ns,
-            argocd_ns,
-            o::ArgoCd {
-                annotations: StringMap::from([(
-                    "argocd.argoproj.io/sync-options".to_string(),
-                    SKIP_DRY_RUN.to_string(),
-                )]),
-                health_lua: APPLICATION_HEALTH_LUA.to_string(),
-                subscription_health_lua: super::approver::SUBSCRIPTION_HEALTH_LUA.to_string(),
             },
         ),
         PlannedObject::namespaced(

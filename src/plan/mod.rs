@@ -16,8 +16,12 @@
 pub mod approver;
 mod components;
 mod layout;
+pub mod notes;
 pub mod objects;
+pub mod operator_owned;
 mod serving;
+
+pub use components::split;
 
 pub use layout::VERSION_LABEL;
 pub use objects::{Context, Kustomization, ObjectTemplate, PlannedObject};

@@ -16,6 +16,16 @@ use serde::Serialize;
 /// exists (operators install CRDs late; gotcha 24).
 pub const SKIP_DRY_RUN: &str = "SkipDryRunOnMissingResource=true";
 
+/// ArgoCD sync options of a cluster singleton that must outlive its
+/// Application: never pruned when it leaves Git, never deleted with the
+/// Application (argo-cd docs, user-guide/sync-options: "No Prune
+/// Resources", "No Resource Deletion").
+pub const KEEP: &str = "Prune=false,Delete=false";
+
+/// The finalizer that makes deleting an Application delete its objects
+/// (argo-cd docs, user-guide/app_deletion).
+pub const CASCADE_FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
+
 /// Annotations or labels, sorted by key.
 pub type StringMap = BTreeMap<String, String>;
 
@@ -156,6 +166,9 @@ object_types! {
     ArgoCd => "argoproj.io/v1beta1", "ArgoCD", "argocd.yaml";
     AppProject => "argoproj.io/v1alpha1", "AppProject", "app-project.yaml";
     Application => "argoproj.io/v1alpha1", "Application", "application.yaml";
+    GatewayOptions => "v1", "ConfigMap", "gateway-options.yaml";
+    HttpRedirectRoute => "gateway.networking.k8s.io/v1", "HTTPRoute", "http-redirect-route.yaml";
+    Route => "route.openshift.io/v1", "Route", "route.yaml";
 }
 
 /// A kustomization file: not a cluster object, but rendered the same way.
@@ -300,7 +313,22 @@ context! {
 }
 
 context! {
-    pub struct ClusterAutoscaler {}
+    /// OpenShift's `ClusterAutoscaler/default` (machine-api, OCP 4.x).
+    pub struct ClusterAutoscaler {
+        pub annotations: StringMap,
+        /// `resourceLimits.gpus`: one entry per GPU type of the pools.
+        pub gpus: Vec<GpuLimit>,
+    }
+}
+
+context! {
+    pub struct GpuLimit {
+        /// The pools' `cluster-api/accelerator` label value.
+        #[serde(rename = "type")]
+        pub kind: String,
+        pub min: u32,
+        pub max: u32,
+    }
 }
 
 context! {
@@ -311,9 +339,24 @@ context! {
 }
 
 context! {
+    /// config.openshift.io/v1 `OAuth/cluster`: the whole
+    /// `identityProviders` list (ArgoCD replaces it as one value).
     pub struct OAuth {
-        pub provider: String,
-        pub secret_name: String,
+        pub annotations: StringMap,
+        pub identity_providers: Vec<IdentityProvider>,
+    }
+}
+
+context! {
+    /// One `identityProviders` entry as OpenShift spells it.
+    pub struct IdentityProvider {
+        pub name: String,
+        pub mapping_method: String,
+        #[serde(rename = "type")]
+        pub kind: String,
+        /// The settings under the type's key (`htpasswd`, `openID`…): one entry.
+        #[serde(flatten)]
+        pub settings: BTreeMap<String, serde_json::Value>,
     }
 }
 
@@ -361,9 +404,47 @@ context! {
 }
 
 context! {
+    /// Gateway API v1 Gateway on OpenShift's `openshift-default` class
+    /// (OSSM 3 / Istio 1.24+ gateway deployment controller).
     pub struct Gateway {
         pub hostname: String,
         pub tls_secret: String,
+        /// Port 80 listener: `None` (HTTPS only), `"redirect"` (only the
+        /// redirect route may attach) or `"plain"`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub http: Option<String>,
+        /// `spec.infrastructure.parametersRef`: the ConfigMap of Istio
+        /// deployment options.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub parameters_ref: Option<String>,
+    }
+}
+
+context! {
+    /// Istio's per-Gateway deployment options (Istio docs, "Gateway API
+    /// deployment customization": ConfigMap keys `service`, `deployment`,
+    /// each a YAML overlay of the generated object).
+    pub struct GatewayOptions {
+        /// YAML overlays by key.
+        pub data: StringMap,
+    }
+}
+
+context! {
+    /// The port-80 HTTPRoute that only redirects to https (Gateway API v1
+    /// `RequestRedirect` filter).
+    pub struct HttpRedirectRoute {
+        pub gateway: ModelRef,
+        pub hostname: String,
+    }
+}
+
+context! {
+    /// route.openshift.io/v1 Route exposing a ClusterIP gateway through the
+    /// cluster router, TLS re-encrypted to the gateway.
+    pub struct Route {
+        pub hostname: String,
+        pub service: String,
     }
 }
 
@@ -569,6 +650,9 @@ context! {
 }
 
 context! {
+    /// A partial ArgoCD CR (argoproj.io/v1beta1, OpenShift GitOps 1.x):
+    /// only `spec.resourceHealthChecks`, server-side applied onto the
+    /// operator's existing instance.
     pub struct ArgoCd {
         pub annotations: StringMap,
         pub health_lua: String,
@@ -638,5 +722,10 @@ context! {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub destination_namespace: Option<String>,
         pub sync_options: Vec<String>,
+        /// `resources-finalizer.argocd.argoproj.io` on child Applications:
+        /// deleting one deletes its objects.
+        pub finalizers: Vec<String>,
+        /// Extra annotations besides the sync wave.
+        pub annotations: StringMap,
     }
 }
