@@ -67,9 +67,14 @@ codes! {
     ModelNotDeployed = "E027", "a model is deployed on no cluster";
     IdentitySource = "E028", "htpasswd needs exactly one of `file` and `existingSecret`";
     InvalidParameters = "E029", "a parameter count is not like `0.6B`, `8B`, `125M`";
+    ExternalModelSource = "E040", "a model needs exactly one of `uri` and `external`; an external model takes no serving field";
+    ExternalModelEra = "E041", "an external model on a tier-era cluster (ExternalModel needs the subscription era, RHOAI 3.4+)";
+    DatabaseSecret = "E042", "`maas.database.existingSecret` is not a Secret maas-api reads (`maas-db-config`)";
+    ApiKeysEra = "E043", "`apiKeys` on a tier-era cluster (API keys exist from RHOAI 3.4), or `maxExpirationDays` of 0";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
+    DatabaseUnstated = "W104", "a subscription-era cluster, and maas.yaml does not say where maas-api's database Secret `maas-db-config` comes from";
 }
 
 impl Code {

@@ -148,6 +148,8 @@ fn check_cluster(
         pools,
         model_replicas: BTreeMap::new(),
         tier_limits,
+        // Set by check::database, which sees the platform default.
+        api_key_max_days: None,
     })
 }
 

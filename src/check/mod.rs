@@ -3,6 +3,8 @@
 //! run reports all of them.
 
 mod clusters;
+mod database;
+mod external;
 pub mod htpasswd;
 mod identity;
 mod models;
@@ -195,6 +197,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
         &clusters,
     );
     clusters::overrides(c, &mut clusters, &spec.clusters, &models, &tiers);
+    database::check(c, spec, &mut clusters);
     tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {

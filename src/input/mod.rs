@@ -88,6 +88,29 @@ pub struct MaasInput {
     /// `tiers` (RHOAI 3.0–3.3, default) or `subscriptions` (RHOAI 3.4+).
     pub api: Option<Sp<MaasApi>>,
     pub gateway: Option<GatewayInput>,
+    /// Subscription era: the PostgreSQL database maas-api keeps API keys in.
+    pub database: Option<Sp<DatabaseInput>>,
+    /// Subscription era: API-key policy of every cluster (RHOAI 3.4 Tenant
+    /// `spec.apiKeys`); a cluster's own `maas.apiKeys` wins.
+    pub api_keys: Option<Sp<ApiKeysInput>>,
+}
+
+/// maas-api's database, by reference: never a credential in maas.yaml.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DatabaseInput {
+    /// The Secret maas-api reads, created outside Git in maas-api's
+    /// namespace (`redhat-ods-applications` on RHOAI 3.4), key
+    /// `DB_CONNECTION_URL` = `postgresql://USER:PASSWORD@HOST:PORT/DB?sslmode=require`.
+    /// RHOAI 3.4's maas-api reads only `maas-db-config`.
+    pub existing_secret: Sp<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ApiKeysInput {
+    /// The longest lifetime, in days, of an API key maas-api issues (≥ 1).
+    pub max_expiration_days: Sp<u32>,
 }
 
 #[derive(
@@ -144,7 +167,7 @@ pub struct ClusterInput {
     pub operators: OperatorsInput,
     #[serde(default)]
     pub machine_pools: Vec<Sp<MachinePoolInput>>,
-    /// Per-cluster override of `spec.maas` (only `api`).
+    /// Per-cluster override of `spec.maas` (`api`, `apiKeys`).
     pub maas: Option<ClusterMaasInput>,
     #[serde(default)]
     pub overrides: OverridesInput,
@@ -154,6 +177,8 @@ pub struct ClusterInput {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ClusterMaasInput {
     pub api: Option<Sp<MaasApi>>,
+    /// This cluster's API-key policy (subscription era only).
+    pub api_keys: Option<Sp<ApiKeysInput>>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -411,8 +436,11 @@ pub struct ModelInput {
     pub namespace: Option<Sp<String>>,
     pub display_name: Option<String>,
     pub description: Option<String>,
-    /// `hf://`, `oci://`, `pvc://` or `s3://`.
-    pub uri: Sp<String>,
+    /// `hf://`, `oci://`, `pvc://` or `s3://`; required unless `external`.
+    pub uri: Option<Sp<String>>,
+    /// A model served by a provider outside the cluster (subscription era,
+    /// RHOAI 3.4+): instead of `uri` and every serving field.
+    pub external: Option<Sp<ExternalInput>>,
     /// Name clients send in `model` (default: the model's `name`).
     pub model_name: Option<String>,
     /// `vllm` (default), `vllm-cpu` or `simulator`.
@@ -456,6 +484,60 @@ pub enum Runtime {
     Vllm,
     VllmCpu,
     Simulator,
+}
+
+/// An external model: where it is served and the Secret holding its key.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExternalInput {
+    pub provider: Sp<ExternalProvider>,
+    /// Host name of the provider's API, without scheme or path, e.g.
+    /// `api.openai.com`.
+    pub endpoint: Sp<String>,
+    /// Name of a Secret in the model's namespace whose key `api-key` holds
+    /// the provider's API key, labelled
+    /// `inference.networking.k8s.io/bbr-managed=true`. Created outside
+    /// maas.yaml: never a credential here.
+    pub credentials_secret: Sp<String>,
+    /// The model name at the provider (default: `modelName`, else `name`).
+    pub target_model: Option<Sp<String>>,
+}
+
+/// The providers MaaS documents for ExternalModel (models-as-a-service
+/// v0.1.1 `external-model-setup.md`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    JsonSchema,
+    serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExternalProvider {
+    Openai,
+    Anthropic,
+    AzureOpenai,
+    Vertex,
+    BedrockOpenai,
+}
+
+impl ExternalProvider {
+    /// The value as ExternalModel's `spec.provider` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExternalProvider::Openai => "openai",
+            ExternalProvider::Anthropic => "anthropic",
+            ExternalProvider::AzureOpenai => "azure-openai",
+            ExternalProvider::Vertex => "vertex",
+            ExternalProvider::BedrockOpenai => "bedrock-openai",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -35,7 +35,7 @@ pub struct Component {
 }
 
 impl Component {
-    fn new(
+    pub(super) fn new(
         dir: impl Into<String>,
         wave: i32,
         namespace: Option<&str>,
@@ -66,7 +66,10 @@ pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     if maas {
         out.push(maas_gateway(platform, cluster));
         match cluster.api {
-            MaasApi::Tiers => out.push(tier_policies(platform, cluster)),
+            MaasApi::Tiers => {
+                out.push(tier_policies(platform, cluster));
+                out.extend(super::authorino::authorino_tls(cluster));
+            }
             MaasApi::Subscriptions => out.extend(subscriptions(platform, cluster)),
         }
     }
@@ -323,7 +326,9 @@ fn rbac_subject(kind: &str, name: &str) -> o::Subject {
 
 fn identity(platform: &Platform) -> Option<Component> {
     let id = &platform.identity;
-    if id.htpasswd.is_none() && id.groups.is_empty() && id.cluster_admins.is_empty() {
+    let tier_groups = platform.tiers.iter().any(|t| !t.groups.is_empty());
+    if id.htpasswd.is_none() && id.groups.is_empty() && id.cluster_admins.is_empty() && !tier_groups
+    {
         return None;
     }
     let mut objects = Vec::new();
@@ -370,20 +375,31 @@ fn identity(platform: &Platform) -> Option<Component> {
             },
         ));
     }
-    // Gotcha 34: MaaS users read the cluster ingress domain to find the endpoint.
-    let tier_groups: Vec<&str> = id
-        .groups
+    // Gotcha 34: MaaS users read the cluster ingress domain to mint tokens;
+    // every tier group gets it, defined here or not (external, `system:`).
+    objects.extend(ingress_config_viewer(platform));
+    Some(Component::new(
+        "platform/identity",
+        30,
+        Some("openshift-config"),
+        objects,
+    ))
+}
+
+/// Read access to the cluster ingress config for every group of a tier, in
+/// name order: without it a tier member cannot find the endpoint to mint a
+/// token (gotcha 34).
+fn ingress_config_viewer(platform: &Platform) -> Vec<PlannedObject> {
+    let groups: std::collections::BTreeSet<&str> = platform
+        .tiers
         .iter()
-        .map(|g| g.name.as_str())
-        .filter(|g| {
-            platform
-                .tiers
-                .iter()
-                .any(|t| t.groups.iter().any(|tg| tg == g))
-        })
+        .flat_map(|t| t.groups.iter().map(String::as_str))
         .collect();
-    if !tier_groups.is_empty() {
-        objects.push(PlannedObject::cluster(
+    if groups.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        PlannedObject::cluster(
             "maas-ingress-config-viewer",
             o::ClusterRole {
                 rules: vec![o::PolicyRule {
@@ -392,24 +408,15 @@ fn identity(platform: &Platform) -> Option<Component> {
                     verbs: strings(["get", "list"]),
                 }],
             },
-        ));
-        objects.push(PlannedObject::cluster(
+        ),
+        PlannedObject::cluster(
             "maas-ingress-config-viewer",
             o::ClusterRoleBinding {
                 role: "maas-ingress-config-viewer".to_string(),
-                subjects: tier_groups
-                    .iter()
-                    .map(|g| rbac_subject("Group", g))
-                    .collect(),
+                subjects: groups.iter().map(|g| rbac_subject("Group", g)).collect(),
             },
-        ));
-    }
-    Some(Component::new(
-        "platform/identity",
-        30,
-        Some("openshift-config"),
-        objects,
-    ))
+        ),
+    ]
 }
 
 /// A DNS-label-safe form of a user name for object names.
@@ -448,6 +455,10 @@ fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
         objects,
     )
 }
+
+/// The gateway AuthPolicy's fail-closed rule: the tier lookup answered with
+/// a tier (not upstream: models-as-a-service v0.0.2 has no such rule).
+pub const TIER_REQUIRED: &str = "has(auth.metadata.matchedTier) && has(auth.metadata.matchedTier.tier) && auth.metadata.matchedTier.tier != \"\"";
 
 /// Which requests a tier's limit counts, by the tier Authorino matched.
 fn rate_limit(tier: &Tier, rate: &Rate, tokens: bool) -> o::RateLimit {
@@ -524,6 +535,7 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
                 tier_lookup_url: format!(
                     "https://maas-api.{MAAS_API_NAMESPACE}.svc.cluster.local:8443/v1/tiers/lookup"
                 ),
+                tier_required: TIER_REQUIRED.to_string(),
             },
         ),
         PlannedObject::namespaced(
@@ -556,7 +568,8 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
 /// model on this cluster grants nothing, so it gets neither (both kinds
 /// require at least one subject and one model).
 fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
-    let mut objects = Vec::new();
+    // The API-key policy, where maas.yaml sets one.
+    let mut objects: Vec<PlannedObject> = super::tenant::tenant(cluster).into_iter().collect();
     for t in &platform.tiers {
         let models: Vec<o::ModelRef> = platform
             .models_on(&cluster.name)
@@ -640,9 +653,19 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
                 ),
             ];
             for m in models {
-                objects.push(inference_service(platform, cluster, m));
-                if cluster.api == MaasApi::Subscriptions {
-                    objects.push(model_ref(m));
+                match (m.serving.external(), cluster.api) {
+                    (None, api) => {
+                        objects.extend(inference_service(platform, cluster, m));
+                        if api == MaasApi::Subscriptions {
+                            objects.push(model_ref(m, "LLMInferenceService"));
+                        }
+                    }
+                    (Some(source), MaasApi::Subscriptions) => {
+                        objects.push(super::external::external_model(m, source));
+                        objects.push(model_ref(m, "ExternalModel"));
+                    }
+                    // Check refuses external models on tier-era clusters.
+                    (Some(_), MaasApi::Tiers) => {}
                 }
             }
             Component::new(format!("models/{ns}"), 40, Some(ns.as_str()), objects)
@@ -650,19 +673,24 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         .collect()
 }
 
-/// Subscription era: exposes the LLMInferenceService of the same name and
-/// namespace through MaaS.
-fn model_ref(m: &Model) -> PlannedObject {
+/// Subscription era: exposes the LLMInferenceService or ExternalModel
+/// (`kind`) of the same name and namespace through MaaS.
+fn model_ref(m: &Model, kind: &str) -> PlannedObject {
     let mut annotations = display_annotations(&m.display_name, &m.description);
     annotations.insert(SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
     PlannedObject::namespaced(
         m.namespace.as_str(),
         m.name.as_str(),
-        o::MaasModelRef { annotations },
+        o::MaasModelRef {
+            annotations,
+            model_kind: kind.to_string(),
+        },
     )
 }
 
-fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> PlannedObject {
+/// The LLMInferenceService of a model served on the cluster (`None` for an
+/// external one).
+fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Option<PlannedObject> {
     let pool = m.serving.pool().and_then(|p| cluster.pool(p));
     let simulator = matches!(m.serving, Serving::Simulator { .. });
     let gpus = m.serving.gpus();
@@ -706,6 +734,7 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
             }
             args.clear();
         }
+        Serving::External(_) => return None,
         Serving::Simulator { .. } => {
             image = Some(image.unwrap_or_else(|| SIMULATOR_IMAGE.to_string()));
             command = strings(["/app/llm-d-inference-sim"]);
@@ -740,7 +769,7 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
     }
     let (cpu, memory) = match m.serving {
         Serving::Simulator { .. } => ("100m", "256Mi"),
-        Serving::Gpu { .. } | Serving::Cpu { .. } => ("4", "16Gi"),
+        Serving::Gpu { .. } | Serving::Cpu { .. } | Serving::External(_) => ("4", "16Gi"),
     };
     let mut resources = StringMap::from([
         (
@@ -771,7 +800,7 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
         .get(&(m.namespace.clone(), m.name.clone()))
         .copied()
         .unwrap_or(m.replicas);
-    PlannedObject::namespaced(
+    Some(PlannedObject::namespaced(
         m.namespace.as_str(),
         m.name.as_str(),
         o::LlmInferenceService {
@@ -797,7 +826,7 @@ fn inference_service(platform: &Platform, cluster: &Cluster, m: &Model) -> Plann
                 .map(|p| p.taints.iter().map(taint).collect())
                 .unwrap_or_default(),
         },
-    )
+    ))
 }
 
 fn plain_env(name: &str, value: &str) -> o::ContainerEnv {

@@ -13,9 +13,12 @@
 //!                               AppProject and the root Application
 //! ```
 
+mod authorino;
 mod components;
+mod external;
 mod layout;
 pub mod objects;
+mod tenant;
 
 pub use objects::{Context, Kustomization, ObjectTemplate, PlannedObject};
 

@@ -34,12 +34,14 @@ templates!(
     "application.yaml",
     "argocd.yaml",
     "auth-policy.yaml",
+    "authorino.yaml",
     "cluster-autoscaler.yaml",
     "cluster-policy.yaml",
     "cluster-role-binding.yaml",
     "cluster-role.yaml",
     "config-map.yaml",
     "data-science-cluster.yaml",
+    "external-model.yaml",
     "gateway-class.yaml",
     "gateway.yaml",
     "group.yaml",
@@ -60,7 +62,10 @@ templates!(
     "operator-group.yaml",
     "rate-limit-policy.yaml",
     "secret.yaml",
+    "service-serving-cert.yaml",
     "subscription.yaml",
+    "tenant.yaml",
+    "trust-bundle.yaml",
 );
 
 /// A file of the tree as text.
