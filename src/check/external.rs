@@ -179,3 +179,28 @@ pub(crate) fn subscription_clusters(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_host_names_as_the_crd_pattern_says() {
+        for ok in ["api.openai.com", "localhost", "a-b.c1.example"] {
+            assert!(is_host(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "https://api.openai.com",
+            "api.openai.com/v1",
+            "api.openai.com:443",
+            "-a.com",
+            "a-.com",
+            "a..com",
+        ] {
+            assert!(!is_host(bad), "{bad}");
+        }
+        assert!(is_subdomain("openai-api-key"));
+        assert!(!is_subdomain("OpenAI"));
+    }
+}

@@ -485,6 +485,12 @@ fn rate_limit(tier: &Tier, rate: &Rate, tokens: bool) -> o::RateLimit {
     }
 }
 
+/// Tier era: the tier ConfigMap, the gateway AuthPolicy and the limit
+/// policies, following models-as-a-service v0.0.2
+/// (`deployment/base/policies/auth-policies/gateway-auth-policy.yaml` with
+/// the `tls-backend` overlay's HTTPS tier URL, which the RHOAI 3.3
+/// operator's `prefetched-manifests/maas` equal), plus the fail-closed
+/// [`TIER_REQUIRED`] rule that upstream lacks.
 fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
     let gw = &platform.gateway;
     let ns = gw.namespace.as_str();
