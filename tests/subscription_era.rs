@@ -91,6 +91,12 @@ fn external_models_are_external_model_refs() {
         assert!(!dev.iter().any(|o| o.kind() == "LLMInferenceService"
             && o.name() == m.name.as_str()
             && o.namespace() == m.namespace.as_str()));
+        // Its namespace (external models only) is in the mesh (v0.1.1 step 2).
+        let ns = dev
+            .iter()
+            .find(|o| o.kind() == "Namespace" && o.name() == m.namespace.as_str())
+            .unwrap();
+        assert_eq!(ns.value["metadata"]["labels"]["istio-injection"], "enabled");
         // The tier-era cluster has no trace of it.
         assert!(!clusters["prod"].iter().any(|o| o.name() == m.name.as_str()));
     }

@@ -504,7 +504,8 @@ pub struct ExternalInput {
 }
 
 /// The providers MaaS documents for ExternalModel (models-as-a-service
-/// v0.1.1 `external-model-setup.md`).
+/// v0.1.1 `docs/content/install/external-model-setup.md`, "Supported
+/// Providers").
 #[derive(
     Clone,
     Copy,
@@ -523,7 +524,7 @@ pub enum ExternalProvider {
     Openai,
     Anthropic,
     AzureOpenai,
-    Vertex,
+    VertexOpenai,
     BedrockOpenai,
 }
 
@@ -534,7 +535,7 @@ impl ExternalProvider {
             ExternalProvider::Openai => "openai",
             ExternalProvider::Anthropic => "anthropic",
             ExternalProvider::AzureOpenai => "azure-openai",
-            ExternalProvider::Vertex => "vertex",
+            ExternalProvider::VertexOpenai => "vertex-openai",
             ExternalProvider::BedrockOpenai => "bedrock-openai",
         }
     }

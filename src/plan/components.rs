@@ -640,16 +640,16 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     by_namespace
         .into_iter()
         .map(|(ns, models)| {
+            let mut labels =
+                StringMap::from([("opendatahub.io/dashboard".to_string(), "true".to_string())]);
+            // A namespace of external models only is in the mesh, as
+            // models-as-a-service v0.1.1 `external-model-setup.md` (step 2)
+            // sets it up; it has no pod a sidecar could be injected into.
+            if models.iter().all(|m| m.serving.external().is_some()) {
+                labels.insert("istio-injection".to_string(), "enabled".to_string());
+            }
             let mut objects = vec![
-                PlannedObject::cluster(
-                    ns.as_str(),
-                    o::Namespace {
-                        labels: StringMap::from([(
-                            "opendatahub.io/dashboard".to_string(),
-                            "true".to_string(),
-                        )]),
-                    },
-                ),
+                PlannedObject::cluster(ns.as_str(), o::Namespace { labels }),
                 PlannedObject::namespaced(
                     ns.as_str(),
                     "allow-gateway-and-monitoring",
