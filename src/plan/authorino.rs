@@ -21,6 +21,13 @@
 //! The Service and the Authorino CR are created by the Kuadrant and
 //! Authorino operators: maasc only co-owns the fields it sets (server-side
 //! apply), and never prunes or deletes them.
+//!
+//! The Kuadrant operator keeps listener TLS once it is on: on an existing
+//! Authorino it server-side applies only `tls.minVersion`/`cipherSuites`,
+//! and only while `tls.enabled` is true (Kuadrant/kuadrant-operator@ae69881
+//! `internal/controller/authorino_reconciler.go` `buildTLSPatch`); it
+//! creates the CR with TLS off, which ArgoCD's forced server-side apply of
+//! `enabled: true` replaces.
 
 use super::components::Component;
 use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
