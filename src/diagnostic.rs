@@ -78,10 +78,15 @@ codes! {
     MultiNodeNeedsLws = "E051", "a model spread over several nodes needs the LeaderWorkerSet operator, which the cluster disables";
     InlineSecret = "E052", "a token value written in maas.yaml (reference a Secret; the value is never printed)";
     ResourcesExceedNode = "E053", "a model's CPU or memory (requested, or needed to load its weights) exceeds one node of its pool";
+    ExternalModelSource = "E060", "a model needs exactly one of `uri` and `external`; an external model takes no serving field";
+    ExternalModelEra = "E061", "an external model on a tier-era cluster (ExternalModel needs the subscription era, RHOAI 3.4+)";
+    DatabaseSecret = "E062", "`maas.database.existingSecret` is not a Secret maas-api reads (`maas-db-config`)";
+    ApiKeysEra = "E063", "`apiKeys` on a tier-era cluster (API keys exist from RHOAI 3.4), or `maxExpirationDays` of 0";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
     ProvidersReplaced = "W104", "a cluster's OAuth lists only htpasswd while tiers name external groups: ArgoCD replaces the whole identityProviders list, the cluster's other providers disappear";
+    DatabaseUnstated = "W105", "a subscription-era cluster, and maas.yaml does not say where maas-api's database Secret `maas-db-config` comes from";
     VersionNotNamed = "W110", "a cluster names no OpenShift AI version: maasc derives one from `maas.api` (tiers 3.3, subscriptions 3.4) or assumes 3.3";
     ContextTooLong = "W120", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
     ScalingNotEmitted = "W121", "a model asks for `scaling`, which the target's LLMInferenceService cannot express; `replicas` is used";

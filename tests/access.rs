@@ -11,9 +11,17 @@ use common::grants::*;
 use common::*;
 use maasc::model::MaasApi;
 
-/// What maas.yaml says, with the eras' shared conversions (days → hours).
-fn declared_grants(loaded: &maasc::Loaded) -> BTreeSet<Grant> {
-    let p = &loaded.platform;
+/// What maas.yaml says, with the eras' shared conversions (days → hours),
+/// with every cluster on `api` (`None`: as written). External models exist
+/// on subscription-era clusters only.
+fn declared_grants(loaded: &maasc::Loaded, api: Option<MaasApi>) -> BTreeSet<Grant> {
+    let mut p = loaded.platform.clone();
+    if let Some(api) = api {
+        for c in &mut p.clusters {
+            c.api = api;
+        }
+    }
+    let p = &p;
     let mut grants = BTreeSet::new();
     for c in &p.clusters {
         for m in p.models_on(&c.name) {
@@ -35,16 +43,50 @@ fn declared_grants(loaded: &maasc::Loaded) -> BTreeSet<Grant> {
     grants
 }
 
+/// `ns/name` of every external model.
+fn external_models(loaded: &maasc::Loaded) -> BTreeSet<String> {
+    loaded
+        .platform
+        .models
+        .iter()
+        .filter(|m| m.serving.external().is_some())
+        .map(|m| format!("{}/{}", m.namespace, m.name))
+        .collect()
+}
+
 #[test]
 fn both_eras_grant_exactly_what_maas_yaml_declares() {
     for example in EXAMPLES {
-        let declared = declared_grants(&load(&example_path(example)));
+        let loaded = load(&example_path(example));
+        let declared = declared_grants(&loaded, None);
         assert!(!declared.is_empty(), "{example} declares access");
+        // Served models are granted alike in every era; external ones only
+        // where the era has ExternalModel.
+        let external = external_models(&loaded);
+        let served = |grants: &BTreeSet<Grant>| -> BTreeSet<Grant> {
+            grants
+                .iter()
+                .filter(|g| !external.contains(&g.3))
+                .cloned()
+                .collect()
+        };
+        let declared_tiers = declared_grants(&loaded, Some(MaasApi::Tiers));
+        let declared_subscriptions = declared_grants(&loaded, Some(MaasApi::Subscriptions));
+        assert_eq!(served(&declared_tiers), served(&declared), "{example}");
+        assert_eq!(
+            served(&declared_subscriptions),
+            served(&declared),
+            "{example}"
+        );
+        assert!(declared_tiers.iter().all(|g| !external.contains(&g.3)));
         let as_written = grants_of(&tree_in_era(example, None));
         let tiers = grants_of(&tree_in_era(example, Some(MaasApi::Tiers)));
         let subscriptions = grants_of(&tree_in_era(example, Some(MaasApi::Subscriptions)));
-        assert_eq!(tiers, declared, "{example}: tier era");
-        assert_eq!(subscriptions, declared, "{example}: subscription era");
+        assert_eq!(tiers, declared_tiers, "{example}: tier era");
+        assert_eq!(
+            subscriptions, declared_subscriptions,
+            "{example}: subscription era"
+        );
         assert_eq!(as_written, declared, "{example}: as written");
     }
 }
@@ -89,4 +131,41 @@ fn a_subscription_cluster_has_no_tier_objects_and_a_tier_cluster_no_subscription
             "Managed"
         );
     }
+}
+
+#[test]
+fn external_models_are_granted_like_served_ones_in_the_subscription_era_only() {
+    let loaded = load(&example_path("migration"));
+    let external = external_models(&loaded);
+    assert!(!external.is_empty(), "migration has an external model");
+    let declared = declared_grants(&loaded, None);
+    let as_written = grants_of(&tree_in_era("migration", None));
+    assert_eq!(as_written, declared);
+    let reached = |grants: &BTreeSet<Grant>, cluster: &str| -> BTreeSet<String> {
+        grants
+            .iter()
+            .filter(|g| g.0 == cluster && external.contains(&g.3))
+            .map(|g| g.3.clone())
+            .collect()
+    };
+    // dev speaks subscriptions: its external model is reached, with the
+    // same tiers and quotas as declared; prod (tiers) has none.
+    assert_eq!(reached(&as_written, "dev"), external);
+    assert!(reached(&as_written, "prod").is_empty());
+    // Forced into the tier era, no cluster serves it; forced into the
+    // subscription era, dev still does.
+    assert!(
+        reached(
+            &grants_of(&tree_in_era("migration", Some(MaasApi::Tiers))),
+            "dev"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        reached(
+            &grants_of(&tree_in_era("migration", Some(MaasApi::Subscriptions))),
+            "dev"
+        ),
+        external
+    );
 }

@@ -159,7 +159,7 @@ fn check_tree(
 }
 
 /// `example` with every cluster's (and the platform's) version set to `v`.
-fn load_at(example: &str, v: RhoaiVersion) -> maasc::Loaded {
+fn load_at(example: &str, v: RhoaiVersion) -> Result<maasc::Loaded, maasc::LoadError> {
     let tmp = tempfile::tempdir().unwrap();
     let src = common::example_path(example);
     let dir = src.parent().unwrap();
@@ -182,7 +182,7 @@ fn load_at(example: &str, v: RhoaiVersion) -> maasc::Loaded {
     );
     let path = tmp.path().join("maas.yaml");
     std::fs::write(&path, out).unwrap();
-    maasc::load(&path).unwrap_or_else(|e| panic!("{example} at {v}:\n{}", e.render()))
+    maasc::load(&path)
 }
 
 /// The schemas of every version.
@@ -238,7 +238,21 @@ fn every_version_accepts_every_example_at_that_version() {
     let mut problems = Vec::new();
     for example in common::EXAMPLES {
         for v in RhoaiVersion::ALL {
-            let loaded = load_at(example, v);
+            let loaded = match load_at(example, v) {
+                Ok(loaded) => loaded,
+                // An example with external models cannot run the tier era
+                // on every cluster: refused with exactly that (E061).
+                Err(e)
+                    if !v.era().has_maas_crs()
+                        && e.diagnostics
+                            .iter()
+                            .filter(|d| d.severity == maasc::diagnostic::Severity::Error)
+                            .all(|d| d.code == maasc::diagnostic::Code::ExternalModelEra) =>
+                {
+                    continue;
+                }
+                Err(e) => panic!("{example} at {v}:\n{}", e.render()),
+            };
             let versions = cluster_versions(&loaded);
             assert!(versions.values().all(|c| *c == v), "{example} at {v}");
             let files = maasc::build_tree(&loaded, None).unwrap();

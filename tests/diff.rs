@@ -261,3 +261,24 @@ fn diff_against_a_revision_without_maas_yaml_shows_everything_added() {
         stderr(&out)
     );
 }
+
+#[test]
+fn diff_names_an_external_models_provider_and_endpoint() {
+    let ws = workspace("migration");
+    fs::copy(ws.path().join("maas.yaml"), ws.path().join("old.yaml")).unwrap();
+    edit(
+        ws.path(),
+        "maas.yaml",
+        &[("endpoint: api.openai.com", "endpoint: eu.api.openai.com")],
+    );
+    let out = maasc(ws.path(), &["diff", "old.yaml", "maas.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "external openai at api.openai.com (gpt-4o) → openai at eu.api.openai.com (gpt-4o)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("~ ExternalModel external/gpt-4o"), "{text}");
+}

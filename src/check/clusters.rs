@@ -185,6 +185,8 @@ fn check_cluster(
             .map(|a| a.value)
             .unwrap_or_default()
             .into(),
+        // Set by check::database, which sees the platform default.
+        api_key_max_days: None,
     })
 }
 

@@ -5,6 +5,8 @@
 mod aws_overrides;
 mod cloud_names;
 mod clusters;
+mod database;
+mod external;
 mod file_names;
 pub mod htpasswd;
 mod identity;
@@ -213,6 +215,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     clusters::overrides(c, &mut clusters, &spec.clusters, &models, &tiers);
     identity_providers::attach(c, &mut clusters, &spec.clusters, spec.identity.as_ref());
     identity_providers::warn_if_clobbering(c, spec.identity.as_ref(), &spec.clusters);
+    database::check(c, spec, &mut clusters);
     tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {
@@ -223,6 +226,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
         tiers,
         identity: identity.model,
         models,
+        authorino_tls: spec.maas.authorino_tls,
     })
 }
 

@@ -82,23 +82,28 @@ fn check_model(
         Some(ns) => c.name("namespace", ns, NamespaceName::parse),
         None => NamespaceName::parse("llm").ok(),
     };
-    if !URI_SCHEMES
-        .iter()
-        .any(|s| m.uri.value.starts_with(s) && m.uri.value.len() > s.len())
-    {
-        c.error(
-            Code::InvalidValue,
-            m.uri.span,
-            format!("model uri `{}` does not start with hf://, oci://, pvc:// or s3://", m.uri.value),
-            "use e.g. hf://Qwen/Qwen3-0.6B or oci://registry.redhat.io/rhelai1/modelcar-granite-8b-code-instruct:1.4.0",
-        );
-    }
+    let external = match (&m.uri, &m.external) {
+        (Some(uri), None) => {
+            check_uri(c, uri);
+            None
+        }
+        (None, Some(e)) => Some(super::external::check(c, m, e)),
+        (Some(_), Some(e)) => {
+            // external::check reports the `uri` beside it.
+            let _ = super::external::check(c, m, e);
+            return None;
+        }
+        (None, None) => {
+            super::external::missing_source(c, m);
+            None
+        }
+    };
     let runtime = m.runtime.as_ref().map(|r| r.value).unwrap_or(Runtime::Vllm);
     let gpus = m
         .gpus
         .as_ref()
         .map(|g| g.value)
-        .unwrap_or(u32::from(runtime == Runtime::Vllm));
+        .unwrap_or(u32::from(runtime == Runtime::Vllm && m.external.is_none()));
     if gpus > 0 && runtime != Runtime::Vllm {
         let span = m.gpus.as_ref().map(|g| g.span).unwrap_or(m.span);
         c.error(
@@ -127,7 +132,10 @@ fn check_model(
             "add `pool:` naming a GPU machine pool of its clusters",
         );
     }
-    let deployed = deployed_clusters(c, m, declared);
+    let mut deployed = deployed_clusters(c, m, declared);
+    if let Some(e) = &m.external {
+        deployed = super::external::subscription_clusters(c, m, e, deployed, clusters);
+    }
     let parameters =
         m.parameters
             .as_ref()
@@ -201,19 +209,23 @@ fn check_model(
     if !tiers_ok || deployed.is_empty() {
         return None;
     }
-    let serving = match (runtime, pool) {
-        (Runtime::Vllm, Some(pool)) if gpus > 0 => Serving::Gpu { gpus, pool },
-        // Reported above: GPUs without a pool.
-        (Runtime::Vllm, None) if gpus > 0 => return None,
-        (Runtime::Vllm, pool) => Serving::Cpu {
-            cpu_image: false,
-            pool,
+    let serving = match (external, runtime, pool) {
+        (Some(None), ..) => return None, // reported by external::check
+        (Some(Some(source)), ..) => Serving::External(source),
+        (None, runtime, pool) => match (runtime, pool) {
+            (Runtime::Vllm, Some(pool)) if gpus > 0 => Serving::Gpu { gpus, pool },
+            // Reported above: GPUs without a pool.
+            (Runtime::Vllm, None) if gpus > 0 => return None,
+            (Runtime::Vllm, pool) => Serving::Cpu {
+                cpu_image: false,
+                pool,
+            },
+            (Runtime::VllmCpu, pool) => Serving::Cpu {
+                cpu_image: true,
+                pool,
+            },
+            (Runtime::Simulator, pool) => Serving::Simulator { pool },
         },
-        (Runtime::VllmCpu, pool) => Serving::Cpu {
-            cpu_image: true,
-            pool,
-        },
-        (Runtime::Simulator, pool) => Serving::Simulator { pool },
     };
     let mut model_tiers: Vec<TierName> = m
         .tiers
@@ -228,7 +240,7 @@ fn check_model(
         namespace: namespace?,
         display_name: m.display_name.clone(),
         description: m.description.clone(),
-        uri: m.uri.value.clone(),
+        uri: m.uri.as_ref().map(|u| u.value.clone()).unwrap_or_default(),
         served_name: m.model_name.clone().unwrap_or_else(|| m.name.value.clone()),
         serving,
         image: m.image.as_ref().map(|i| i.value.clone()),
@@ -251,6 +263,20 @@ fn check_model(
         startup_seconds: knobs.startup_seconds,
         scaling: knobs.scaling,
     })
+}
+
+fn check_uri(c: &mut Checker<'_>, uri: &Sp<String>) {
+    if !URI_SCHEMES
+        .iter()
+        .any(|s| uri.value.starts_with(s) && uri.value.len() > s.len())
+    {
+        c.error(
+            Code::InvalidValue,
+            uri.span,
+            format!("model uri `{}` does not start with hf://, oci://, pvc:// or s3://", uri.value),
+            "use e.g. hf://Qwen/Qwen3-0.6B or oci://registry.redhat.io/rhelai1/modelcar-granite-8b-code-instruct:1.4.0",
+        );
+    }
 }
 
 /// Every listed tier exists, and there is at least one: an empty tier list

@@ -285,6 +285,27 @@ fn model_changes(old: &Model, new: &Model, lines: &mut Vec<String>) {
     if old.uri != new.uri {
         changed(lines, &format!("{what}: uri"), &old.uri, &new.uri);
     }
+    let source = |m: &Model| {
+        m.serving
+            .external()
+            .map(|e| {
+                format!(
+                    "{} at {} ({})",
+                    e.provider.as_str(),
+                    e.endpoint,
+                    e.target_model
+                )
+            })
+            .unwrap_or_else(|| "served on the cluster".to_string())
+    };
+    if source(old) != source(new) {
+        changed(
+            lines,
+            &format!("{what}: external"),
+            source(old),
+            source(new),
+        );
+    }
     let tiers = |m: &Model| m.tiers.iter().map(|t| t.to_string()).collect::<Vec<_>>();
     set_changes(lines, &format!("{what}: tiers"), &tiers(old), &tiers(new));
 }
@@ -296,6 +317,9 @@ fn footprint(p: &Platform, m: &Model, cluster: &crate::model::ClusterName) -> St
         .and_then(|c| c.model_replicas.get(&(m.namespace.clone(), m.name.clone())))
         .copied()
         .unwrap_or(m.replicas);
+    if let Some(e) = m.serving.external() {
+        return format!("external, {} at {}", e.provider.as_str(), e.endpoint);
+    }
     let per_replica = if m.serving.gpus() == 0 {
         "CPU".to_string()
     } else {

@@ -111,6 +111,36 @@ pub struct MaasInput {
     /// 3.4 `subscriptions`, 3.5 `tenants`); when given it must agree.
     pub api: Option<Sp<MaasApi>>,
     pub gateway: Option<GatewayInput>,
+    /// Subscription era: the PostgreSQL database maas-api keeps API keys in.
+    pub database: Option<Sp<DatabaseInput>>,
+    /// Subscription era: API-key policy of every cluster (RHOAI 3.4 Tenant
+    /// `spec.apiKeys`); a cluster's own `maas.apiKeys` wins.
+    pub api_keys: Option<Sp<ApiKeysInput>>,
+    /// Tier era: configure Authorino's listener TLS and its trust of the
+    /// service CA (the Authorino CR of the Kuadrant operator, its Service's
+    /// serving certificate, CA bundles), so the gateway AuthPolicy reaches
+    /// maas-api over HTTPS. Default `false`: the Authorino CR is co-owned
+    /// with the Kuadrant operator, so maasc touches it only when asked.
+    #[serde(default)]
+    pub authorino_tls: bool,
+}
+
+/// maas-api's database, by reference: never a credential in maas.yaml.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DatabaseInput {
+    /// The Secret maas-api reads, created outside Git in maas-api's
+    /// namespace (`redhat-ods-applications` on RHOAI 3.4), key
+    /// `DB_CONNECTION_URL` = `postgresql://USER:PASSWORD@HOST:PORT/DB?sslmode=require`.
+    /// RHOAI 3.4's maas-api reads only `maas-db-config`.
+    pub existing_secret: Sp<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ApiKeysInput {
+    /// The longest lifetime, in days, of an API key maas-api issues (≥ 1).
+    pub max_expiration_days: Sp<u32>,
 }
 
 #[derive(
@@ -195,7 +225,7 @@ pub struct ClusterInput {
     pub operators: OperatorsInput,
     #[serde(default)]
     pub machine_pools: Vec<Sp<MachinePoolInput>>,
-    /// Per-cluster override of `spec.maas` (only `api`).
+    /// Per-cluster override of `spec.maas` (`api`, `apiKeys`).
     pub maas: Option<ClusterMaasInput>,
     #[serde(default)]
     pub overrides: OverridesInput,
@@ -277,6 +307,8 @@ pub struct IdentityProviderInput {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ClusterMaasInput {
     pub api: Option<Sp<MaasApi>>,
+    /// This cluster's API-key policy (subscription era only).
+    pub api_keys: Option<Sp<ApiKeysInput>>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -593,8 +625,11 @@ pub struct ModelInput {
     pub namespace: Option<Sp<String>>,
     pub display_name: Option<String>,
     pub description: Option<String>,
-    /// `hf://`, `oci://`, `pvc://` or `s3://`.
-    pub uri: Sp<String>,
+    /// `hf://`, `oci://`, `pvc://` or `s3://`; required unless `external`.
+    pub uri: Option<Sp<String>>,
+    /// A model served by a provider outside the cluster (subscription era,
+    /// RHOAI 3.4+): instead of `uri` and every serving field.
+    pub external: Option<Sp<ExternalInput>>,
     /// Name clients send in `model` (default: the model's `name`).
     pub model_name: Option<String>,
     /// `vllm` (default), `vllm-cpu` or `simulator`.
@@ -651,6 +686,61 @@ pub enum Runtime {
     Vllm,
     VllmCpu,
     Simulator,
+}
+
+/// An external model: where it is served and the Secret holding its key.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExternalInput {
+    pub provider: Sp<ExternalProvider>,
+    /// Host name of the provider's API, without scheme or path, e.g.
+    /// `api.openai.com`.
+    pub endpoint: Sp<String>,
+    /// Name of a Secret in the model's namespace whose key `api-key` holds
+    /// the provider's API key, labelled
+    /// `inference.networking.k8s.io/bbr-managed=true`. Created outside
+    /// maas.yaml: never a credential here.
+    pub credentials_secret: Sp<String>,
+    /// The model name at the provider (default: `modelName`, else `name`).
+    pub target_model: Option<Sp<String>>,
+}
+
+/// The providers MaaS documents for ExternalModel (models-as-a-service
+/// v0.1.1 `docs/content/install/external-model-setup.md`, "Supported
+/// Providers").
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    JsonSchema,
+    serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExternalProvider {
+    Openai,
+    Anthropic,
+    AzureOpenai,
+    VertexOpenai,
+    BedrockOpenai,
+}
+
+impl ExternalProvider {
+    /// The value as ExternalModel's `spec.provider` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExternalProvider::Openai => "openai",
+            ExternalProvider::Anthropic => "anthropic",
+            ExternalProvider::AzureOpenai => "azure-openai",
+            ExternalProvider::VertexOpenai => "vertex-openai",
+            ExternalProvider::BedrockOpenai => "bedrock-openai",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -92,6 +92,8 @@ pub struct Platform {
     pub tiers: Vec<Tier>,
     pub identity: Identity,
     pub models: Vec<Model>,
+    /// Tier era: maasc configures Authorino's TLS (`maas.authorinoTls`).
+    pub authorino_tls: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -184,6 +186,8 @@ pub struct Cluster {
     /// cluster's own.
     pub identity_providers: Vec<IdentityProvider>,
     pub cluster_autoscaler: AutoscalerOwner,
+    /// Subscription era: the longest API-key lifetime in days, when set.
+    pub api_key_max_days: Option<u32>,
 }
 
 impl Cluster {
@@ -370,6 +374,7 @@ pub struct Model {
     pub namespace: NamespaceName,
     pub display_name: Option<String>,
     pub description: Option<String>,
+    /// Empty for an external model.
     pub uri: String,
     pub served_name: String,
     pub serving: Serving,
@@ -406,6 +411,20 @@ pub enum Serving {
     },
     /// The llm-d inference simulator: random tokens, no weights.
     Simulator { pool: Option<PoolName> },
+    /// Served by a provider outside the cluster (subscription era only).
+    External(ExternalSource),
+}
+
+/// Where an external model is served (an ExternalModel's spec).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalSource {
+    pub provider: crate::input::ExternalProvider,
+    /// Host name, no scheme or path.
+    pub endpoint: String,
+    /// Secret in the model's namespace with key `api-key`.
+    pub credentials_secret: String,
+    /// The model name at the provider.
+    pub target_model: String,
 }
 
 impl Serving {
@@ -413,7 +432,7 @@ impl Serving {
     pub fn gpus(&self) -> u32 {
         match self {
             Serving::Gpu { gpus, .. } => *gpus,
-            Serving::Cpu { .. } | Serving::Simulator { .. } => 0,
+            Serving::Cpu { .. } | Serving::Simulator { .. } | Serving::External(_) => 0,
         }
     }
 
@@ -422,6 +441,15 @@ impl Serving {
         match self {
             Serving::Gpu { pool, .. } => Some(pool),
             Serving::Cpu { pool, .. } | Serving::Simulator { pool } => pool.as_ref(),
+            Serving::External(_) => None,
+        }
+    }
+
+    /// The external source, for a model served outside the cluster.
+    pub fn external(&self) -> Option<&ExternalSource> {
+        match self {
+            Serving::External(e) => Some(e),
+            _ => None,
         }
     }
 }
@@ -435,14 +463,20 @@ impl Platform {
         self.tiers.iter().find(|t| &t.name == name)
     }
 
-    /// Models deployed on `cluster`, in (namespace, name) order.
+    /// Models deployed on `cluster`, in (namespace, name) order. An
+    /// external model exists only where the cluster speaks the
+    /// subscription era (check refuses the others; a platform whose eras
+    /// were changed after check just leaves it out).
     pub fn models_on<'a>(
         &'a self,
         cluster: &'a ClusterName,
     ) -> impl Iterator<Item = &'a Model> + 'a {
-        self.models
-            .iter()
-            .filter(move |m| m.clusters.contains(cluster))
+        let external_ok = self
+            .cluster(cluster)
+            .is_some_and(|c| c.api == MaasApi::Subscriptions);
+        self.models.iter().filter(move |m| {
+            m.clusters.contains(cluster) && (external_ok || m.serving.external().is_none())
+        })
     }
 
     /// The limits of `tier` on `cluster`, overrides applied.

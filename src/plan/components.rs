@@ -40,7 +40,7 @@ pub struct Component {
 }
 
 impl Component {
-    fn new(
+    pub(super) fn new(
         dir: impl Into<String>,
         wave: i32,
         namespace: Option<&str>,
@@ -71,7 +71,12 @@ pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     if maas {
         out.push(maas_gateway(platform, cluster));
         match cluster.api {
-            MaasApi::Tiers => out.push(tier_policies(platform, cluster)),
+            MaasApi::Tiers => {
+                out.push(tier_policies(platform, cluster));
+                if platform.authorino_tls {
+                    out.extend(super::authorino::authorino_tls(cluster));
+                }
+            }
             MaasApi::Subscriptions => out.extend(subscriptions(platform, cluster)),
         }
     }
@@ -397,10 +402,12 @@ fn rbac_subject(kind: &str, name: &str) -> o::Subject {
 
 fn identity(platform: &Platform, cluster: &Cluster) -> Option<Component> {
     let id = &platform.identity;
+    let tier_groups = platform.tiers.iter().any(|t| !t.groups.is_empty());
     if id.htpasswd.is_none()
         && id.groups.is_empty()
         && id.cluster_admins.is_empty()
         && cluster.identity_providers.is_empty()
+        && !tier_groups
     {
         return None;
     }
@@ -456,40 +463,9 @@ fn identity(platform: &Platform, cluster: &Cluster) -> Option<Component> {
             },
         ));
     }
-    // Gotcha 34: MaaS users read the cluster ingress domain to find the endpoint.
-    let tier_groups: Vec<&str> = id
-        .groups
-        .iter()
-        .map(|g| g.name.as_str())
-        .filter(|g| {
-            platform
-                .tiers
-                .iter()
-                .any(|t| t.groups.iter().any(|tg| tg == g))
-        })
-        .collect();
-    if !tier_groups.is_empty() {
-        objects.push(PlannedObject::cluster(
-            "maas-ingress-config-viewer",
-            o::ClusterRole {
-                rules: vec![o::PolicyRule {
-                    api_groups: strings(["config.openshift.io"]),
-                    resources: strings(["ingresses"]),
-                    verbs: strings(["get", "list"]),
-                }],
-            },
-        ));
-        objects.push(PlannedObject::cluster(
-            "maas-ingress-config-viewer",
-            o::ClusterRoleBinding {
-                role: "maas-ingress-config-viewer".to_string(),
-                subjects: tier_groups
-                    .iter()
-                    .map(|g| rbac_subject("Group", g))
-                    .collect(),
-            },
-        ));
-    }
+    // Gotcha 34: MaaS users read the cluster ingress domain to mint tokens;
+    // every tier group gets it, defined here or not (external, `system:`).
+    objects.extend(ingress_config_viewer(platform));
     if objects.is_empty() {
         return None;
     }
@@ -499,6 +475,39 @@ fn identity(platform: &Platform, cluster: &Cluster) -> Option<Component> {
         Some("openshift-config"),
         objects,
     ))
+}
+
+/// Read access to the cluster ingress config for every group of a tier, in
+/// name order: without it a tier member cannot find the endpoint to mint a
+/// token (gotcha 34).
+fn ingress_config_viewer(platform: &Platform) -> Vec<PlannedObject> {
+    let groups: std::collections::BTreeSet<&str> = platform
+        .tiers
+        .iter()
+        .flat_map(|t| t.groups.iter().map(String::as_str))
+        .collect();
+    if groups.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        PlannedObject::cluster(
+            "maas-ingress-config-viewer",
+            o::ClusterRole {
+                rules: vec![o::PolicyRule {
+                    api_groups: strings(["config.openshift.io"]),
+                    resources: strings(["ingresses"]),
+                    verbs: strings(["get", "list"]),
+                }],
+            },
+        ),
+        PlannedObject::cluster(
+            "maas-ingress-config-viewer",
+            o::ClusterRoleBinding {
+                role: "maas-ingress-config-viewer".to_string(),
+                subjects: groups.iter().map(|g| rbac_subject("Group", g)).collect(),
+            },
+        ),
+    ]
 }
 
 /// `OAuth/cluster`'s `identityProviders` (config.openshift.io/v1): maasc's
@@ -659,6 +668,10 @@ fn yaml(v: &serde_json::Value) -> String {
     serde_saphyr::to_string(v).expect("JSON values serialise as YAML")
 }
 
+/// The gateway AuthPolicy's fail-closed rule: the tier lookup answered with
+/// a tier (not upstream: models-as-a-service v0.0.2 has no such rule).
+pub const TIER_REQUIRED: &str = "has(auth.metadata.matchedTier) && has(auth.metadata.matchedTier.tier) && auth.metadata.matchedTier.tier != \"\"";
+
 /// Which requests a tier's limit counts, by the tier Authorino matched.
 fn rate_limit(tier: &Tier, rate: &Rate, tokens: bool) -> o::RateLimit {
     let (suffix, predicate) = if tokens {
@@ -684,6 +697,12 @@ fn rate_limit(tier: &Tier, rate: &Rate, tokens: bool) -> o::RateLimit {
     }
 }
 
+/// Tier era: the tier ConfigMap, the gateway AuthPolicy and the limit
+/// policies, following models-as-a-service v0.0.2
+/// (`deployment/base/policies/auth-policies/gateway-auth-policy.yaml` with
+/// the `tls-backend` overlay's HTTPS tier URL, which the RHOAI 3.3
+/// operator's `prefetched-manifests/maas` equal), plus the fail-closed
+/// [`TIER_REQUIRED`] rule that upstream lacks.
 fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
     let gw = &platform.gateway;
     let ns = gw.namespace.as_str();
@@ -738,6 +757,7 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
                 tier_lookup_url: format!(
                     "https://maas-api.{MAAS_API_NAMESPACE}.svc.cluster.local:8443/v1/tiers/lookup"
                 ),
+                tier_required: TIER_REQUIRED.to_string(),
             },
         ),
         // v0.0.2 `overlays/odh/maas-authorino-networkpolicy.yaml`: likewise.
@@ -777,7 +797,8 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
 /// model on this cluster grants nothing, so it gets neither (both kinds
 /// require at least one subject and one model).
 fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
-    let mut objects = Vec::new();
+    // The API-key policy, where maas.yaml sets one.
+    let mut objects: Vec<PlannedObject> = super::tenant::tenant(cluster).into_iter().collect();
     for t in &platform.tiers {
         let models: Vec<o::ModelRef> = platform
             .models_on(&cluster.name)
@@ -842,16 +863,16 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     by_namespace
         .into_iter()
         .map(|(ns, models)| {
+            let mut labels =
+                StringMap::from([("opendatahub.io/dashboard".to_string(), "true".to_string())]);
+            // A namespace of external models only is in the mesh, as
+            // models-as-a-service v0.1.1 `external-model-setup.md` (step 2)
+            // sets it up; it has no pod a sidecar could be injected into.
+            if models.iter().all(|m| m.serving.external().is_some()) {
+                labels.insert("istio-injection".to_string(), "enabled".to_string());
+            }
             let mut objects = vec![
-                PlannedObject::cluster(
-                    ns.as_str(),
-                    o::Namespace {
-                        labels: StringMap::from([(
-                            "opendatahub.io/dashboard".to_string(),
-                            "true".to_string(),
-                        )]),
-                    },
-                ),
+                PlannedObject::cluster(ns.as_str(), o::Namespace { labels }),
                 PlannedObject::namespaced(
                     ns.as_str(),
                     "allow-gateway-and-monitoring",
@@ -861,9 +882,19 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
                 ),
             ];
             for m in models {
-                objects.push(super::serving::inference_service(platform, cluster, m));
-                if cluster.api == MaasApi::Subscriptions {
-                    objects.push(model_ref(m));
+                match (m.serving.external(), cluster.api) {
+                    (None, api) => {
+                        objects.extend(super::serving::inference_service(platform, cluster, m));
+                        if api == MaasApi::Subscriptions {
+                            objects.push(model_ref(m, "LLMInferenceService"));
+                        }
+                    }
+                    (Some(source), MaasApi::Subscriptions) => {
+                        objects.push(super::external::external_model(m, source));
+                        objects.push(model_ref(m, "ExternalModel"));
+                    }
+                    // Check refuses external models on tier-era clusters.
+                    (Some(_), MaasApi::Tiers) => {}
                 }
             }
             Component::new(format!("models/{ns}"), 40, Some(ns.as_str()), objects)
@@ -871,15 +902,18 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         .collect()
 }
 
-/// Subscription era: exposes the LLMInferenceService of the same name and
-/// namespace through MaaS.
-fn model_ref(m: &Model) -> PlannedObject {
+/// Subscription era: exposes the LLMInferenceService or ExternalModel
+/// (`kind`) of the same name and namespace through MaaS.
+fn model_ref(m: &Model, kind: &str) -> PlannedObject {
     let mut annotations = display_annotations(&m.display_name, &m.description);
     annotations.insert(SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
     PlannedObject::namespaced(
         m.namespace.as_str(),
         m.name.as_str(),
-        o::MaasModelRef { annotations },
+        o::MaasModelRef {
+            annotations,
+            model_kind: kind.to_string(),
+        },
     )
 }
 

@@ -14,12 +14,15 @@
 //! ```
 
 pub mod approver;
+mod authorino;
 mod components;
+mod external;
 mod layout;
 pub mod notes;
 pub mod objects;
 pub mod operator_owned;
 mod serving;
+mod tenant;
 
 pub use components::split;
 

@@ -153,8 +153,13 @@ object_types! {
     RateLimitPolicy => "kuadrant.io/v1", "RateLimitPolicy", "rate-limit-policy.yaml";
     TokenRateLimitPolicy => "kuadrant.io/v1alpha1", "TokenRateLimitPolicy", "rate-limit-policy.yaml";
     MaasModelRef => "maas.opendatahub.io/v1alpha1", "MaaSModelRef", "maas-model-ref.yaml";
+    ExternalModel => "maas.opendatahub.io/v1alpha1", "ExternalModel", "external-model.yaml";
     MaasAuthPolicy => "maas.opendatahub.io/v1alpha1", "MaaSAuthPolicy", "maas-auth-policy.yaml";
     MaasSubscription => "maas.opendatahub.io/v1alpha1", "MaaSSubscription", "maas-subscription.yaml";
+    Tenant => "maas.opendatahub.io/v1alpha1", "Tenant", "tenant.yaml";
+    ServingCertService => "v1", "Service", "service-serving-cert.yaml";
+    TrustBundle => "v1", "ConfigMap", "trust-bundle.yaml";
+    Authorino => "operator.authorino.kuadrant.io/v1beta1", "Authorino", "authorino.yaml";
     AuthorinoNetworkPolicy => "networking.k8s.io/v1", "NetworkPolicy", "network-policy-authorino.yaml";
     ModelsNetworkPolicy => "networking.k8s.io/v1", "NetworkPolicy", "network-policy-models.yaml";
     LlmInferenceService => "serving.kserve.io/v1alpha1", "LLMInferenceService", "llm-inference-service.yaml";
@@ -481,6 +486,10 @@ context! {
         pub target: TargetRef,
         /// maas-api's tier lookup endpoint.
         pub tier_lookup_url: String,
+        /// CEL predicate every request must satisfy: a tier was resolved.
+        /// Authorino treats a failed metadata call as non-fatal, so without
+        /// it a user with no tier passes with no limit (fail open).
+        pub tier_required: String,
     }
 }
 
@@ -518,6 +527,21 @@ pub struct TokenRateLimitPolicy(pub RateLimits);
 context! {
     pub struct MaasModelRef {
         pub annotations: StringMap,
+        /// `LLMInferenceService` or `ExternalModel`, of the same name.
+        pub model_kind: String,
+    }
+}
+
+context! {
+    /// A model served outside the cluster (RHOAI 3.4 shape).
+    pub struct ExternalModel {
+        pub annotations: StringMap,
+        pub provider: String,
+        /// Host name, no scheme or path.
+        pub endpoint: String,
+        /// Secret in the same namespace with key `api-key`.
+        pub credentials_secret: String,
+        pub target_model: String,
     }
 }
 
@@ -546,6 +570,51 @@ context! {
         pub limit: u64,
         pub window: String,
         pub priority: i64,
+    }
+}
+
+context! {
+    /// Only the serving-certificate annotation on a Service an operator owns
+    /// (OpenShift service CA; applied server-side, never pruned).
+    pub struct ServingCertService {
+        pub annotations: StringMap,
+    }
+}
+
+context! {
+    /// An empty ConfigMap an OpenShift operator fills with a CA bundle
+    /// (service CA annotation or trusted-CA label).
+    pub struct TrustBundle {
+        pub labels: StringMap,
+        pub annotations: StringMap,
+    }
+}
+
+context! {
+    /// The fields of the Authorino CR maasc co-owns: listener TLS and the
+    /// trust volume (authorino-operator v1beta1).
+    pub struct Authorino {
+        pub annotations: StringMap,
+        /// Secret with the listener's serving certificate.
+        pub cert_secret: String,
+        pub volumes: Vec<AuthorinoVolume>,
+    }
+}
+
+context! {
+    /// A projected volume of ConfigMaps (every key a file).
+    pub struct AuthorinoVolume {
+        pub name: String,
+        pub mount_path: String,
+        pub config_maps: Vec<String>,
+    }
+}
+
+context! {
+    /// `Tenant/default-tenant`'s API-key policy (RHOAI 3.4).
+    pub struct Tenant {
+        pub annotations: StringMap,
+        pub max_expiration_days: u32,
     }
 }
 

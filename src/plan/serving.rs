@@ -70,11 +70,16 @@ fn t4_settings(
     }
 }
 
+/// The LLMInferenceService of a model served on the cluster (`None` for an
+/// external one, which gets an ExternalModel instead).
 pub(super) fn inference_service(
     platform: &Platform,
     cluster: &Cluster,
     m: &Model,
-) -> PlannedObject {
+) -> Option<PlannedObject> {
+    if m.serving.external().is_some() {
+        return None;
+    }
     let pool = m.serving.pool().and_then(|p| cluster.pool(p));
     let simulator = matches!(m.serving, Serving::Simulator { .. });
     let gpus = m.serving.gpus();
@@ -97,7 +102,8 @@ pub(super) fn inference_service(
     let mut notes: Vec<String> = Vec::new();
     let mut startup_probe = None;
     match m.serving {
-        Serving::Gpu { .. } | Serving::Cpu { .. } => {
+        // External models returned above.
+        Serving::Gpu { .. } | Serving::Cpu { .. } | Serving::External(_) => {
             if matches!(
                 m.serving,
                 Serving::Cpu {
@@ -257,11 +263,11 @@ pub(super) fn inference_service(
     };
     // The storage version of the cluster's release (fact sheet §A.3).
     let (ns, name) = (m.namespace.as_str(), m.name.as_str());
-    if facts.llmis_api_version == "serving.kserve.io/v1alpha2" {
+    Some(if facts.llmis_api_version == "serving.kserve.io/v1alpha2" {
         PlannedObject::namespaced(ns, name, o::LlmInferenceServiceV1alpha2(context))
     } else {
         PlannedObject::namespaced(ns, name, context)
-    }
+    })
 }
 
 /// Container resources of each pod: explicit ones win, field by field;
@@ -269,7 +275,7 @@ pub(super) fn inference_service(
 fn resources(m: &Model, layout: Layout, pool: Option<&MachinePool>) -> StringMap {
     let (cpu, memory) = match m.serving {
         Serving::Simulator { .. } => ("100m".to_string(), "256Mi".to_string()),
-        Serving::Gpu { .. } | Serving::Cpu { .. } => {
+        Serving::Gpu { .. } | Serving::Cpu { .. } | Serving::External(_) => {
             let node = pool.and_then(|p| node_size(&p.instance_type));
             let d = sv::default_resources(m.parameters, layout, node);
             (d.cpu.to_string(), d.memory.to_string())

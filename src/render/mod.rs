@@ -34,12 +34,14 @@ templates!(
     "application.yaml",
     "argocd.yaml",
     "auth-policy.yaml",
+    "authorino.yaml",
     "cluster-autoscaler.yaml",
     "cluster-policy.yaml",
     "cluster-role-binding.yaml",
     "cluster-role.yaml",
     "config-map.yaml",
     "data-science-cluster.yaml",
+    "external-model.yaml",
     "gateway-class.yaml",
     "gateway-options.yaml",
     "gateway.yaml",
@@ -67,7 +69,10 @@ templates!(
     "route.yaml",
     "secret.yaml",
     "service-account.yaml",
+    "service-serving-cert.yaml",
     "subscription.yaml",
+    "tenant.yaml",
+    "trust-bundle.yaml",
 );
 
 /// A file of the tree as text.

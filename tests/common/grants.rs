@@ -1,6 +1,7 @@
 //! Who may call which model, read back from the generated objects alone
 //! (the tier ConfigMap, model annotations and TokenRateLimitPolicy in the
-//! tier era; MaaSAuthPolicy and MaaSSubscription in the subscription era).
+//! tier era; MaaSAuthPolicy and MaaSSubscription in the subscription era,
+//! for served and external models alike).
 //! Shared by tests/access.rs and tests/access_matrix.rs.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -115,11 +116,24 @@ pub fn subscription_era_grants(
         .iter()
         .filter(|o| o.kind() == "MaaSModelRef")
         .filter(|r| {
+            // A served model (LLMInferenceService) or an external one
+            // (ExternalModel with a provider, endpoint and credentials).
             let target = r.value["spec"]["modelRef"]["name"].as_str().unwrap();
+            let kind = r.value["spec"]["modelRef"]["kind"].as_str().unwrap();
             objects.iter().any(|o| {
-                o.kind() == "LLMInferenceService"
+                o.kind() == kind
                     && o.namespace() == r.namespace()
                     && o.name() == target
+                    && match kind {
+                        "LLMInferenceService" => true,
+                        "ExternalModel" => {
+                            ["provider", "endpoint", "targetModel"]
+                                .iter()
+                                .all(|f| o.value["spec"][f].as_str().is_some_and(|v| !v.is_empty()))
+                                && o.value["spec"]["credentialRef"]["name"].as_str().is_some()
+                        }
+                        _ => false,
+                    }
             })
         })
         .map(|r| format!("{}/{}", r.namespace(), r.name()))
