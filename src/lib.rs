@@ -74,6 +74,7 @@ mod pipeline;
 pub mod plan;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod render;
+mod repo_root;
 pub mod schema;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod smoke;
@@ -89,5 +90,5 @@ pub use cli::Cli;
 pub use commands::run;
 pub use diff::MASK as DIFF_MASK;
 pub use error::{Error, Outcome};
-pub use pipeline::{LoadError, Loaded, build_tree, load, load_text};
+pub use pipeline::{LoadError, Loaded, build_tree, build_tree_at, load, load_text};
 pub use stream::{SYNC_WAVE, StreamError, StreamObject};

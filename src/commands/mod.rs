@@ -80,7 +80,16 @@ fn load(file: &Path) -> Result<Loaded, Error> {
 /// (`-o` or the default).
 fn load_tree(args: TreeArgs) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
     let loaded = load(&args.input.file)?;
-    let files = pipeline::build_tree(&loaded, args.templates.templates.as_deref())?;
     let dir = args.output.unwrap_or_else(|| loaded.default_output_dir());
+    // Applications name the tree by its path in the repository.
+    let located = loaded.locate(&dir);
+    let files = pipeline::build_tree_at(
+        &loaded,
+        args.templates.templates.as_deref(),
+        &located.location,
+    )?;
+    for note in &located.notes {
+        eprintln!("{note}");
+    }
     Ok((dir, files))
 }

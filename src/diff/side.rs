@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::model::Platform;
-use crate::pipeline::{LoadError, Loaded, build_tree, load, load_text};
+use crate::pipeline::{LoadError, Loaded, build_tree_at, load, load_text};
 use crate::tree::{GeneratedTree, TreeError};
 use crate::{parse, source::SourceFile};
 
@@ -88,7 +88,10 @@ fn build(
     loaded: Loaded,
     templates: Option<&Path>,
 ) -> Result<(Option<Platform>, GeneratedTree), SideError> {
-    let files = build_tree(&loaded, templates).map_err(|e| SideError::Other(e.to_string()))?;
+    // Where `generate` would write it, so Application paths compare equal.
+    let location = loaded.locate(&loaded.default_output_dir()).location;
+    let files = build_tree_at(&loaded, templates, &location)
+        .map_err(|e| SideError::Other(e.to_string()))?;
     Ok((Some(loaded.platform), GeneratedTree::from(files)))
 }
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::components::Component;
 use super::objects::{self as o, Kustomization, PlannedObject, SKIP_DRY_RUN, StringMap};
-use super::{Plan, PlannedContent, PlannedFile};
+use super::{Plan, PlannedContent, PlannedFile, TreeLocation};
 use crate::model::{Cluster, Platform};
 
 /// The in-cluster API server as ArgoCD names it.
@@ -49,7 +49,11 @@ fn push_kustomization(files: &mut Vec<PlannedFile>, dir: &str, resources: Vec<St
     });
 }
 
-pub fn lay_out(platform: &Platform, per_cluster: &[(&Cluster, Vec<Component>)]) -> Plan {
+pub fn lay_out(
+    platform: &Platform,
+    location: &TreeLocation,
+    per_cluster: &[(&Cluster, Vec<Component>)],
+) -> Plan {
     let mut files = Vec::new();
     // dir → cluster → named objects
     let mut by_dir: BTreeMap<&str, ObjectsByCluster<'_>> = BTreeMap::new();
@@ -87,11 +91,14 @@ pub fn lay_out(platform: &Platform, per_cluster: &[(&Cluster, Vec<Component>)]) 
         }
     }
     for (cluster, components) in per_cluster {
-        applications(platform, cluster, components, &mut files);
-        bootstrap(platform, cluster, &mut files);
+        applications(platform, location, cluster, components, &mut files);
+        bootstrap(platform, location, cluster, &mut files);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Plan { files }
+    Plan {
+        files,
+        source: location.source.clone(),
+    }
 }
 
 /// File names whose object is the same on every cluster that has the folder.
@@ -144,6 +151,7 @@ fn application_values(
 
 fn applications(
     platform: &Platform,
+    location: &TreeLocation,
     cluster: &Cluster,
     components: &[Component],
     files: &mut Vec<PlannedFile>,
@@ -163,7 +171,7 @@ fn applications(
             options.push("CreateNamespace=true");
         }
         let name = app_name(cluster, &c.dir);
-        let path = format!("{}/{}/{}", platform.gitops.path, cluster.name, c.dir);
+        let path = location.repo_path_of(&format!("{}/{}", cluster.name, c.dir));
         let values = application_values(
             platform,
             path,
@@ -184,7 +192,12 @@ fn applications(
     push_kustomization(files, &apps_dir, resources);
 }
 
-fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile>) {
+fn bootstrap(
+    platform: &Platform,
+    location: &TreeLocation,
+    cluster: &Cluster,
+    files: &mut Vec<PlannedFile>,
+) {
     let argocd_ns = platform.gitops.argocd_namespace.as_str();
     let dir = format!("{}/bootstrap", cluster.name);
     let gitops_ns = "openshift-gitops-operator";
@@ -203,7 +216,7 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
         })
         .collect();
     let controller_sa = format!("{argocd_ns}-argocd-application-controller");
-    let root_path = format!("{}/{}/apps", platform.gitops.path, cluster.name);
+    let root_path = location.repo_path_of(&format!("{}/apps", cluster.name));
     let root = application_values(
         platform,
         root_path,

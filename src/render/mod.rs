@@ -177,6 +177,12 @@ impl Renderer {
     /// Renders one planned file and checks the result.
     pub fn render_file(&self, file: &PlannedFile) -> Result<RenderedFile, RenderError> {
         let (template, mut content) = match &file.content {
+            PlannedContent::Text(text) => {
+                return Ok(RenderedFile {
+                    path: file.path.clone(),
+                    content: text.clone(),
+                });
+            }
             PlannedContent::Object(o) => {
                 let values = context! {
                     name => o.name,
@@ -210,11 +216,20 @@ impl Renderer {
     }
 
     /// Renders every file of the plan, in plan order, on every core for
-    /// large plans (files are independent).
+    /// large plans (files are independent). Each YAML file starts with the
+    /// plan's generated-by mark, a comment (one cluster's stream, built with
+    /// [`Renderer::render_file`], stays objects only).
     pub fn render(&self, plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
-        crate::parallel::map(&plan.files, 256, |f| self.render_file(f))
-            .into_iter()
-            .collect()
+        let mark = format!("# {}\n", crate::plan::generated_line(&plan.source));
+        crate::parallel::map(&plan.files, 256, |f| {
+            let mut rendered = self.render_file(f)?;
+            if !matches!(f.content, PlannedContent::Text(_)) {
+                rendered.content.insert_str(0, &mark);
+            }
+            Ok(rendered)
+        })
+        .into_iter()
+        .collect()
     }
 }
 
