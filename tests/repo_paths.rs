@@ -158,6 +158,10 @@ fn output_elsewhere_in_the_repository() {
         &repo.join("platform"),
         &["-f", "maas.yaml", "-o", "../deploy/gitops"],
     );
+    // diff places maas.yaml's tree in the folder it is compared with.
+    let diff = maasc(&["diff", "--exit-code"], &[&input, &tree]);
+    assert!(diff.status.success(), "{diff:?}");
+    assert!(String::from_utf8_lossy(&diff.stdout).contains("no changes"));
 }
 
 #[test]

@@ -58,7 +58,7 @@ pub(crate) fn open_side(
             None => (spec, PathBuf::from("maas.yaml")),
         };
         match load_at_revision(rev, &path) {
-            Ok(loaded) => build(loaded, templates)?,
+            Ok(loaded) => build(loaded, templates, other)?,
             // A pull request that adds maas.yaml: everything is new.
             Err(SideError::Absent) => (None, GeneratedTree::default()),
             Err(e) => return Err(e),
@@ -70,7 +70,7 @@ pub(crate) fn open_side(
                 .map_err(|e| SideError::Other(format!("cannot read {arg}: {e}")))?;
             (None, tree)
         } else if path.is_file() {
-            build(load(path).map_err(SideError::Load)?, templates)?
+            build(load(path).map_err(SideError::Load)?, templates, other)?
         } else {
             return Err(SideError::Other(format!(
                 "{arg}: no such file or folder (give a maas.yaml, a generated tree or git:REF)"
@@ -84,12 +84,20 @@ pub(crate) fn open_side(
     })
 }
 
+/// Builds a maas.yaml side's tree where it is compared: in the other
+/// side's folder when that is a generated tree, else where `generate` would
+/// write it, so that Application paths compare equal.
 fn build(
     loaded: Loaded,
     templates: Option<&Path>,
+    other: &str,
 ) -> Result<(Option<Platform>, GeneratedTree), SideError> {
-    // Where `generate` would write it, so Application paths compare equal.
-    let location = loaded.locate(&loaded.default_output_dir()).location;
+    let output = if Path::new(other).is_dir() {
+        PathBuf::from(other)
+    } else {
+        loaded.default_output_dir()
+    };
+    let location = loaded.locate(&output).location;
     let files = build_tree_at(&loaded, templates, &location)
         .map_err(|e| SideError::Other(e.to_string()))?;
     Ok((Some(loaded.platform), GeneratedTree::from(files)))
