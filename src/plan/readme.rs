@@ -38,7 +38,9 @@ struct Docs<'a> {
 /// A section of a cluster's README: markdown, or nothing.
 type ClusterSection = fn(&Docs<'_>, &Cluster) -> Option<String>;
 
-/// The sections of `<cluster>/README.md`, in order. Adding one is one line.
+/// The sections of `<cluster>/README.md`, in order. Adding one is one
+/// line: a `fn(&Docs, &Cluster) -> Option<String>`, or a non-capturing
+/// closure such as `|d, c| Some(crate::notes::notes(d.platform, c))`.
 const CLUSTER_SECTIONS: &[ClusterSection] = &[cluster_intro, smoke_test, client_cheatsheet];
 
 /// The documents of the tree laid out in `files`.
@@ -278,7 +280,8 @@ fn bootstrap_steps(docs: &Docs<'_>, cluster: &Cluster, out: &mut String) {
     out.push_str("```\n\n");
     out.push_str(
         "Applying the folder before step 2 fails with `no matches for kind`: the operator \
-         brings the CRDs. For a private repository, give ArgoCD its \
+         brings the CRDs (`oc wait --for=create` needs oc 4.18 or kubectl 1.31 or later). \
+         For a private repository, give ArgoCD its \
          [credentials](#private-repository) before step 3.\n\n",
     );
     if let Some((file, name)) = root {
