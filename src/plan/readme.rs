@@ -218,7 +218,20 @@ fn cluster_overview(docs: &Docs<'_>, cluster: &Cluster, out: &mut String) {
 /// OLM installed the operator and its CRDs are established, the folder.
 fn bootstrap_steps(docs: &Docs<'_>, cluster: &Cluster, out: &mut String) {
     let dir = format!("{}/bootstrap", cluster.name);
-    let objects: Vec<(&str, &PlannedObject)> = objects_in(docs.files, &dir).collect();
+    // In the order the folder's kustomization lists them.
+    let kustomization = format!("{dir}/kustomization.yaml");
+    let listed: Vec<&str> = docs
+        .files
+        .iter()
+        .find_map(|f| match &f.content {
+            PlannedContent::Kustomization(k) if f.path == kustomization => {
+                Some(k.resources.iter().map(String::as_str).collect())
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
+    let mut objects: Vec<(&str, &PlannedObject)> = objects_in(docs.files, &dir).collect();
+    objects.sort_by_key(|(name, _)| listed.iter().position(|l| l == name));
     let is_argo = |o: &PlannedObject| o.api_version.starts_with("argoproj.io/");
     let first: Vec<String> = objects
         .iter()
