@@ -195,3 +195,24 @@ fn each_cluster_has_its_cheatsheet_and_smoke_test() {
         }
     }
 }
+
+#[test]
+fn every_shell_block_of_the_readmes_is_valid_sh() {
+    for example in EXAMPLES {
+        for f in build(&example_path(example)) {
+            if !f.path.ends_with(".md") {
+                continue;
+            }
+            for block in code_blocks(&f.content, "sh") {
+                let out =
+                    run_with_stdin(std::process::Command::new("sh").arg("-n"), block.as_bytes());
+                assert!(
+                    out.status.success(),
+                    "{example}: {}: {}\n{block}",
+                    f.path,
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+}

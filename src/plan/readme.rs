@@ -402,7 +402,7 @@ fn smoke_test(docs: &Docs<'_>, cluster: &Cluster) -> Option<String> {
     for tier in &docs.platform.tiers {
         let _ = writeln!(
             out,
-            "export {}=<token of a user of tier {}>",
+            "export {}=\"$(oc whoami -t)\"  # logged in as a user of tier {}",
             crate::smoke::token_var(tier.name.as_str()),
             tier.name
         );
