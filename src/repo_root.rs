@@ -70,14 +70,18 @@ pub(crate) fn locate(input: &Path, output: &Path, gitops: &Gitops) -> Located {
         repo_path
     };
     if gitops.path_set && repo_path != gitops.path {
-        let shown = if repo_path.is_empty() {
-            "."
+        // spec.gitops.path cannot name the root itself.
+        let (shown, fix) = if repo_path.is_empty() {
+            (".", String::new())
         } else {
-            &repo_path
+            (
+                repo_path.as_str(),
+                format!("set spec.gitops.path to `{repo_path}`, or "),
+            )
         };
         notes.push(format!(
             "warning: spec.gitops.path is `{}` but the tree is written to `{shown}` in the repository at {}, \
-             so Applications use `{shown}`; set spec.gitops.path to `{shown}`, or generate into {}",
+             so Applications use `{shown}`; {fix}generate into {}",
             gitops.path,
             root.display(),
             root.join(&gitops.path).display(),

@@ -9,7 +9,7 @@ use super::{Plan, PlannedContent, PlannedFile, TreeLocation};
 use crate::model::{Cluster, Platform};
 
 /// The in-cluster API server as ArgoCD names it.
-const IN_CLUSTER: &str = "https://kubernetes.default.svc";
+pub(super) const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
 /// Lua health check that makes ArgoCD assess child Applications, so sync
 /// waves between them really wait (gotcha 24).

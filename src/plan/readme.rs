@@ -9,12 +9,10 @@
 
 use std::fmt::Write as _;
 
+use super::layout::IN_CLUSTER;
 use super::objects::Context;
 use super::{PlannedContent, PlannedFile, PlannedObject, TreeLocation};
 use crate::model::{Cluster, Platform};
-
-/// The in-cluster API server as ArgoCD names it.
-const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
 /// The one-line mark of every generated file, without comment syntax.
 pub fn generated_line(source: &str) -> String {
