@@ -114,7 +114,7 @@ pub fn build_tree_at(
 ) -> Result<Vec<RenderedFile>, RenderError> {
     let renderer = Renderer::new(templates)?;
     let plan = plan::plan(&loaded.platform, location);
-    Ok(emit::with_manifest(renderer.render(&plan)?))
+    Ok(emit::with_manifest(renderer.render_plan(plan)?))
 }
 
 impl Loaded {

@@ -231,6 +231,28 @@ impl Renderer {
         .into_iter()
         .collect()
     }
+
+    /// [`Renderer::render`] of a plan that is not needed afterwards: its
+    /// documents (the largest files of a fleet) are moved, not copied.
+    pub fn render_plan(&self, plan: Plan) -> Result<Vec<RenderedFile>, RenderError> {
+        let (texts, objects): (Vec<PlannedFile>, Vec<PlannedFile>) = plan
+            .files
+            .into_iter()
+            .partition(|f| matches!(f.content, PlannedContent::Text(_)));
+        let mut out = self.render(&Plan {
+            files: objects,
+            source: plan.source,
+        })?;
+        out.extend(texts.into_iter().filter_map(|f| match f.content {
+            PlannedContent::Text(content) => Some(RenderedFile {
+                path: f.path,
+                content,
+            }),
+            _ => None,
+        }));
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
 }
 
 fn read_override(path: &PathBuf) -> Result<String, RenderError> {
