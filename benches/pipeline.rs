@@ -56,14 +56,14 @@ fn parse_and_check(b: Bencher, size: &str) {
 fn plan(b: Bencher, size: &str) {
     let (_guard, path) = input(size);
     let loaded = load(&path);
-    b.bench(|| maasc::plan::plan(&loaded.platform));
+    b.bench(|| maasc::plan::plan(&loaded.platform, &loaded.spec_location()));
 }
 
 #[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
 fn render(b: Bencher, size: &str) {
     let (_guard, path) = input(size);
     let loaded = load(&path);
-    let plan = maasc::plan::plan(&loaded.platform);
+    let plan = maasc::plan::plan(&loaded.platform, &loaded.spec_location());
     let renderer = maasc::render::Renderer::new(None).unwrap();
     b.bench(|| renderer.render(&plan).unwrap());
 }

@@ -87,6 +87,7 @@ pub mod plan;
 mod recorded_templates;
 #[allow(unreachable_pub, unused_qualifications)]
 pub mod render;
+mod repo_root;
 mod report;
 pub mod schema;
 #[allow(unreachable_pub, unused_qualifications)]
@@ -106,7 +107,8 @@ pub use commands::{help, run};
 pub use diff::MASK as DIFF_MASK;
 pub use error::{Error, Outcome};
 pub use pipeline::{
-    LoadError, LoadOptions, Loaded, build_tree, load, load_text, load_with, tree_versions,
+    LoadError, LoadOptions, Loaded, build_tree, build_tree_at, load, load_text, load_with,
+    tree_versions,
 };
 pub use stream::{SYNC_WAVE, StreamError, StreamObject};
 

@@ -168,17 +168,52 @@ fn load_checked(
     }
 }
 
-/// Plans and renders the whole tree of a loaded platform, manifest included.
+/// Plans and renders the whole tree of a loaded platform, manifest included,
+/// at `spec.gitops.path` of a repository whose root holds maas.yaml
+/// ([`plan::TreeLocation::from_spec`]; `generate` finds the real location).
 pub fn build_tree(
     loaded: &Loaded,
     templates: Option<&Path>,
 ) -> Result<Vec<RenderedFile>, RenderError> {
+    build_tree_at(loaded, templates, &loaded.spec_location())
+}
+
+/// [`build_tree`] with the tree at `location` of its repository.
+pub fn build_tree_at(
+    loaded: &Loaded,
+    templates: Option<&Path>,
+    location: &plan::TreeLocation,
+) -> Result<Vec<RenderedFile>, RenderError> {
     let renderer = Renderer::new(templates)?;
-    let plan = plan::plan(&loaded.platform);
-    Ok(emit::with_manifest(renderer.render(&plan)?))
+    let plan = plan::plan(&loaded.platform, location);
+    Ok(emit::with_manifest(renderer.render_plan(plan)?))
 }
 
 impl Loaded {
+    /// The tree at `spec.gitops.path`, maas.yaml named as given (relative)
+    /// or by its file name (absolute): no file system lookups.
+    pub fn spec_location(&self) -> plan::TreeLocation {
+        let source = if self.path.is_absolute() {
+            self.path
+                .file_name()
+                .map_or_else(|| "maas.yaml".into(), |n| n.to_string_lossy().into_owned())
+        } else {
+            self.path
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        plan::TreeLocation::from_spec(&self.platform, source)
+    }
+
+    /// Where the tree written to `output` sits in its repository (found
+    /// from Git, see `repo_root`), with notes for stderr.
+    pub(crate) fn locate(&self, output: &Path) -> crate::repo_root::Located {
+        crate::repo_root::locate(&self.path, output, &self.platform.gitops)
+    }
+
     /// The folder `generate` writes by default: `spec.gitops.path` next to the input.
     pub fn default_output_dir(&self) -> PathBuf {
         self.path

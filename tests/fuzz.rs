@@ -229,7 +229,8 @@ impl Fuzz<'_> {
         // What maasc::build_tree does (less the manifest), with the
         // templates compiled once.
         let files = catch_unwind(AssertUnwindSafe(|| {
-            let plan = maasc::plan::plan(&loaded.platform);
+            let location = maasc::plan::TreeLocation::from_spec(&loaded.platform, "maas.yaml");
+            let plan = maasc::plan::plan(&loaded.platform, &location);
             self.renderer.render(&plan)
         }))
         .map_err(|_| "panic in plan/render".to_string())?

@@ -280,6 +280,7 @@ fn check_gitops(c: &mut Checker<'_>, g: &input::GitopsInput) -> Option<Gitops> {
         repo_url: g.repo_url.value.clone(),
         target_revision: revision.value,
         path: clean,
+        path_set: g.path.is_some(),
         argocd_namespace: namespace?,
         project: project.value,
     })

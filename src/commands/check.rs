@@ -15,7 +15,7 @@ pub(super) fn run(args: TreeArgs, format: ReportFormat) -> Result<Outcome, Error
         return json(args, &file);
     }
     // Invalid input is not a stale tree: 2, so CI can tell them apart.
-    let (dir, files) = super::load_tree(args).map_err(|e| match e {
+    let (dir, files, _) = super::load_tree(args).map_err(|e| match e {
         Error::Load(e) => Error::InputOfCheck(e),
         // --strict warnings: invalid input too, not a stale tree.
         Error::Findings(m) => Error::Usage(m),
@@ -89,7 +89,7 @@ fn json(args: TreeArgs, file: &Path) -> Result<Outcome, Error> {
         );
         return Err(Error::Reported(2));
     }
-    let (dir, files) = super::tree_of(&loaded, args)?;
+    let (dir, files, _) = super::tree_of(&loaded, args)?;
     tree_exists(&dir)?;
     let stale = stale::check_tree(&dir, &files)
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", dir.display())))?;

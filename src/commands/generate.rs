@@ -9,7 +9,7 @@ use crate::error::{Error, Outcome};
 pub(super) fn run(args: TreeArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
     let force = args.force;
-    let (dir, files) = super::load_tree(args)?;
+    let (dir, files, notes) = super::load_tree(args)?;
     let written = if force {
         emit::write_tree_forced(&dir, &files)
     } else {
@@ -23,6 +23,9 @@ pub(super) fn run(args: TreeArgs) -> Result<Outcome, Error> {
     })?;
     if crate::report::quiet() {
         return Ok(Outcome::Clean);
+    }
+    for note in &notes {
+        eprintln!("{note}");
     }
     if changes.is_empty() {
         eprintln!(

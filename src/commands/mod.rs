@@ -132,19 +132,25 @@ fn load_quietly(file: &Path, options: &pipeline::LoadOptions) -> Result<Loaded, 
 
 /// Loads and renders the whole tree. Returns the output folder too
 /// (`-o` or the default).
-fn load_tree(args: TreeArgs) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
+/// What a run that renders the whole tree has: the output folder, the
+/// files, and notes for the user (e.g. the repository root assumed).
+type Tree = (PathBuf, Vec<RenderedFile>, Vec<String>);
+
+fn load_tree(args: TreeArgs) -> Result<Tree, Error> {
     let loaded = load(&args.input, args.output.as_deref())?;
     tree_of(&loaded, args)
 }
 
 /// Renders the whole tree of a loaded input; the output folder too.
-fn tree_of(loaded: &Loaded, args: TreeArgs) -> Result<(PathBuf, Vec<RenderedFile>), Error> {
+fn tree_of(loaded: &Loaded, args: TreeArgs) -> Result<Tree, Error> {
     let dir = args.output.unwrap_or_else(|| loaded.default_output_dir());
+    // Applications name the tree by its path in the repository.
+    let located = loaded.locate(&dir);
     // --templates, else the folder the tree recorded when it was generated.
     let templates = crate::recorded_templates::choose(args.templates.templates.as_deref(), &dir);
-    let mut files = pipeline::build_tree(loaded, templates.as_deref())?;
+    let mut files = pipeline::build_tree_at(loaded, templates.as_deref(), &located.location)?;
     if let Some(templates) = &templates {
         crate::recorded_templates::record(&mut files, &dir, templates);
     }
-    Ok((dir, files))
+    Ok((dir, files, located.notes))
 }

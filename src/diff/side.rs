@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::model::Platform;
-use crate::pipeline::{LoadError, LoadOptions, Loaded, build_tree, load_text, load_with};
+use crate::pipeline::{LoadError, LoadOptions, Loaded, build_tree_at, load_text, load_with};
 use crate::tree::{GeneratedTree, TreeError};
 use crate::{parse, source::SourceFile};
 
@@ -58,7 +58,7 @@ pub(crate) fn open_side(
             None => (spec, PathBuf::from("maas.yaml")),
         };
         match load_at_revision(rev, &path) {
-            Ok(loaded) => build(loaded, templates)?,
+            Ok(loaded) => build(loaded, templates, other)?,
             Err(SideError::Absent) => {
                 let elsewhere = maas_yamls_at(rev)?;
                 if !elsewhere.is_empty() {
@@ -93,6 +93,7 @@ pub(crate) fn open_side(
             build(
                 load_with(path, &options).map_err(SideError::Load)?,
                 templates,
+                other,
             )?
         } else {
             return Err(SideError::Other(format!(
@@ -107,14 +108,24 @@ pub(crate) fn open_side(
     })
 }
 
+/// Builds a maas.yaml side's tree where it is compared: in the other
+/// side's folder when that is a generated tree, else where `generate` would
+/// write it, so that Application paths compare equal.
 fn build(
     loaded: Loaded,
     templates: Option<&Path>,
+    other: &str,
 ) -> Result<(Option<Platform>, GeneratedTree), SideError> {
+    let output = if Path::new(other).is_dir() {
+        PathBuf::from(other)
+    } else {
+        loaded.default_output_dir()
+    };
     // --templates, else the folder recorded by the tree next to the maas.yaml.
     let templates = crate::recorded_templates::choose(templates, &loaded.default_output_dir());
-    let files =
-        build_tree(&loaded, templates.as_deref()).map_err(|e| SideError::Other(e.to_string()))?;
+    let location = loaded.locate(&output).location;
+    let files = build_tree_at(&loaded, templates.as_deref(), &location)
+        .map_err(|e| SideError::Other(e.to_string()))?;
     Ok((Some(loaded.platform), GeneratedTree::from(files)))
 }
 

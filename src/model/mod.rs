@@ -102,6 +102,8 @@ pub struct Gitops {
     pub target_revision: String,
     /// Repo-relative folder of the generated tree, `/`-separated, no trailing slash.
     pub path: String,
+    /// Whether maas.yaml sets `path` (rather than taking the default).
+    pub path_set: bool,
     pub argocd_namespace: NamespaceName,
     pub project: String,
 }

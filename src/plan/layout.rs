@@ -7,14 +7,14 @@ use super::components::Component;
 use super::objects::{
     self as o, CASCADE_FINALIZER, KEEP, Kustomization, PlannedObject, SKIP_DRY_RUN, StringMap,
 };
-use super::{Plan, PlannedContent, PlannedFile};
+use super::{Plan, PlannedContent, PlannedFile, TreeLocation};
 use crate::model::{Cluster, Platform};
 
 /// Label of a cluster's root Application: the OpenShift AI version of the cluster.
 pub const VERSION_LABEL: &str = "maas.opendatahub.io/openshift-ai-version";
 
 /// The in-cluster API server as ArgoCD names it.
-const IN_CLUSTER: &str = "https://kubernetes.default.svc";
+pub(super) const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
 /// Lua health check that makes ArgoCD assess child Applications, so sync
 /// waves between them really wait (gotcha 24).
@@ -54,7 +54,11 @@ fn push_kustomization(files: &mut Vec<PlannedFile>, dir: &str, resources: Vec<St
     });
 }
 
-pub fn lay_out(platform: &Platform, per_cluster: &[(&Cluster, Vec<Component>)]) -> Plan {
+pub fn lay_out(
+    platform: &Platform,
+    location: &TreeLocation,
+    per_cluster: &[(&Cluster, Vec<Component>)],
+) -> Plan {
     let mut files = Vec::new();
     // dir → cluster → named objects
     let mut by_dir: BTreeMap<&str, ObjectsByCluster<'_>> = BTreeMap::new();
@@ -92,11 +96,14 @@ pub fn lay_out(platform: &Platform, per_cluster: &[(&Cluster, Vec<Component>)]) 
         }
     }
     for (cluster, components) in per_cluster {
-        applications(platform, cluster, components, &mut files);
-        bootstrap(platform, cluster, &mut files);
+        applications(platform, location, cluster, components, &mut files);
+        bootstrap(platform, location, cluster, &mut files);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Plan { files }
+    Plan {
+        files,
+        source: location.source.clone(),
+    }
 }
 
 /// File names whose object is the same on every cluster that has the folder.
@@ -151,6 +158,7 @@ fn application_values(
 
 fn applications(
     platform: &Platform,
+    location: &TreeLocation,
     cluster: &Cluster,
     components: &[Component],
     files: &mut Vec<PlannedFile>,
@@ -170,7 +178,7 @@ fn applications(
             options.push("CreateNamespace=true");
         }
         let name = app_name(cluster, &c.dir);
-        let path = format!("{}/{}/{}", platform.gitops.path, cluster.name, c.dir);
+        let path = location.repo_path_of(&format!("{}/{}", cluster.name, c.dir));
         let mut values = application_values(
             platform,
             path,
@@ -221,7 +229,12 @@ fn applications(
     push_kustomization(files, &apps_dir, resources);
 }
 
-fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile>) {
+fn bootstrap(
+    platform: &Platform,
+    location: &TreeLocation,
+    cluster: &Cluster,
+    files: &mut Vec<PlannedFile>,
+) {
     let argocd_ns = platform.gitops.argocd_namespace.as_str();
     let dir = format!("{}/bootstrap", cluster.name);
     let gitops_ns = "openshift-gitops-operator";
@@ -240,7 +253,7 @@ fn bootstrap(platform: &Platform, cluster: &Cluster, files: &mut Vec<PlannedFile
         })
         .collect();
     let controller_sa = format!("{argocd_ns}-argocd-application-controller");
-    let root_path = format!("{}/{}/apps", platform.gitops.path, cluster.name);
+    let root_path = location.repo_path_of(&format!("{}/apps", cluster.name));
     let mut root = application_values(
         platform,
         root_path,

@@ -11,6 +11,8 @@
 //! <cluster>/apps/…              one Application per component, the AppProject
 //! <cluster>/bootstrap/…         GitOps operator, controller RBAC, health checks,
 //!                               AppProject and the root Application
+//! README.md, <cluster>/README.md, <cluster>/smoke-test.sh
+//!                               what the tree is and how to use it (`readme`)
 //! ```
 
 pub mod approver;
@@ -21,8 +23,11 @@ mod layout;
 pub mod notes;
 pub mod objects;
 pub mod operator_owned;
+mod readme;
 mod serving;
 mod tenant;
+
+pub use readme::generated_line;
 
 pub use components::split;
 
@@ -37,6 +42,9 @@ pub enum PlannedContent {
     Object(PlannedObject),
     /// A kustomization listing resources.
     Kustomization(Kustomization),
+    /// A document that is no Kubernetes object (README, smoke test),
+    /// complete with its generated-by mark; no kustomization lists it.
+    Text(String),
 }
 
 /// One file of the tree, by its `/`-separated path inside the output folder.
@@ -50,16 +58,56 @@ pub struct PlannedFile {
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
     pub files: Vec<PlannedFile>,
+    /// maas.yaml relative to the repository root, as the mark on every
+    /// generated file names it ([`generated_line`]).
+    pub source: String,
 }
 
-/// Plans the whole tree for every cluster.
-pub fn plan(platform: &Platform) -> Plan {
+/// Where the tree sits in its Git repository: the folder every Application
+/// points at, and the maas.yaml every generated file names as its source.
+/// The front end finds it (`generate`, `check`: from Git and the output
+/// folder); without an output folder it is [`TreeLocation::from_spec`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeLocation {
+    /// The tree's folder relative to the repository root, `/`-separated,
+    /// no trailing slash; empty when the tree is the repository root.
+    pub repo_path: String,
+    /// The maas.yaml relative to the repository root, `/`-separated.
+    pub source: String,
+}
+
+impl TreeLocation {
+    /// The tree at `spec.gitops.path`, with maas.yaml at the repository root:
+    /// what `spec.gitops.path` means when there is no output folder.
+    pub fn from_spec(platform: &Platform, source: impl Into<String>) -> TreeLocation {
+        TreeLocation {
+            repo_path: platform.gitops.path.clone(),
+            source: source.into(),
+        }
+    }
+
+    /// `relative` (a path inside the tree) as a repository path.
+    pub fn repo_path_of(&self, relative: &str) -> String {
+        if self.repo_path.is_empty() {
+            relative.to_string()
+        } else {
+            format!("{}/{relative}", self.repo_path)
+        }
+    }
+}
+
+/// Plans the whole tree for every cluster, placed at `location`.
+pub fn plan(platform: &Platform, location: &TreeLocation) -> Plan {
     // Clusters are planned independently: on every core for large fleets.
     let components = crate::parallel::map(&platform.clusters, 4, |c| {
         components::for_cluster(platform, c)
     });
     let per_cluster: Vec<_> = platform.clusters.iter().zip(components).collect();
-    layout::lay_out(platform, &per_cluster)
+    let mut plan = layout::lay_out(platform, location, &per_cluster);
+    let docs = readme::files(platform, location, &plan.files);
+    plan.files.extend(docs);
+    plan.files.sort_by(|a, b| a.path.cmp(&b.path));
+    plan
 }
 
 /// One component of one cluster, as its overlay builds it: the objects

@@ -206,6 +206,12 @@ impl Renderer {
     /// Renders one planned file and checks the result.
     pub fn render_file(&self, file: &PlannedFile) -> Result<RenderedFile, RenderError> {
         let (template, mut content) = match &file.content {
+            PlannedContent::Text(text) => {
+                return Ok(RenderedFile {
+                    path: file.path.clone(),
+                    content: text.clone(),
+                });
+            }
             PlannedContent::Object(o) => {
                 let values = context! {
                     name => o.name,
@@ -239,11 +245,42 @@ impl Renderer {
     }
 
     /// Renders every file of the plan, in plan order, on every core for
-    /// large plans (files are independent).
+    /// large plans (files are independent). Each YAML file starts with the
+    /// plan's generated-by mark, a comment (one cluster's stream, built with
+    /// [`Renderer::render_file`], stays objects only).
     pub fn render(&self, plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
-        crate::parallel::map(&plan.files, 256, |f| self.render_file(f))
+        let mark = format!("# {}\n", crate::plan::generated_line(&plan.source));
+        crate::parallel::map(&plan.files, 256, |f| {
+            let mut rendered = self.render_file(f)?;
+            if !matches!(f.content, PlannedContent::Text(_)) {
+                rendered.content.insert_str(0, &mark);
+            }
+            Ok(rendered)
+        })
+        .into_iter()
+        .collect()
+    }
+
+    /// [`Renderer::render`] of a plan that is not needed afterwards: its
+    /// documents (the largest files of a fleet) are moved, not copied.
+    pub fn render_plan(&self, plan: Plan) -> Result<Vec<RenderedFile>, RenderError> {
+        let (texts, objects): (Vec<PlannedFile>, Vec<PlannedFile>) = plan
+            .files
             .into_iter()
-            .collect()
+            .partition(|f| matches!(f.content, PlannedContent::Text(_)));
+        let mut out = self.render(&Plan {
+            files: objects,
+            source: plan.source,
+        })?;
+        out.extend(texts.into_iter().filter_map(|f| match f.content {
+            PlannedContent::Text(content) => Some(RenderedFile {
+                path: f.path,
+                content,
+            }),
+            _ => None,
+        }));
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
     }
 }
 
