@@ -123,6 +123,31 @@ pub struct MaasInput {
     /// with the Kuadrant operator, so maasc touches it only when asked.
     #[serde(default)]
     pub authorino_tls: bool,
+    /// Tenant era (RHOAI 3.5): the default AITenant and its MaasTenantConfig.
+    pub tenant: Option<Sp<TenantInput>>,
+}
+
+/// RHOAI 3.5: settings of the default tenant.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TenantInput {
+    /// An external OIDC provider whose tokens the tenant accepts
+    /// (`AITenant.spec.oidc`).
+    pub oidc: Option<Sp<TenantOidcInput>>,
+    /// Usage telemetry of maas-api (`MaasTenantConfig.spec.telemetry`).
+    /// Default `false`: off unless asked.
+    #[serde(default)]
+    pub telemetry: bool,
+}
+
+/// An OIDC issuer and client, by name only (no secret).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TenantOidcInput {
+    /// `https://…`, no whitespace.
+    pub issuer_url: Sp<String>,
+    /// The OIDC client id, no whitespace.
+    pub client_id: Sp<String>,
 }
 
 /// maas-api's database, by reference: never a credential in maas.yaml.

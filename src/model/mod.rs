@@ -94,6 +94,17 @@ pub struct Platform {
     pub models: Vec<Model>,
     /// Tier era: maasc configures Authorino's TLS (`maas.authorinoTls`).
     pub authorino_tls: bool,
+    /// Tenant era: the default AITenant's OIDC provider (`maas.tenant.oidc`).
+    pub tenant_oidc: Option<TenantOidc>,
+    /// Tenant era: maas-api usage telemetry (`maas.tenant.telemetry`).
+    pub tenant_telemetry: bool,
+}
+
+/// An AITenant's external OIDC issuer and client.
+#[derive(Clone, Debug)]
+pub struct TenantOidc {
+    pub issuer_url: String,
+    pub client_id: String,
 }
 
 #[derive(Clone, Debug)]

@@ -73,12 +73,14 @@ pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         match cluster.api {
             MaasApi::Tiers => {
                 out.push(tier_policies(platform, cluster));
+                out.extend(super::maas_api::component(platform, cluster));
                 if platform.authorino_tls {
                     out.extend(super::authorino::authorino_tls(cluster));
                 }
             }
             MaasApi::Subscriptions => out.extend(subscriptions(platform, cluster)),
         }
+        out.extend(super::tenant_era::component(platform, cluster));
     }
     out.extend(models(platform, cluster));
     out.sort_by(|a, b| a.dir.cmp(&b.dir));
@@ -742,7 +744,7 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
         // v0.0.2 `tier-mapping-configmap.yaml`: the operator creates it
         // `opendatahub.io/managed: "false"` and leaves its data to GitOps.
         PlannedObject::namespaced(
-            MAAS_API_NAMESPACE,
+            super::maas_api::namespace(cluster),
             "tier-to-group-mapping",
             o::TierToGroupMapping { tiers },
         ),
@@ -754,9 +756,7 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
             o::AuthPolicy {
                 annotations: annotations_skip_dry_run(),
                 target: target.clone(),
-                tier_lookup_url: format!(
-                    "https://maas-api.{MAAS_API_NAMESPACE}.svc.cluster.local:8443/v1/tiers/lookup"
-                ),
+                tier_lookup_url: super::maas_api::tier_lookup_url(cluster),
                 tier_required: TIER_REQUIRED.to_string(),
             },
         ),
@@ -772,6 +772,7 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
     let mut objects: Vec<PlannedObject> = candidates
         .into_iter()
         .filter(|o| !operator_owned::owns(version, o.kind, o.namespace.as_deref(), &o.name, ns))
+        .filter(|o| super::maas_api::keeps(cluster, o))
         .collect();
     if !requests.is_empty() {
         objects.push(PlannedObject::namespaced(

@@ -20,12 +20,14 @@ mod authorino;
 mod components;
 mod external;
 mod layout;
+mod maas_api;
 pub mod notes;
 pub mod objects;
 pub mod operator_owned;
 mod readme;
 mod serving;
 mod tenant;
+mod tenant_era;
 
 pub use readme::generated_line;
 

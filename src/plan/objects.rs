@@ -174,6 +174,15 @@ object_types! {
     GatewayOptions => "v1", "ConfigMap", "gateway-options.yaml";
     HttpRedirectRoute => "gateway.networking.k8s.io/v1", "HTTPRoute", "http-redirect-route.yaml";
     Route => "route.openshift.io/v1", "Route", "route.yaml";
+    MaasApiDeployment => "apps/v1", "Deployment", "deployment.yaml";
+    MaasApiService => "v1", "Service", "service.yaml";
+    MaasApiRoute => "gateway.networking.k8s.io/v1", "HTTPRoute", "maas-api-route.yaml";
+    MaasApiAuthPolicy => "kuadrant.io/v1", "AuthPolicy", "maas-api-auth-policy.yaml";
+    DestinationRule => "networking.istio.io/v1", "DestinationRule", "destination-rule.yaml";
+    AiTenant => "maas.opendatahub.io/v1alpha1", "AITenant", "ai-tenant.yaml";
+    MaasTenantConfig => "maas.opendatahub.io/v1alpha1", "MaasTenantConfig", "maas-tenant-config.yaml";
+    MaasConfig => "maas.opendatahub.io/v1alpha1", "Config", "maas-config.yaml";
+    NamespaceLabel => "v1", "Namespace", "namespace-label.yaml";
 }
 
 /// A kustomization file: not a cluster object, but rendered the same way.
@@ -795,6 +804,101 @@ context! {
         /// deleting one deletes its objects.
         pub finalizers: Vec<String>,
         /// Extra annotations besides the sync wave.
+        pub annotations: StringMap,
+    }
+}
+
+context! {
+    /// The standalone maas-api (tier era on RHOAI 3.0/3.2): models-as-a-service
+    /// v0.0.2 `deployment/base/maas-api` with its `overlays/tls` (HTTPS on
+    /// `port` with the service-CA certificate in `tls_secret`).
+    pub struct MaasApiDeployment {
+        pub labels: StringMap,
+        pub service_account: String,
+        pub image: String,
+        pub port: u16,
+        pub env: Vec<ContainerEnv>,
+        pub tls_secret: String,
+        pub tls_mount_path: String,
+    }
+}
+
+context! {
+    /// maas-api's Service, with a service-CA serving certificate.
+    pub struct MaasApiService {
+        pub labels: StringMap,
+        pub port: u16,
+        pub tls_secret: String,
+    }
+}
+
+context! {
+    /// maas-api's HTTPRoute on the MaaS Gateway (v0.0.2 `maas-api-route`).
+    pub struct MaasApiRoute {
+        pub labels: StringMap,
+        pub gateway: ModelRef,
+        pub service: String,
+        pub port: u16,
+    }
+}
+
+context! {
+    /// maas-api's AuthPolicy (v0.0.2 `maas-api-auth-policy`).
+    pub struct MaasApiAuthPolicy {
+        pub annotations: StringMap,
+        pub route: String,
+        pub audiences: Vec<String>,
+    }
+}
+
+context! {
+    /// The gateway's TLS to a backend (v0.0.2 `maas-api-backend-tls`).
+    pub struct DestinationRule {
+        pub annotations: StringMap,
+        pub host: String,
+        pub port: u16,
+    }
+}
+
+context! {
+    /// RHOAI 3.5 AITenant: the tenant's Gateway and optional OIDC.
+    pub struct AiTenant {
+        pub annotations: StringMap,
+        pub gateway: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub oidc: Option<TenantOidc>,
+    }
+}
+
+context! {
+    /// An AITenant's external OIDC provider.
+    pub struct TenantOidc {
+        pub issuer_url: String,
+        pub client_id: String,
+    }
+}
+
+context! {
+    /// RHOAI 3.5 MaasTenantConfig: API-key policy and telemetry.
+    pub struct MaasTenantConfig {
+        pub annotations: StringMap,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_expiration_days: Option<u32>,
+        pub telemetry: bool,
+    }
+}
+
+context! {
+    /// RHOAI 3.5 cluster `Config/default`.
+    pub struct MaasConfig {
+        pub annotations: StringMap,
+    }
+}
+
+context! {
+    /// A Namespace maasc does not own: only labels, server-side applied.
+    pub struct NamespaceLabel {
+        pub labels: StringMap,
         pub annotations: StringMap,
     }
 }

@@ -14,6 +14,11 @@ pub const DEFAULT_TENANT: &str = "default-tenant";
 
 /// The Tenant carrying the cluster's API-key policy, when it has one.
 pub fn tenant(cluster: &Cluster) -> Option<PlannedObject> {
+    // RHOAI 3.5 keeps the policy on MaasTenantConfig (`tenant_era`); its
+    // legacy Tenant is only a migration source.
+    if cluster.version.era() == crate::catalog::versions::Era::Tenants {
+        return None;
+    }
     let days = cluster.api_key_max_days?;
     Some(PlannedObject::namespaced(
         MAAS_SUBSCRIPTION_NAMESPACE,

@@ -73,6 +73,15 @@ templates!(
     "subscription.yaml",
     "tenant.yaml",
     "trust-bundle.yaml",
+    "deployment.yaml",
+    "service.yaml",
+    "maas-api-route.yaml",
+    "maas-api-auth-policy.yaml",
+    "destination-rule.yaml",
+    "ai-tenant.yaml",
+    "maas-tenant-config.yaml",
+    "maas-config.yaml",
+    "namespace-label.yaml",
 );
 
 /// A file of the tree as text.

@@ -1,0 +1,93 @@
+//! Tenant era (RHOAI 3.5, models-as-a-service v0.2.1): the default
+//! `AITenant`, its `MaasTenantConfig`, the cluster `Config`, and the label
+//! the 3.5 routes need on the gateway namespace. Shapes from the rhoai-3.5
+//! CRDs (`maas.opendatahub.io_{aitenants,maastenantconfigs,configs}.yaml`):
+//! the AITenant lives in `ai-tenants` (webhook) and the default one is
+//! `models-as-a-service`; `MaasTenantConfig` must be named `default-tenant`
+//! (in the default tenant's namespace `models-as-a-service`); `Config` is
+//! cluster-scoped and must be named `default`.
+//!
+//! maas-controller creates all three itself (the Config at startup, the
+//! AITenant once per Config, the MaasTenantConfig from the AITenant) and
+//! owner references hang off them: deleting the Config tears down every
+//! operand. So maasc co-owns only the fields it sets (server-side apply)
+//! and never prunes or deletes them.
+
+use super::components::{Component, MAAS_SUBSCRIPTION_NAMESPACE};
+use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
+use super::tenant::DEFAULT_TENANT;
+use crate::catalog::versions::Era;
+use crate::model::{Cluster, Platform};
+
+/// Namespace every AITenant must live in (3.5 admission webhook).
+pub const AI_TENANTS_NAMESPACE: &str = "ai-tenants";
+/// The default AITenant maas-controller creates.
+pub const DEFAULT_AI_TENANT: &str = "models-as-a-service";
+/// The only allowed name of the cluster `Config`.
+pub const CONFIG_NAME: &str = "default";
+/// The label the 3.5 routes' Gateway listeners select namespaces by
+/// (models-as-a-service `gateway-patterns.md`).
+pub const GATEWAY_ACCESS_LABEL: &str = "maas.opendatahub.io/gateway-access";
+
+fn co_owned() -> StringMap {
+    StringMap::from([(
+        "argocd.argoproj.io/sync-options".to_string(),
+        format!("{SKIP_DRY_RUN},ServerSideApply=true,Prune=false,Delete=false"),
+    )])
+}
+
+/// The tenant-era objects of `cluster`, when it runs RHOAI 3.5.
+pub fn component(platform: &Platform, cluster: &Cluster) -> Option<Component> {
+    if cluster.version.era() != Era::Tenants {
+        return None;
+    }
+    let gw = &platform.gateway;
+    let objects = vec![
+        PlannedObject::namespaced(
+            AI_TENANTS_NAMESPACE,
+            DEFAULT_AI_TENANT,
+            o::AiTenant {
+                annotations: co_owned(),
+                gateway: gw.name.clone(),
+                oidc: platform.tenant_oidc.as_ref().map(|oidc| o::TenantOidc {
+                    issuer_url: oidc.issuer_url.clone(),
+                    client_id: oidc.client_id.clone(),
+                }),
+            },
+        ),
+        PlannedObject::namespaced(
+            MAAS_SUBSCRIPTION_NAMESPACE,
+            DEFAULT_TENANT,
+            o::MaasTenantConfig {
+                annotations: co_owned(),
+                max_expiration_days: cluster.api_key_max_days,
+                telemetry: platform.tenant_telemetry,
+            },
+        ),
+        PlannedObject::cluster(
+            CONFIG_NAME,
+            o::MaasConfig {
+                annotations: co_owned(),
+            },
+        ),
+        // The gateway namespace is usually `openshift-ingress`, which
+        // OpenShift owns: a whole Namespace object would replace its
+        // labels and annotations and, pruned, delete it. Server-side
+        // applied, this partial object owns only the one label.
+        PlannedObject::cluster(
+            gw.namespace.as_str(),
+            o::NamespaceLabel {
+                labels: StringMap::from([(GATEWAY_ACCESS_LABEL.to_string(), "true".to_string())]),
+                annotations: StringMap::from([(
+                    "argocd.argoproj.io/sync-options".to_string(),
+                    "ServerSideApply=true,Prune=false,Delete=false".to_string(),
+                )]),
+            },
+        ),
+    ];
+    // Wave 20: after the Gateway (15) the AITenant names, before the
+    // subscriptions (45) and models.
+    let mut c = Component::new("platform/maas-tenant", 20, None, objects);
+    c.server_side_apply = true;
+    Some(c)
+}
