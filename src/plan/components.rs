@@ -81,6 +81,11 @@ pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         }
     }
     out.extend(models(platform, cluster));
+    out.extend(
+        super::hardware::component(cluster)
+            .into_iter()
+            .chain(super::dashboard::component(cluster)),
+    );
     out.sort_by(|a, b| a.dir.cmp(&b.dir));
     out
 }

@@ -18,7 +18,9 @@
 pub mod approver;
 mod authorino;
 mod components;
+mod dashboard;
 mod external;
+mod hardware;
 mod layout;
 pub mod notes;
 pub mod objects;

@@ -174,6 +174,8 @@ object_types! {
     GatewayOptions => "v1", "ConfigMap", "gateway-options.yaml";
     HttpRedirectRoute => "gateway.networking.k8s.io/v1", "HTTPRoute", "http-redirect-route.yaml";
     Route => "route.openshift.io/v1", "Route", "route.yaml";
+    HardwareProfile => "infrastructure.opendatahub.io/v1", "HardwareProfile", "hardware-profile.yaml";
+    OdhDashboardConfig => "opendatahub.io/v1alpha", "OdhDashboardConfig", "odh-dashboard-config.yaml";
 }
 
 /// A kustomization file: not a cluster object, but rendered the same way.
@@ -796,5 +798,41 @@ context! {
         pub finalizers: Vec<String>,
         /// Extra annotations besides the sync wave.
         pub annotations: StringMap,
+    }
+}
+
+context! {
+    /// A hardware profile of one machine pool (issue 19): what a workbench
+    /// or a model deployed from the dashboard requests, and where it runs.
+    pub struct HardwareProfile {
+        pub annotations: StringMap,
+        pub identifiers: Vec<HardwareIdentifier>,
+        pub node_selector: StringMap,
+        pub tolerations: Vec<Taint>,
+    }
+}
+
+context! {
+    /// One resource of a [`HardwareProfile`]; counts are integers or
+    /// quantities, rendered as given.
+    pub struct HardwareIdentifier {
+        pub display_name: String,
+        pub identifier: String,
+        pub resource_type: String,
+        pub min_count: serde_json::Value,
+        pub default_count: serde_json::Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_count: Option<serde_json::Value>,
+    }
+}
+
+context! {
+    /// The dashboard switches MaaS users need, as a server-side partial
+    /// object: only these fields are owned, the user's others survive.
+    pub struct OdhDashboardConfig {
+        pub annotations: StringMap,
+        /// `spec.dashboardConfig` field → value, only fields of the
+        /// cluster's version.
+        pub dashboard_config: BTreeMap<String, bool>,
     }
 }
