@@ -10,7 +10,7 @@ fn objects(example: &str, kind: &str) -> Vec<(String, Value)> {
         .into_iter()
         .filter_map(|f| {
             let v: Value = serde_saphyr::from_str(&f.content).ok()?;
-            (v["kind"] == kind).then(|| (f.path, v))
+            (v["kind"] == kind).then_some((f.path, v))
         })
         .collect()
 }

@@ -81,7 +81,7 @@ fn profile(pool: &MachinePool) -> PlannedObject {
     ]);
     PlannedObject::namespaced(
         MAAS_API_NAMESPACE,
-        &pool.name.to_string(),
+        pool.name.as_str(),
         o::HardwareProfile {
             annotations,
             identifiers,
