@@ -11,15 +11,15 @@ use crate::catalog::versions::RhoaiVersion;
 use crate::model::Cluster;
 
 /// After the DataScienceCluster (wave 20), whose dashboard creates it.
-pub const WAVE: i32 = 30;
-pub const DIR: &str = "platform/dashboard";
+pub(super) const WAVE: i32 = 30;
+pub(super) const DIR: &str = "platform/dashboard";
 /// The operator's instance.
-pub const NAME: &str = "odh-dashboard-config";
+pub(super) const NAME: &str = "odh-dashboard-config";
 
 /// `spec.dashboardConfig` fields of a version, each only where that
 /// version's CRD has it (opendatahub.io_odhdashboardconfigs.yaml of
 /// rhoai-3.0 … rhoai-3.5).
-pub fn fields(version: RhoaiVersion) -> BTreeMap<String, bool> {
+pub(super) fn fields(version: RhoaiVersion) -> BTreeMap<String, bool> {
     let mut f: Vec<(&str, bool)> = vec![
         ("modelAsService", true),
         ("genAiStudio", true),
@@ -36,7 +36,7 @@ pub fn fields(version: RhoaiVersion) -> BTreeMap<String, bool> {
 }
 
 /// The component, when the cluster runs OpenShift AI.
-pub fn component(cluster: &Cluster) -> Option<Component> {
+pub(super) fn component(cluster: &Cluster) -> Option<Component> {
     if !cluster.has_operator(OperatorKind::OpenshiftAi) {
         return None;
     }

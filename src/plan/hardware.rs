@@ -9,11 +9,11 @@ use crate::catalog::operators::OperatorKind;
 use crate::model::{Cluster, MachinePool};
 
 /// After the DataScienceCluster (wave 20), which installs the CRD.
-pub const WAVE: i32 = 30;
-pub const DIR: &str = "platform/hardware-profiles";
+pub(super) const WAVE: i32 = 30;
+pub(super) const DIR: &str = "platform/hardware-profiles";
 
 /// The component, when the cluster runs OpenShift AI and has pools.
-pub fn component(cluster: &Cluster) -> Option<Component> {
+pub(super) fn component(cluster: &Cluster) -> Option<Component> {
     if !cluster.has_operator(OperatorKind::OpenshiftAi) || cluster.pools.is_empty() {
         return None;
     }

@@ -10,10 +10,10 @@ use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
 use crate::model::Cluster;
 
 /// The Tenant's only allowed name (CRD validation rule).
-pub const DEFAULT_TENANT: &str = "default-tenant";
+pub(super) const DEFAULT_TENANT: &str = "default-tenant";
 
 /// The Tenant carrying the cluster's API-key policy, when it has one.
-pub fn tenant(cluster: &Cluster) -> Option<PlannedObject> {
+pub(super) fn tenant(cluster: &Cluster) -> Option<PlannedObject> {
     let days = cluster.api_key_max_days?;
     Some(PlannedObject::namespaced(
         MAAS_SUBSCRIPTION_NAMESPACE,
