@@ -49,50 +49,33 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
-// The modules of the pipeline's middle (catalog, check, input, model, plan,
-// render) are being reworked on another branch (typed contexts, proofs);
-// they join the crate-wide `unreachable_pub` and `unused_qualifications`
-// lints when that lands.
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod access;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod catalog;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod cheatsheet;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod check;
 pub mod cli;
 mod commands;
 pub mod diagnostic;
 mod diff;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod edit;
 pub mod emit;
 mod error;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod fs_safety;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod input;
 mod krm;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod krm_input;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod model;
 mod order;
 mod parallel;
 pub mod parse;
 mod pipeline;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod plan;
 mod recorded_templates;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod render;
 mod repo_root;
 mod report;
 pub mod schema;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod secrets;
-#[allow(unreachable_pub, unused_qualifications)]
 pub mod smoke;
 pub mod source;
 mod stale;

@@ -9,67 +9,7 @@ use std::collections::BTreeMap;
 use maasc::model::RhoaiVersion;
 use serde_json::{Value, json};
 
-use common::crd::strict;
-
-/// (apiVersion, kind) → (CRD name, validator), from every schema under `dir`.
-type Validators = BTreeMap<(String, String), (String, jsonschema::Validator)>;
-
-fn load_schemas(dir: &str, out: &mut Validators) {
-    for entry in walkdir::WalkDir::new(dir) {
-        let path = entry.unwrap().into_path();
-        // The per-version sets are loaded on demand (`validators_at`).
-        if path.starts_with("schemas/versions") && dir == "schemas/crds" {
-            continue;
-        }
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default();
-        if ext != "yaml" && ext != "json" {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap();
-        // Most files are compact JSON; a few are YAML.
-        let doc: Value = serde_json::from_str(&text)
-            .or_else(|_| serde_saphyr::from_str(&text))
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        if doc["kind"] == "CustomResourceDefinition" {
-            let name = doc["metadata"]["name"].as_str().unwrap().to_string();
-            // A version's CRD replaces the base one of the same name.
-            out.retain(|_, (crd, _)| *crd != name);
-            let group = doc["spec"]["group"].as_str().unwrap();
-            let kind = doc["spec"]["names"]["kind"].as_str().unwrap().to_string();
-            for v in doc["spec"]["versions"].as_array().unwrap() {
-                let mut schema = v["schema"]["openAPIV3Schema"].clone();
-                strict(&mut schema);
-                // metadata is checked by the API server's ObjectMeta rules,
-                // not by the CRD: leave it open here.
-                schema["properties"]["metadata"] = json!({ "type": "object" });
-                schema["properties"]["apiVersion"] = json!({ "type": "string" });
-                schema["properties"]["kind"] = json!({ "type": "string" });
-                let api = format!("{group}/{}", v["name"].as_str().unwrap());
-                out.insert(
-                    (api, kind.clone()),
-                    (name.clone(), jsonschema::validator_for(&schema).unwrap()),
-                );
-            }
-        } else if let Some(gvks) = doc["x-kubernetes-group-version-kind"].as_array() {
-            for gvk in gvks {
-                let group = gvk["group"].as_str().unwrap();
-                let version = gvk["version"].as_str().unwrap();
-                let api = if group.is_empty() {
-                    version.to_string()
-                } else {
-                    format!("{group}/{version}")
-                };
-                out.insert(
-                    (api, gvk["kind"].as_str().unwrap().to_string()),
-                    (String::new(), jsonschema::validator_for(&doc).unwrap()),
-                );
-            }
-        }
-    }
-}
+use common::crd::{Validators, load_schemas};
 
 /// Every schema under schemas/crds (the newest upstream CRDs).
 fn validators() -> Validators {

@@ -19,7 +19,7 @@ use crate::model::{Cluster, MaasApi};
 use crate::source::Sp;
 
 /// The only Secret RHOAI 3.4's maas-api reads its database URL from.
-pub const MAAS_DB_SECRET: &str = "maas-db-config";
+pub(super) const MAAS_DB_SECRET: &str = "maas-db-config";
 
 fn days(c: &mut Checker<'_>, keys: &Sp<ApiKeysInput>) -> Option<u32> {
     let d = &keys.max_expiration_days;

@@ -162,7 +162,7 @@ fn check_htpasswd(
             let content = match content {
                 Ok(text) => text,
                 Err(mut d) => {
-                    d.code = if d.code == crate::diagnostic::Code::Io {
+                    d.code = if d.code == Code::Io {
                         Code::InvalidHtpasswd
                     } else {
                         d.code

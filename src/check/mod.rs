@@ -54,7 +54,7 @@ pub(crate) struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    pub fn error(
+    pub(crate) fn error(
         &mut self,
         code: Code,
         span: Span,
@@ -65,7 +65,7 @@ impl Checker<'_> {
         self.diags.push(d);
     }
 
-    pub fn warning(
+    pub(crate) fn warning(
         &mut self,
         code: Code,
         span: Span,
@@ -77,7 +77,7 @@ impl Checker<'_> {
     }
 
     /// Validates a name with `parse`, reporting E010 with `what` on failure.
-    pub fn name<T>(
+    pub(crate) fn name<T>(
         &mut self,
         what: &str,
         raw: &Sp<String>,
@@ -98,7 +98,7 @@ impl Checker<'_> {
     }
 
     /// Reports every name that appears twice in `items` (keyed by `key`).
-    pub fn unique(&mut self, what: &str, items: impl IntoIterator<Item = (String, Span)>) {
+    pub(crate) fn unique(&mut self, what: &str, items: impl IntoIterator<Item = (String, Span)>) {
         let mut seen: std::collections::BTreeMap<String, Span> = std::collections::BTreeMap::new();
         for (key, span) in items {
             if let Some(first) = seen.get(&key) {
@@ -118,7 +118,7 @@ impl Checker<'_> {
         }
     }
 
-    pub fn window(&mut self, raw: &Sp<String>) -> Option<Window> {
+    pub(crate) fn window(&mut self, raw: &Sp<String>) -> Option<Window> {
         match Window::parse(&raw.value) {
             Ok(w) => Some(w),
             Err(e) => {
@@ -133,7 +133,7 @@ impl Checker<'_> {
         }
     }
 
-    pub fn quantity(&mut self, raw: &Sp<input::ScalarString>) -> Option<Quantity> {
+    pub(crate) fn quantity(&mut self, raw: &Sp<input::ScalarString>) -> Option<Quantity> {
         match Quantity::parse(raw.value.as_str()) {
             Ok(q) => Some(q),
             Err(e) => {

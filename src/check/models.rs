@@ -18,7 +18,7 @@ pub(crate) struct Declared {
 }
 
 impl Declared {
-    pub fn from_spec(spec: &crate::input::SpecInput) -> Declared {
+    pub(super) fn from_spec(spec: &crate::input::SpecInput) -> Declared {
         Declared {
             clusters: spec
                 .clusters

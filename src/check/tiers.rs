@@ -79,7 +79,7 @@ pub(crate) struct SubscriptionEra<'a> {
 }
 
 impl<'a> SubscriptionEra<'a> {
-    pub fn new(
+    pub(super) fn new(
         clusters: &[Sp<ClusterInput>],
         versions: &Versions,
         tiers: &'a [Sp<TierInput>],
@@ -96,12 +96,16 @@ impl<'a> SubscriptionEra<'a> {
     }
 
     /// Where limits defined for every cluster reach the subscription era.
-    pub fn on(&self) -> Option<Reach<'_>> {
+    pub(super) fn on(&self) -> Option<Reach<'_>> {
         self.on.as_deref().map(|on| Reach { on, era: self })
     }
 
     /// Where an override of `cluster` reaches the subscription era.
-    pub fn on_cluster(&self, cluster: &ClusterInput, versions: &Versions) -> Option<Reach<'_>> {
+    pub(super) fn on_cluster(
+        &self,
+        cluster: &ClusterInput,
+        versions: &Versions,
+    ) -> Option<Reach<'_>> {
         (versions.api_of(cluster) == MaasApi::Subscriptions)
             .then_some(())
             .and(self.on())

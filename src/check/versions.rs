@@ -28,12 +28,12 @@ pub(crate) struct Versions {
 
 impl Versions {
     /// The cluster's version; `None` when it named an unknown one (E040).
-    pub fn of(&self, cluster: &ClusterInput) -> Option<ClusterVersion> {
+    pub(super) fn of(&self, cluster: &ClusterInput) -> Option<ClusterVersion> {
         self.by_cluster.get(&cluster.name.value).copied()
     }
 
     /// The MaaS API of the cluster's era (tiers when its version is unknown).
-    pub fn api_of(&self, cluster: &ClusterInput) -> MaasApi {
+    pub(super) fn api_of(&self, cluster: &ClusterInput) -> MaasApi {
         self.of(cluster).map_or(MaasApi::Tiers, |v| v.era.api())
     }
 }

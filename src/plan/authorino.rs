@@ -36,15 +36,15 @@ use crate::model::Cluster;
 
 /// Authorino's Service, as the Authorino operator names it for the CR
 /// `authorino` that the Kuadrant operator creates.
-pub const AUTHORINO_SERVICE: &str = "authorino-authorino-authorization";
+pub(super) const AUTHORINO_SERVICE: &str = "authorino-authorino-authorization";
 /// The Secret the service CA writes Authorino's serving certificate into.
-pub const AUTHORINO_CERT_SECRET: &str = "authorino-server-cert";
+pub(super) const AUTHORINO_CERT_SECRET: &str = "authorino-server-cert";
 /// ConfigMap the service-ca operator injects `service-ca.crt` into.
-pub const SERVICE_CA_CONFIGMAP: &str = "authorino-service-ca";
+pub(super) const SERVICE_CA_CONFIGMAP: &str = "authorino-service-ca";
 /// ConfigMap the Cluster Network Operator injects `ca-bundle.crt` into.
-pub const TRUSTED_CA_CONFIGMAP: &str = "authorino-trusted-ca";
+pub(super) const TRUSTED_CA_CONFIGMAP: &str = "authorino-trusted-ca";
 /// Where Go looks for CA files (every file of the directory).
-pub const TRUST_DIR: &str = "/etc/pki/tls/certs";
+pub(super) const TRUST_DIR: &str = "/etc/pki/tls/certs";
 
 /// Shared with an operator: apply only our fields, never prune or delete
 /// the object (the operator created it and owns the rest).
@@ -52,7 +52,7 @@ const CO_OWNED: &str = "ServerSideApply=true,Prune=false,Delete=false";
 const SYNC_OPTIONS: &str = "argocd.argoproj.io/sync-options";
 
 /// The Authorino TLS component of a cluster that runs Connectivity Link.
-pub fn authorino_tls(cluster: &Cluster) -> Option<Component> {
+pub(super) fn authorino_tls(cluster: &Cluster) -> Option<Component> {
     if !cluster.has_operator(OperatorKind::ConnectivityLink) {
         return None;
     }

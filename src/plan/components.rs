@@ -10,12 +10,12 @@ use crate::catalog::versions::DscMaas;
 use crate::model::*;
 
 /// Namespace where RHOAI runs maas-api and its tier ConfigMap.
-pub const MAAS_API_NAMESPACE: &str = "redhat-ods-applications";
+pub(super) const MAAS_API_NAMESPACE: &str = "redhat-ods-applications";
 /// Namespace maas-controller watches for MaaSAuthPolicy and MaaSSubscription
 /// (its `--maas-subscription-namespace`; it creates the namespace itself).
-pub const MAAS_SUBSCRIPTION_NAMESPACE: &str = "models-as-a-service";
+pub(super) const MAAS_SUBSCRIPTION_NAMESPACE: &str = "models-as-a-service";
 /// Node label every pool's nodes carry, and models select.
-pub const POOL_LABEL: &str = "maas.opendatahub.io/pool";
+pub(super) const POOL_LABEL: &str = "maas.opendatahub.io/pool";
 pub(super) const SIMULATOR_IMAGE: &str = "ghcr.io/llm-d/llm-d-inference-sim:v0.6.1";
 pub(super) const VLLM_CPU_IMAGE: &str = "registry.redhat.io/rhaii/vllm-cpu-rhel9:3.4.1";
 /// What a simulator's `model.uri` names where `storageInitializer` cannot
@@ -25,7 +25,7 @@ pub(super) const SIMULATOR_PLACEHOLDER_URI: &str = "hf://facebook/opt-125m";
 
 /// One kustomization plus the Application that syncs it.
 #[derive(Clone, Debug)]
-pub struct Component {
+pub(super) struct Component {
     /// Folder below `base/` and `<cluster>/`, e.g. `operators/nfd`.
     pub dir: String,
     pub wave: i32,
@@ -58,7 +58,7 @@ impl Component {
 }
 
 /// Every component of one cluster, in dir order.
-pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
+pub(super) fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
     let mut out: Vec<Component> = cluster
         .operators
         .iter()
@@ -83,6 +83,11 @@ pub fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         out.extend(super::tenant_era::component(platform, cluster));
     }
     out.extend(models(platform, cluster));
+    out.extend(
+        super::hardware::component(cluster)
+            .into_iter()
+            .chain(super::dashboard::component(cluster)),
+    );
     out.sort_by(|a, b| a.dir.cmp(&b.dir));
     out
 }
@@ -672,7 +677,7 @@ fn yaml(v: &serde_json::Value) -> String {
 
 /// The gateway AuthPolicy's fail-closed rule: the tier lookup answered with
 /// a tier (not upstream: models-as-a-service v0.0.2 has no such rule).
-pub const TIER_REQUIRED: &str = "has(auth.metadata.matchedTier) && has(auth.metadata.matchedTier.tier) && auth.metadata.matchedTier.tier != \"\"";
+pub(super) const TIER_REQUIRED: &str = "has(auth.metadata.matchedTier) && has(auth.metadata.matchedTier.tier) && auth.metadata.matchedTier.tier != \"\"";
 
 /// Which requests a tier's limit counts, by the tier Authorino matched.
 fn rate_limit(tier: &Tier, rate: &Rate, tokens: bool) -> o::RateLimit {

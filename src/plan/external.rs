@@ -8,7 +8,7 @@ use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
 use crate::model::{ExternalSource, Model};
 
 /// The ExternalModel of `m`, same name and namespace as its MaaSModelRef.
-pub fn external_model(m: &Model, source: &ExternalSource) -> PlannedObject {
+pub(super) fn external_model(m: &Model, source: &ExternalSource) -> PlannedObject {
     PlannedObject::namespaced(
         m.namespace.as_str(),
         m.name.as_str(),

@@ -54,7 +54,7 @@ fn push_kustomization(files: &mut Vec<PlannedFile>, dir: &str, resources: Vec<St
     });
 }
 
-pub fn lay_out(
+pub(super) fn lay_out(
     platform: &Platform,
     location: &TreeLocation,
     per_cluster: &[(&Cluster, Vec<Component>)],

@@ -18,7 +18,9 @@
 pub mod approver;
 mod authorino;
 mod components;
+mod dashboard;
 mod external;
+mod hardware;
 mod layout;
 mod maas_api;
 pub mod notes;

@@ -46,9 +46,21 @@ pub fn strict(schema: &mut Value) {
 
 /// (apiVersion, kind) → validator, from every schema under schemas/crds.
 pub fn validators() -> BTreeMap<(String, String), jsonschema::Validator> {
-    let mut out = BTreeMap::new();
-    for entry in walkdir::WalkDir::new("schemas/crds") {
+    let mut out = Validators::new();
+    load_schemas("schemas/crds", &mut out);
+    out.into_iter().map(|(key, (_, v))| (key, v)).collect()
+}
+
+/// (apiVersion, kind) → (CRD name, validator), from every schema under `dir`.
+pub type Validators = BTreeMap<(String, String), (String, jsonschema::Validator)>;
+
+pub fn load_schemas(dir: &str, out: &mut Validators) {
+    for entry in walkdir::WalkDir::new(dir) {
         let path = entry.unwrap().into_path();
+        // The per-version sets are loaded on demand (`validators_at`).
+        if path.starts_with("schemas/versions") && dir == "schemas/crds" {
+            continue;
+        }
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -62,6 +74,9 @@ pub fn validators() -> BTreeMap<(String, String), jsonschema::Validator> {
             .or_else(|_| serde_saphyr::from_str(&text))
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         if doc["kind"] == "CustomResourceDefinition" {
+            let name = doc["metadata"]["name"].as_str().unwrap().to_string();
+            // A version's CRD replaces the base one of the same name.
+            out.retain(|_, (crd, _)| *crd != name);
             let group = doc["spec"]["group"].as_str().unwrap();
             let kind = doc["spec"]["names"]["kind"].as_str().unwrap().to_string();
             for v in doc["spec"]["versions"].as_array().unwrap() {
@@ -75,7 +90,7 @@ pub fn validators() -> BTreeMap<(String, String), jsonschema::Validator> {
                 let api = format!("{group}/{}", v["name"].as_str().unwrap());
                 out.insert(
                     (api, kind.clone()),
-                    jsonschema::validator_for(&schema).unwrap(),
+                    (name.clone(), jsonschema::validator_for(&schema).unwrap()),
                 );
             }
         } else if let Some(gvks) = doc["x-kubernetes-group-version-kind"].as_array() {
@@ -89,10 +104,9 @@ pub fn validators() -> BTreeMap<(String, String), jsonschema::Validator> {
                 };
                 out.insert(
                     (api, gvk["kind"].as_str().unwrap().to_string()),
-                    jsonschema::validator_for(&doc).unwrap(),
+                    (String::new(), jsonschema::validator_for(&doc).unwrap()),
                 );
             }
         }
     }
-    out
 }
