@@ -18,25 +18,25 @@ use crate::model::{Cluster, MaasApi, Platform};
 
 /// Namespace of the standalone maas-api (v0.0.2
 /// `deployment/base/maas-api/default/kustomization.yaml`).
-pub const STANDALONE_NAMESPACE: &str = "maas-api";
+pub(super) const STANDALONE_NAMESPACE: &str = "maas-api";
 /// The maas-api image of models-as-a-service v0.0.2: its release workflow
 /// (`.github/workflows/create-release.yml`, `make build-push-image
 /// TAG=<version_tag>`) pushes `quay.io/opendatahub/maas-api:v0.0.2`; the
 /// base kustomization names only `maas-api` (RHDS `newTag: latest`), so the
 /// tag is pinned here instead of following `latest`.
-pub const IMAGE: &str = "quay.io/opendatahub/maas-api:v0.0.2";
+pub(super) const IMAGE: &str = "quay.io/opendatahub/maas-api:v0.0.2";
 /// HTTPS port of the TLS overlay.
 const PORT: u16 = 8443;
 const NAME: &str = "maas-api";
 const TLS_SECRET: &str = "maas-api-serving-cert";
 
 /// Whether this cluster runs maas-api standalone (tier era, no DSC switch).
-pub fn standalone(cluster: &Cluster) -> bool {
+pub(super) fn standalone(cluster: &Cluster) -> bool {
     cluster.api == MaasApi::Tiers && cluster.version.facts().dsc_maas == DscMaas::None
 }
 
 /// Where maas-api runs and reads its tier ConfigMap.
-pub fn namespace(cluster: &Cluster) -> &'static str {
+pub(super) fn namespace(cluster: &Cluster) -> &'static str {
     if standalone(cluster) {
         STANDALONE_NAMESPACE
     } else {
@@ -45,7 +45,7 @@ pub fn namespace(cluster: &Cluster) -> &'static str {
 }
 
 /// The gateway AuthPolicy's tier lookup: maas-api's Service over HTTPS.
-pub fn tier_lookup_url(cluster: &Cluster) -> String {
+pub(super) fn tier_lookup_url(cluster: &Cluster) -> String {
     format!(
         "https://{NAME}.{}.svc.cluster.local:{PORT}/v1/tiers/lookup",
         namespace(cluster)
@@ -55,7 +55,7 @@ pub fn tier_lookup_url(cluster: &Cluster) -> String {
 /// The operator overlay's NetworkPolicy admitting only Authorino; in the
 /// standalone namespace (no OpenShift AI default policies) it would shut
 /// the gateway out of maas-api, and upstream's `default` leaves it out.
-pub fn keeps(cluster: &Cluster, object: &PlannedObject) -> bool {
+pub(super) fn keeps(cluster: &Cluster, object: &PlannedObject) -> bool {
     !(standalone(cluster) && object.kind == "NetworkPolicy")
 }
 
@@ -79,7 +79,7 @@ fn rule(group: &str, resources: &[&str], verbs: &[&str]) -> o::PolicyRule {
 }
 
 /// The ClusterRole's rules, exactly v0.0.2 `rbac/clusterrole.yaml`.
-pub fn rules() -> Vec<o::PolicyRule> {
+pub(super) fn rules() -> Vec<o::PolicyRule> {
     vec![
         rule(
             "",
@@ -115,7 +115,7 @@ pub fn rules() -> Vec<o::PolicyRule> {
 }
 
 /// The standalone maas-api of `cluster`, when it runs one.
-pub fn component(platform: &Platform, cluster: &Cluster) -> Option<Component> {
+pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Component> {
     if !standalone(cluster) {
         return None;
     }

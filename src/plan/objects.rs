@@ -174,7 +174,8 @@ object_types! {
     GatewayOptions => "v1", "ConfigMap", "gateway-options.yaml";
     HttpRedirectRoute => "gateway.networking.k8s.io/v1", "HTTPRoute", "http-redirect-route.yaml";
     Route => "route.openshift.io/v1", "Route", "route.yaml";
-<<<<<<< HEAD
+    HardwareProfile => "infrastructure.opendatahub.io/v1", "HardwareProfile", "hardware-profile.yaml";
+    OdhDashboardConfig => "opendatahub.io/v1alpha", "OdhDashboardConfig", "odh-dashboard-config.yaml";
     MaasApiDeployment => "apps/v1", "Deployment", "deployment.yaml";
     MaasApiService => "v1", "Service", "service.yaml";
     MaasApiRoute => "gateway.networking.k8s.io/v1", "HTTPRoute", "maas-api-route.yaml";
@@ -184,10 +185,6 @@ object_types! {
     MaasTenantConfig => "maas.opendatahub.io/v1alpha1", "MaasTenantConfig", "maas-tenant-config.yaml";
     MaasConfig => "maas.opendatahub.io/v1alpha1", "Config", "maas-config.yaml";
     NamespaceLabel => "v1", "Namespace", "namespace-label.yaml";
-=======
-    HardwareProfile => "infrastructure.opendatahub.io/v1", "HardwareProfile", "hardware-profile.yaml";
-    OdhDashboardConfig => "opendatahub.io/v1alpha", "OdhDashboardConfig", "odh-dashboard-config.yaml";
->>>>>>> main
 }
 
 /// A kustomization file: not a cluster object, but rendered the same way.
@@ -814,7 +811,42 @@ context! {
 }
 
 context! {
-<<<<<<< HEAD
+    /// A hardware profile of one machine pool (issue 19): what a workbench
+    /// or a model deployed from the dashboard requests, and where it runs.
+    pub struct HardwareProfile {
+        pub annotations: StringMap,
+        pub identifiers: Vec<HardwareIdentifier>,
+        pub node_selector: StringMap,
+        pub tolerations: Vec<Taint>,
+    }
+}
+
+context! {
+    /// One resource of a [`HardwareProfile`]; counts are integers or
+    /// quantities, rendered as given.
+    pub struct HardwareIdentifier {
+        pub display_name: String,
+        pub identifier: String,
+        pub resource_type: String,
+        pub min_count: serde_json::Value,
+        pub default_count: serde_json::Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_count: Option<serde_json::Value>,
+    }
+}
+
+context! {
+    /// The dashboard switches MaaS users need, as a server-side partial
+    /// object: only these fields are owned, the user's others survive.
+    pub struct OdhDashboardConfig {
+        pub annotations: StringMap,
+        /// `spec.dashboardConfig` field → value, only fields of the
+        /// cluster's version.
+        pub dashboard_config: BTreeMap<String, bool>,
+    }
+}
+
+context! {
     /// The standalone maas-api (tier era on RHOAI 3.0/3.2): models-as-a-service
     /// v0.0.2 `deployment/base/maas-api` with its `overlays/tls` (HTTPS on
     /// `port` with the service-CA certificate in `tls_secret`).
@@ -854,20 +886,10 @@ context! {
         pub annotations: StringMap,
         pub route: String,
         pub audiences: Vec<String>,
-=======
-    /// A hardware profile of one machine pool (issue 19): what a workbench
-    /// or a model deployed from the dashboard requests, and where it runs.
-    pub struct HardwareProfile {
-        pub annotations: StringMap,
-        pub identifiers: Vec<HardwareIdentifier>,
-        pub node_selector: StringMap,
-        pub tolerations: Vec<Taint>,
->>>>>>> main
     }
 }
 
 context! {
-<<<<<<< HEAD
     /// The gateway's TLS to a backend (v0.0.2 `maas-api-backend-tls`).
     pub struct DestinationRule {
         pub annotations: StringMap,
@@ -883,23 +905,10 @@ context! {
         pub gateway: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub oidc: Option<TenantOidc>,
-=======
-    /// One resource of a [`HardwareProfile`]; counts are integers or
-    /// quantities, rendered as given.
-    pub struct HardwareIdentifier {
-        pub display_name: String,
-        pub identifier: String,
-        pub resource_type: String,
-        pub min_count: serde_json::Value,
-        pub default_count: serde_json::Value,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub max_count: Option<serde_json::Value>,
->>>>>>> main
     }
 }
 
 context! {
-<<<<<<< HEAD
     /// An AITenant's external OIDC provider.
     pub struct TenantOidc {
         pub issuer_url: String,
@@ -929,14 +938,5 @@ context! {
     pub struct NamespaceLabel {
         pub labels: StringMap,
         pub annotations: StringMap,
-=======
-    /// The dashboard switches MaaS users need, as a server-side partial
-    /// object: only these fields are owned, the user's others survive.
-    pub struct OdhDashboardConfig {
-        pub annotations: StringMap,
-        /// `spec.dashboardConfig` field → value, only fields of the
-        /// cluster's version.
-        pub dashboard_config: BTreeMap<String, bool>,
->>>>>>> main
     }
 }

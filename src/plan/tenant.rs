@@ -13,16 +13,12 @@ use crate::model::Cluster;
 pub(super) const DEFAULT_TENANT: &str = "default-tenant";
 
 /// The Tenant carrying the cluster's API-key policy, when it has one.
-<<<<<<< HEAD
-pub fn tenant(cluster: &Cluster) -> Option<PlannedObject> {
+pub(super) fn tenant(cluster: &Cluster) -> Option<PlannedObject> {
     // RHOAI 3.5 keeps the policy on MaasTenantConfig (`tenant_era`); its
     // legacy Tenant is only a migration source.
     if cluster.version.era() == crate::catalog::versions::Era::Tenants {
         return None;
     }
-=======
-pub(super) fn tenant(cluster: &Cluster) -> Option<PlannedObject> {
->>>>>>> main
     let days = cluster.api_key_max_days?;
     Some(PlannedObject::namespaced(
         MAAS_SUBSCRIPTION_NAMESPACE,

@@ -20,14 +20,14 @@ use crate::catalog::versions::Era;
 use crate::model::{Cluster, Platform};
 
 /// Namespace every AITenant must live in (3.5 admission webhook).
-pub const AI_TENANTS_NAMESPACE: &str = "ai-tenants";
+pub(super) const AI_TENANTS_NAMESPACE: &str = "ai-tenants";
 /// The default AITenant maas-controller creates.
-pub const DEFAULT_AI_TENANT: &str = "models-as-a-service";
+pub(super) const DEFAULT_AI_TENANT: &str = "models-as-a-service";
 /// The only allowed name of the cluster `Config`.
-pub const CONFIG_NAME: &str = "default";
+pub(super) const CONFIG_NAME: &str = "default";
 /// The label the 3.5 routes' Gateway listeners select namespaces by
 /// (models-as-a-service `gateway-patterns.md`).
-pub const GATEWAY_ACCESS_LABEL: &str = "maas.opendatahub.io/gateway-access";
+pub(super) const GATEWAY_ACCESS_LABEL: &str = "maas.opendatahub.io/gateway-access";
 
 fn co_owned() -> StringMap {
     StringMap::from([(
@@ -37,7 +37,7 @@ fn co_owned() -> StringMap {
 }
 
 /// The tenant-era objects of `cluster`, when it runs RHOAI 3.5.
-pub fn component(platform: &Platform, cluster: &Cluster) -> Option<Component> {
+pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Component> {
     if cluster.version.era() != Era::Tenants {
         return None;
     }
