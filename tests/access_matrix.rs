@@ -160,11 +160,13 @@ fn views_render_in_every_format() {
     let text = access::render_matrix(&m, Format::Text);
     assert!(text.contains("cluster dev (subscriptions era"), "{text}");
     assert!(text.contains("cluster prod (tiers era"), "{text}");
+    // 3.5 (tenants) grants as the subscription era does.
+    assert!(text.contains("cluster canary (subscriptions era"), "{text}");
     let md = access::render_matrix(&m, Format::Md);
     assert!(md.contains("| tier (level) | limits |"), "{md}");
     let json: serde_json::Value =
         serde_json::from_str(&access::render_matrix(&m, Format::Json)).unwrap();
-    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json.as_array().unwrap().len(), 3);
     let user = access::render_subject(&p, &m, &Subject::User("dev1".into()), Format::Text).unwrap();
     assert!(user.contains("enterprise-subscription"), "{user}");
     assert!(user.contains("external groups are not known"), "{user}");

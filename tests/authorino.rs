@@ -145,22 +145,30 @@ fn authorino_tls_is_left_alone_unless_asked() {
 }
 
 #[test]
-fn authorino_serves_tls_and_trusts_the_service_ca_on_tier_clusters() {
-    for example in EXAMPLES {
-        // `maas.authorinoTls: true`, every cluster in the tier era.
+fn authorino_serves_tls_and_trusts_the_service_ca_in_every_era() {
+    let mut checked = BTreeSet::new();
+    for (example, api) in EXAMPLES
+        .iter()
+        .flat_map(|e| [(e, MaasApi::Tiers), (e, MaasApi::Subscriptions)])
+    {
+        // `maas.authorinoTls: true`, every cluster in one era: the gateway
+        // reaches maas-api through Authorino in both (upstream leaves its
+        // TLS to a script in v0.0.2, v0.1.1 and v0.2.1 alike).
         let mut loaded = load(&example_path(example));
         loaded.platform.authorino_tls = true;
         for c in &mut loaded.platform.clusters {
-            c.api = MaasApi::Tiers;
+            c.api = api;
         }
         let tree = GeneratedTree::from(maasc::build_tree(&loaded, None).expect("renders"));
         for (cluster, objects) in objects_by_cluster(&tree) {
-            let at = format!("{example}/{cluster}");
-            if !objects.iter().any(|o| o.kind() == "AuthPolicy")
-                || !objects.iter().any(|o| o.kind() == "Kuadrant")
-            {
+            let at = format!("{example}/{cluster} ({api:?})");
+            let maas = objects
+                .iter()
+                .any(|o| o.kind() == "AuthPolicy" || o.kind() == "MaaSAuthPolicy");
+            if !maas || !objects.iter().any(|o| o.kind() == "Kuadrant") {
                 continue;
             }
+            checked.insert(format!("{api:?}"));
             let find = |kind: &str, name: &str| {
                 objects
                     .iter()
@@ -227,6 +235,7 @@ fn authorino_serves_tls_and_trusts_the_service_ca_on_tier_clusters() {
             }
         }
     }
+    assert_eq!(checked.len(), 2, "both eras were checked: {checked:?}");
 }
 
 #[test]

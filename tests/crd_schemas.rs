@@ -98,33 +98,6 @@ fn check_tree(
     checked
 }
 
-/// `example` with every cluster's (and the platform's) version set to `v`.
-fn load_at(example: &str, v: RhoaiVersion) -> Result<maasc::Loaded, maasc::LoadError> {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = common::example_path(example);
-    let dir = src.parent().unwrap();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, tmp.path().join(path.file_name().unwrap())).unwrap();
-    }
-    let text = std::fs::read_to_string(&src).unwrap();
-    let mut out = String::new();
-    let mut rest = text.as_str();
-    while let Some(i) = rest.find("version: \"3.") {
-        out.push_str(&rest[..i]);
-        out.push_str(&format!("version: \"{v}\""));
-        rest = &rest[i + "version: \"3.x\"".len()..];
-    }
-    out.push_str(rest);
-    assert!(
-        out.contains(&format!("version: \"{v}\"")),
-        "{example} names no version"
-    );
-    let path = tmp.path().join("maas.yaml");
-    std::fs::write(&path, out).unwrap();
-    maasc::load(&path)
-}
-
 /// The schemas of every version.
 fn every_version() -> BTreeMap<RhoaiVersion, Validators> {
     RhoaiVersion::ALL
@@ -178,7 +151,7 @@ fn every_version_accepts_every_example_at_that_version() {
     let mut problems = Vec::new();
     for example in common::EXAMPLES {
         for v in RhoaiVersion::ALL {
-            let loaded = match load_at(example, v) {
+            let loaded = match common::load_at(example, v) {
                 Ok(loaded) => loaded,
                 // An example with external models cannot run the tier era
                 // on every cluster: refused with exactly that (E061).

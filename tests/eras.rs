@@ -130,6 +130,39 @@ fn every_version_gets_its_eras_maas_api_and_tenant_objects() {
                 );
                 assert!(ns.value.get("spec").is_none(), "{at}");
                 assert!(count("Tenant") == 0, "{at}: no legacy Tenant on 3.5");
+                // The Gateway admits routes only from selected namespaces,
+                // and every namespace a route comes from is selected: the
+                // models' (their LLMInferenceServices create HTTPRoutes
+                // there) and maas-api's infra namespace.
+                let gateway = objs
+                    .iter()
+                    .find(|o| o.kind() == "Gateway")
+                    .unwrap_or_else(|| panic!("{at}: Gateway"));
+                let mut route_namespaces: Vec<&str> = objs
+                    .iter()
+                    .filter(|o| o.kind() == "LLMInferenceService" || o.kind() == "MaaSModelRef")
+                    .map(|o| o.namespace())
+                    .collect();
+                route_namespaces.push("redhat-ai-gateway-infra");
+                for listener in gateway.value["spec"]["listeners"].as_array().unwrap() {
+                    let namespaces = &listener["allowedRoutes"]["namespaces"];
+                    if namespaces["from"] == "Same" {
+                        continue; // the port-80 redirect only
+                    }
+                    assert_eq!(namespaces["from"], "Selector", "{at}: shared cluster");
+                    let wanted = namespaces["selector"]["matchLabels"].as_object().unwrap();
+                    assert!(!wanted.is_empty(), "{at}");
+                    for rns in &route_namespaces {
+                        let labels = &objs
+                            .iter()
+                            .find(|o| o.kind() == "Namespace" && o.name() == *rns)
+                            .unwrap_or_else(|| panic!("{at}: no Namespace {rns}"))
+                            .value["metadata"]["labels"];
+                        for (k, v) in wanted {
+                            assert_eq!(&labels[k], v, "{at}: {rns} is not admitted ({k})");
+                        }
+                    }
+                }
                 seen_tenant = true;
             } else {
                 for kind in TENANT_KINDS {

@@ -44,6 +44,16 @@ pub enum Era {
 }
 
 impl Era {
+    /// Where the operator runs maas-api and where it reads `maas-db-config`:
+    /// 3.5 separates the infrastructure namespace (on by default;
+    /// models-as-a-service v0.2.1 `upgrade-to-3.5.md`).
+    pub fn maas_api_namespace(self) -> &'static str {
+        match self {
+            Era::Tenants => "redhat-ai-gateway-infra",
+            Era::Tiers | Era::Subscriptions => "redhat-ods-applications",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Era::Tiers => "tiers",

@@ -56,7 +56,7 @@ pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Clust
                 "maas-api reads its database URL from Secret `{MAAS_DB_SECRET}` only, not `{}`",
                 db.existing_secret.value
             ),
-            format!("create Secret `{MAAS_DB_SECRET}` (key DB_CONNECTION_URL) in redhat-ods-applications and write `existingSecret: {MAAS_DB_SECRET}`"),
+            format!("create Secret `{MAAS_DB_SECRET}` (key DB_CONNECTION_URL) in maas-api's namespace (redhat-ods-applications; 3.5: redhat-ai-gateway-infra) and write `existingSecret: {MAAS_DB_SECRET}`"),
         );
     }
     let default_days = spec.maas.api_keys.as_ref().and_then(|k| days(c, k));
@@ -95,7 +95,14 @@ pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Clust
                     .or(spec.maas.api.as_ref())
                     .map(|a| a.span)
                     .unwrap_or(input.name.span);
-                unstated.push((input.name.value.clone(), span));
+                unstated.push((
+                    format!(
+                        "{} (in {})",
+                        input.name.value,
+                        cluster.version.era().maas_api_namespace()
+                    ),
+                    span,
+                ));
             }
         }
     }
@@ -107,7 +114,7 @@ pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Clust
             Code::DatabaseUnstated,
             *span,
             format!(
-                "maas-api on {} will not start until Secret `{MAAS_DB_SECRET}` (key DB_CONNECTION_URL) exists in redhat-ods-applications; maasc does not create it",
+                "maas-api on {} will not start until Secret `{MAAS_DB_SECRET}` (key DB_CONNECTION_URL) exists in its namespace; maasc does not create it",
                 names.join(", ")
             ),
             format!("create it outside Git (README, \"MaaS control path per era\") and state it with `maas: {{database: {{existingSecret: {MAAS_DB_SECRET}}}}}`"),

@@ -1,7 +1,7 @@
-//! Authorino TLS and trust, declaratively, on tier-era clusters (the
-//! gateway AuthPolicy's tier lookup calls maas-api over HTTPS, and the
-//! Gateway calls Authorino over TLS; the subscription era needs the same,
-//! still a user prerequisite upstream in v0.1.1/v0.2.1, not emitted yet). Follows models-as-a-service v0.0.2
+//! Authorino TLS and trust, declaratively, in every era (the gateway
+//! AuthPolicy's metadata calls reach maas-api over HTTPS, and the Gateway
+//! calls Authorino over TLS; upstream leaves it to the user as a script in
+//! v0.0.2, v0.1.1 and v0.2.1 alike). Follows models-as-a-service v0.0.2
 //! `deployment/overlays/tls-backend/configure-authorino-tls.sh` (same logic
 //! as v0.1.1/v0.2.1 `scripts/setup-authorino-tls.sh`), minus its imperative
 //! Deployment patch:

@@ -74,11 +74,13 @@ pub(super) fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Compone
             MaasApi::Tiers => {
                 out.push(tier_policies(platform, cluster));
                 out.extend(super::maas_api::component(platform, cluster));
-                if platform.authorino_tls {
-                    out.extend(super::authorino::authorino_tls(cluster));
-                }
             }
             MaasApi::Subscriptions => out.extend(subscriptions(platform, cluster)),
+        }
+        // Every era's gateway calls maas-api over HTTPS through Authorino;
+        // upstream leaves its TLS to the user up to v0.2.1.
+        if platform.authorino_tls {
+            out.extend(super::authorino::authorino_tls(cluster));
         }
         out.extend(super::tenant_era::component(platform, cluster));
     }
@@ -633,6 +635,7 @@ fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
                 tls_secret,
                 http,
                 parameters_ref: (!options.is_empty()).then(|| options_name.clone()),
+                route_namespace_labels: super::tenant_era::route_namespace_labels(cluster),
             },
         ),
     ];
@@ -877,6 +880,9 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
             if models.iter().all(|m| m.serving.external().is_some()) {
                 labels.insert("istio-injection".to_string(), "enabled".to_string());
             }
+            // On RHOAI 3.5 the Gateway admits routes only from labelled
+            // namespaces, and maas-controller labels only its own.
+            labels.extend(super::tenant_era::route_namespace_labels(cluster).unwrap_or_default());
             let mut objects = vec![
                 PlannedObject::cluster(ns.as_str(), o::Namespace { labels }),
                 PlannedObject::namespaced(

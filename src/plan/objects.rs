@@ -433,6 +433,11 @@ context! {
         /// deployment options.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub parameters_ref: Option<String>,
+        /// `allowedRoutes.namespaces` of the listeners routes attach to:
+        /// `None` admits every namespace (`from: All`); labels admit only
+        /// namespaces carrying them (`from: Selector`, RHOAI 3.5).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub route_namespace_labels: Option<StringMap>,
     }
 }
 

@@ -29,6 +29,30 @@ pub(super) const CONFIG_NAME: &str = "default";
 /// (models-as-a-service `gateway-patterns.md`).
 pub(super) const GATEWAY_ACCESS_LABEL: &str = "maas.opendatahub.io/gateway-access";
 
+/// The labels a namespace needs for its HTTPRoutes to attach to the MaaS
+/// Gateway, on clusters whose Gateway selects them (RHOAI 3.5: the listeners
+/// admit `from: Selector`, models-as-a-service `gateway-patterns.md`, rather
+/// than every namespace of a shared cluster).
+pub(super) fn route_namespace_labels(cluster: &Cluster) -> Option<StringMap> {
+    (cluster.version.era() == Era::Tenants)
+        .then(|| StringMap::from([(GATEWAY_ACCESS_LABEL.to_string(), "true".to_string())]))
+}
+
+/// A label-only Namespace: server-side applied, never pruned or deleted
+/// (OpenShift or an operator owns the namespace itself).
+fn namespace_label(name: &str, labels: StringMap) -> PlannedObject {
+    PlannedObject::cluster(
+        name,
+        o::NamespaceLabel {
+            labels,
+            annotations: StringMap::from([(
+                "argocd.argoproj.io/sync-options".to_string(),
+                "ServerSideApply=true,Prune=false,Delete=false".to_string(),
+            )]),
+        },
+    )
+}
+
 fn co_owned() -> StringMap {
     StringMap::from([(
         "argocd.argoproj.io/sync-options".to_string(),
@@ -73,16 +97,13 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
         // The gateway namespace is usually `openshift-ingress`, which
         // OpenShift owns: a whole Namespace object would replace its
         // labels and annotations and, pruned, delete it. Server-side
-        // applied, this partial object owns only the one label.
-        PlannedObject::cluster(
-            gw.namespace.as_str(),
-            o::NamespaceLabel {
-                labels: StringMap::from([(GATEWAY_ACCESS_LABEL.to_string(), "true".to_string())]),
-                annotations: StringMap::from([(
-                    "argocd.argoproj.io/sync-options".to_string(),
-                    "ServerSideApply=true,Prune=false,Delete=false".to_string(),
-                )]),
-            },
+        // applied, this partial object owns only the one label. The infra
+        // namespace (maas-api's route) is the operator's: maas-controller
+        // labels it itself only from after v0.2.1 (#1332), so say it here.
+        namespace_label(gw.namespace.as_str(), route_namespace_labels(cluster)?),
+        namespace_label(
+            Era::Tenants.maas_api_namespace(),
+            route_namespace_labels(cluster)?,
         ),
     ];
     // Wave 20: after the Gateway (15) the AITenant names, before the

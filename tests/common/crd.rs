@@ -51,6 +51,18 @@ pub fn validators() -> BTreeMap<(String, String), jsonschema::Validator> {
     out.into_iter().map(|(key, (_, v))| (key, v)).collect()
 }
 
+/// The base schemas with every version's CRDs layered on, oldest first,
+/// so each kind has its newest schema: for tests whose inputs run any
+/// version (the fuzz test); the per-version truth is `crd_schemas`'.
+pub fn validators_any_version() -> BTreeMap<(String, String), jsonschema::Validator> {
+    let mut out = Validators::new();
+    load_schemas("schemas/crds", &mut out);
+    for v in maasc::model::RhoaiVersion::ALL {
+        load_schemas(&format!("schemas/versions/rhoai-{v}"), &mut out);
+    }
+    out.into_iter().map(|(key, (_, v))| (key, v)).collect()
+}
+
 /// (apiVersion, kind) → (CRD name, validator), from every schema under `dir`.
 pub type Validators = BTreeMap<(String, String), (String, jsonschema::Validator)>;
 

@@ -112,6 +112,21 @@ pub fn subscription_era_grants(
     objects: &[TreeObject],
     grants: &mut BTreeSet<Grant>,
 ) {
+    // Tenant era (RHOAI 3.5): maas-controller serves the Gateways its
+    // AITenants name; a model routed through any other is not reached.
+    let tenant_gateways: Option<BTreeSet<String>> =
+        objects.iter().any(|o| o.kind() == "AITenant").then(|| {
+            objects
+                .iter()
+                .filter(|o| o.kind() == "AITenant")
+                .map(|t| {
+                    t.value["spec"]["gateway"]["name"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect()
+        });
     let exposed: BTreeSet<String> = objects
         .iter()
         .filter(|o| o.kind() == "MaaSModelRef")
@@ -125,7 +140,9 @@ pub fn subscription_era_grants(
                     && o.namespace() == r.namespace()
                     && o.name() == target
                     && match kind {
-                        "LLMInferenceService" => true,
+                        "LLMInferenceService" => tenant_gateways
+                            .as_ref()
+                            .is_none_or(|gws| routes_through(o, gws)),
                         "ExternalModel" => {
                             ["provider", "endpoint", "targetModel"]
                                 .iter()
@@ -178,6 +195,16 @@ pub fn subscription_era_grants(
             ));
         }
     }
+}
+
+/// Whether an LLMInferenceService attaches to one of `gateways`.
+fn routes_through(isvc: &TreeObject, gateways: &BTreeSet<String>) -> bool {
+    isvc.value["spec"]["router"]["gateway"]["refs"]
+        .as_array()
+        .is_some_and(|refs| {
+            refs.iter()
+                .any(|r| r["name"].as_str().is_some_and(|n| gateways.contains(n)))
+        })
 }
 
 pub fn grants_of(tree: &GeneratedTree) -> BTreeSet<Grant> {

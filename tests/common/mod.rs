@@ -126,3 +126,33 @@ pub fn run_in_time(command: &mut std::process::Command) -> (Option<i32>, String)
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// `example` with every cluster's (and the platform's) version set to `v`.
+pub fn load_at(
+    example: &str,
+    v: maasc::model::RhoaiVersion,
+) -> Result<maasc::Loaded, maasc::LoadError> {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = example_path(example);
+    let dir = src.parent().unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, tmp.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let text = std::fs::read_to_string(&src).unwrap();
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("version: \"3.") {
+        out.push_str(&rest[..i]);
+        out.push_str(&format!("version: \"{v}\""));
+        rest = &rest[i + "version: \"3.x\"".len()..];
+    }
+    out.push_str(rest);
+    assert!(
+        out.contains(&format!("version: \"{v}\"")),
+        "{example} names no version"
+    );
+    let path = tmp.path().join("maas.yaml");
+    std::fs::write(&path, out).unwrap();
+    maasc::load(&path)
+}
