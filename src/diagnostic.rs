@@ -82,7 +82,7 @@ codes! {
     ExternalModelEra = "E061", "an external model on a tier-era cluster (ExternalModel needs the subscription era, RHOAI 3.4+)";
     DatabaseSecret = "E062", "`maas.database.existingSecret` is not a Secret maas-api reads (`maas-db-config`)";
     ApiKeysEra = "E063", "`apiKeys` on a tier-era cluster (API keys exist from RHOAI 3.4), or `maxExpirationDays` of 0";
-    TenantOidc = "E070", "`maas.tenant.oidc` is not an AITenant can take (`issuerUrl` https://, `clientId`, no whitespace, within the CRD's lengths)";
+    Oidc = "E070", "`maas.oidc` is not what the eras' CRDs take (`issuerUrl` https://, `clientId` without whitespace, within the CRDs' lengths, `ttl` at least 30, claims as plain names)";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
@@ -92,6 +92,7 @@ codes! {
     ContextTooLong = "W120", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
     ScalingNotEmitted = "W121", "a model asks for `scaling`, which the target's LLMInferenceService cannot express; `replicas` is used";
     TenantUnused = "W130", "`maas.tenant` is set but no cluster runs RHOAI 3.5 (the tenant era): it has no effect";
+    OidcNotApplied = "W131", "`maas.oidc` is set but a RHOAI 3.3 cluster cannot take it: its operator owns maas-api's AuthPolicy and its ModelsAsService has no OIDC setting";
 }
 
 impl Code {

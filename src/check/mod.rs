@@ -217,7 +217,8 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     identity_providers::attach(c, &mut clusters, &spec.clusters, spec.identity.as_ref());
     identity_providers::warn_if_clobbering(c, spec.identity.as_ref(), &spec.clusters);
     database::check(c, spec, &mut clusters);
-    let (tenant_oidc, tenant_telemetry) = tenant::check(c, spec, &clusters);
+    let oidc = tenant::oidc(c, spec, &clusters);
+    let tenant_telemetry = tenant::check(c, spec, &clusters);
     tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {
@@ -229,7 +230,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
         identity: identity.model,
         models,
         authorino_tls: spec.maas.authorino_tls,
-        tenant_oidc,
+        oidc,
         tenant_telemetry,
     })
 }

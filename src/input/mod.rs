@@ -123,6 +123,13 @@ pub struct MaasInput {
     /// with the Kuadrant operator, so maasc touches it only when asked.
     #[serde(default)]
     pub authorino_tls: bool,
+    /// An external OpenID Connect provider (Keycloak, Entra ID, …) whose
+    /// access tokens users may present to maas-api instead of an OpenShift
+    /// token, the way each era does it: RHOAI 3.0/3.2 a `jwt` rule in
+    /// maas-api's AuthPolicy, 3.4 `Tenant.spec.externalOIDC`, 3.5
+    /// `AITenant.spec.oidc` (3.3's operator-owned policy has no such switch:
+    /// W131). No secret: the provider signs, maas-api verifies.
+    pub oidc: Option<Sp<OidcInput>>,
     /// Tenant era (RHOAI 3.5): the default AITenant and its MaasTenantConfig.
     pub tenant: Option<Sp<TenantInput>>,
 }
@@ -131,9 +138,6 @@ pub struct MaasInput {
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TenantInput {
-    /// An external OIDC provider whose tokens the tenant accepts
-    /// (`AITenant.spec.oidc`).
-    pub oidc: Option<Sp<TenantOidcInput>>,
     /// Usage telemetry of maas-api (`MaasTenantConfig.spec.telemetry`).
     /// Default `false`: off unless asked.
     #[serde(default)]
@@ -143,11 +147,20 @@ pub struct TenantInput {
 /// An OIDC issuer and client, by name only (no secret).
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct TenantOidcInput {
-    /// `https://…`, no whitespace.
+pub struct OidcInput {
+    /// `https://…`, no whitespace (the issuer of the tokens, whose
+    /// `/.well-known/openid-configuration` lists its signing keys).
     pub issuer_url: Sp<String>,
-    /// The OIDC client id, no whitespace.
+    /// The OIDC client id the tokens are issued to, no whitespace.
     pub client_id: Sp<String>,
+    /// Seconds the issuer's keys are cached (CRD default 300, at least 30).
+    pub ttl: Option<Sp<u32>>,
+    /// RHOAI 3.0/3.2: the claim holding the user name (default
+    /// `preferred_username`); a claim name, letters, digits and `_`.
+    pub username_claim: Option<Sp<String>>,
+    /// RHOAI 3.0/3.2: the claim listing the user's groups, which tiers
+    /// name (default `groups`).
+    pub groups_claim: Option<Sp<String>>,
 }
 
 /// maas-api's database, by reference: never a credential in maas.yaml.

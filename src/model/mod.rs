@@ -94,17 +94,22 @@ pub struct Platform {
     pub models: Vec<Model>,
     /// Tier era: maasc configures Authorino's TLS (`maas.authorinoTls`).
     pub authorino_tls: bool,
-    /// Tenant era: the default AITenant's OIDC provider (`maas.tenant.oidc`).
-    pub tenant_oidc: Option<TenantOidc>,
+    /// The external OIDC provider maas-api accepts tokens of (`maas.oidc`).
+    pub oidc: Option<Oidc>,
     /// Tenant era: maas-api usage telemetry (`maas.tenant.telemetry`).
     pub tenant_telemetry: bool,
 }
 
-/// An AITenant's external OIDC issuer and client.
+/// The external OIDC issuer and client of `maas.oidc`, checked against the
+/// CRDs' rules (https issuer, no whitespace, lengths, `ttl` ≥ 30) and with
+/// claim names that are CEL identifiers.
 #[derive(Clone, Debug)]
-pub struct TenantOidc {
+pub struct Oidc {
     pub issuer_url: String,
     pub client_id: String,
+    pub ttl: Option<u32>,
+    pub username_claim: String,
+    pub groups_claim: String,
 }
 
 #[derive(Clone, Debug)]

@@ -807,7 +807,9 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
 /// require at least one subject and one model).
 fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
     // The API-key policy, where maas.yaml sets one.
-    let mut objects: Vec<PlannedObject> = super::tenant::tenant(cluster).into_iter().collect();
+    let mut objects: Vec<PlannedObject> = super::tenant::tenant(platform, cluster)
+        .into_iter()
+        .collect();
     for t in &platform.tiers {
         let models: Vec<o::ModelRef> = platform
             .models_on(&cluster.name)

@@ -14,7 +14,7 @@
 use super::components::{Component, MAAS_API_NAMESPACE, plain_env};
 use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
 use crate::catalog::versions::DscMaas;
-use crate::model::{Cluster, MaasApi, Platform};
+use crate::model::{Cluster, MaasApi, Oidc, Platform};
 
 /// Namespace of the standalone maas-api (v0.0.2
 /// `deployment/base/maas-api/default/kustomization.yaml`).
@@ -114,6 +114,25 @@ pub(super) fn rules() -> Vec<o::PolicyRule> {
     ]
 }
 
+/// `maas.oidc` as a second identity of maas-api's AuthPolicy: the way the
+/// models-as-a-service "OAuth Setup Guide (Keycloak OIDC)" patches
+/// `maas-api-auth-policy` in `maas-api` with a `jwt` rule next to the token
+/// review (so users trade an OIDC token for a MaaS token), with the user name and
+/// groups read from the token's claims into the same `user` object the
+/// response headers (`X-MaaS-Username`, `X-MaaS-Group`) and the tier lookup
+/// read. Claim names are plain identifiers (checked), so the expression is
+/// built from them safely.
+fn jwt_identity(oidc: &Oidc) -> o::JwtIdentity {
+    o::JwtIdentity {
+        issuer_url: oidc.issuer_url.clone(),
+        ttl: oidc.ttl,
+        user_expression: format!(
+            r#"{{"username": auth.identity.{}, "groups": auth.identity.{}}}"#,
+            oidc.username_claim, oidc.groups_claim
+        ),
+    }
+}
+
 /// The standalone maas-api of `cluster`, when it runs one.
 pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Component> {
     if !standalone(cluster) {
@@ -195,6 +214,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
                     "https://kubernetes.default.svc".to_string(),
                     "maas-default-gateway-sa".to_string(),
                 ],
+                oidc: platform.oidc.as_ref().map(jwt_identity),
             },
         ),
         PlannedObject::namespaced(

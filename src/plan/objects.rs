@@ -627,10 +627,14 @@ context! {
 }
 
 context! {
-    /// `Tenant/default-tenant`'s API-key policy (RHOAI 3.4).
+    /// `Tenant/default-tenant`'s API-key policy and external OIDC
+    /// provider (RHOAI 3.4).
     pub struct Tenant {
         pub annotations: StringMap,
-        pub max_expiration_days: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_expiration_days: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub external_oidc: Option<TenantOidc>,
     }
 }
 
@@ -891,6 +895,20 @@ context! {
         pub annotations: StringMap,
         pub route: String,
         pub audiences: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub oidc: Option<JwtIdentity>,
+    }
+}
+
+context! {
+    /// Tokens of an external OIDC issuer, next to the Kubernetes token
+    /// review: `user_expression` (CEL) gives the identity the same
+    /// `user.username`/`user.groups` the token review has.
+    pub struct JwtIdentity {
+        pub issuer_url: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ttl: Option<u32>,
+        pub user_expression: String,
     }
 }
 
@@ -914,10 +932,12 @@ context! {
 }
 
 context! {
-    /// An AITenant's external OIDC provider.
+    /// The external OIDC provider of a Tenant (3.4) or AITenant (3.5).
     pub struct TenantOidc {
         pub issuer_url: String,
         pub client_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ttl: Option<u32>,
     }
 }
 

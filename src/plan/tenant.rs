@@ -1,25 +1,41 @@
-//! Subscription era: the API-key policy on `Tenant/default-tenant` in
-//! `models-as-a-service`, the RHOAI 3.4 shape (rhoai-3.4 CRD
-//! `maas.opendatahub.io_tenants.yaml`; models-as-a-service v0.1.1, where
-//! maas-controller creates the Tenant and reads `spec.apiKeys`). maasc
-//! co-owns only `spec.apiKeys` (server-side apply) and never prunes or
-//! deletes the Tenant the controller made.
+//! Subscription era: the API-key policy and the external OIDC provider on
+//! `Tenant/default-tenant` in `models-as-a-service`, the RHOAI 3.4 shape
+//! (rhoai-3.4 CRD `maas.opendatahub.io_tenants.yaml`; models-as-a-service
+//! v0.1.1, where maas-controller creates the Tenant and reads
+//! `spec.apiKeys` and `spec.externalOIDC`). maasc co-owns only those fields
+//! (server-side apply) and never prunes or deletes the Tenant the
+//! controller made.
 
 use super::components::MAAS_SUBSCRIPTION_NAMESPACE;
 use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
-use crate::model::Cluster;
+use crate::model::{Cluster, Platform};
 
 /// The Tenant's only allowed name (CRD validation rule).
 pub(super) const DEFAULT_TENANT: &str = "default-tenant";
 
-/// The Tenant carrying the cluster's API-key policy, when it has one.
-pub(super) fn tenant(cluster: &Cluster) -> Option<PlannedObject> {
+/// `maas.oidc` as the 3.4 Tenant's `externalOIDC` and the 3.5 AITenant's
+/// `oidc` take it (the same three fields in both CRDs).
+pub(super) fn external_oidc(platform: &Platform) -> Option<o::TenantOidc> {
+    platform.oidc.as_ref().map(|oidc| o::TenantOidc {
+        issuer_url: oidc.issuer_url.clone(),
+        client_id: oidc.client_id.clone(),
+        ttl: oidc.ttl,
+    })
+}
+
+/// The Tenant carrying the cluster's API-key policy and OIDC provider,
+/// when it has either.
+pub(super) fn tenant(platform: &Platform, cluster: &Cluster) -> Option<PlannedObject> {
     // RHOAI 3.5 keeps the policy on MaasTenantConfig (`tenant_era`); its
     // legacy Tenant is only a migration source.
     if cluster.version.era() == crate::catalog::versions::Era::Tenants {
         return None;
     }
-    let days = cluster.api_key_max_days?;
+    let days = cluster.api_key_max_days;
+    let external_oidc = external_oidc(platform);
+    if days.is_none() && external_oidc.is_none() {
+        return None;
+    }
     Some(PlannedObject::namespaced(
         MAAS_SUBSCRIPTION_NAMESPACE,
         DEFAULT_TENANT,
@@ -29,6 +45,7 @@ pub(super) fn tenant(cluster: &Cluster) -> Option<PlannedObject> {
                 format!("{SKIP_DRY_RUN},ServerSideApply=true,Prune=false,Delete=false"),
             )]),
             max_expiration_days: days,
+            external_oidc,
         },
     ))
 }

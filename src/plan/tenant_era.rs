@@ -73,10 +73,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
             o::AiTenant {
                 annotations: co_owned(),
                 gateway: gw.name.clone(),
-                oidc: platform.tenant_oidc.as_ref().map(|oidc| o::TenantOidc {
-                    issuer_url: oidc.issuer_url.clone(),
-                    client_id: oidc.client_id.clone(),
-                }),
+                oidc: super::tenant::external_oidc(platform),
             },
         ),
         PlannedObject::namespaced(
