@@ -83,6 +83,9 @@ codes! {
     DatabaseSecret = "E062", "`maas.database.existingSecret` is not a Secret maas-api reads (`maas-db-config`)";
     ApiKeysEra = "E063", "`apiKeys` on a tier-era cluster (API keys exist from RHOAI 3.4), or `maxExpirationDays` of 0";
     Oidc = "E070", "`maas.oidc` is not what the eras' CRDs take (`issuerUrl` https://, `clientId` without whitespace, within the CRDs' lengths, `ttl` at least 30, claims as plain names)";
+    ScaleToZero = "E075", "a model's `scaling.minReplicas` is 0: no OpenShift AI version scales an LLMInferenceService to zero (`minReplicas` ≥ 1)";
+    AutoscalingNeedsVersion = "E076", "a model autoscales (`minReplicas` < `maxReplicas`) on a cluster before OpenShift AI 3.4, whose LLMInferenceService has no `spec.scaling`";
+    ScalingExceedsPool = "E077", "a model's `scaling.minReplicas` replicas need more GPUs than its pool can ever have (max nodes × GPUs per node)";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
@@ -90,9 +93,10 @@ codes! {
     DatabaseUnstated = "W105", "a subscription-era cluster, and maas.yaml does not say where maas-api's database Secret `maas-db-config` comes from";
     VersionNotNamed = "W110", "a cluster names no OpenShift AI version: maasc derives one from `maas.api` (tiers 3.3, subscriptions 3.4) or assumes 3.3";
     ContextTooLong = "W120", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
-    ScalingNotEmitted = "W121", "a model asks for `scaling`, which the target's LLMInferenceService cannot express; `replicas` is used";
     TenantUnused = "W130", "`maas.tenant` is set but no cluster runs RHOAI 3.5 (the tenant era): it has no effect";
     OidcNotApplied = "W131", "`maas.oidc` is set but a RHOAI 3.3 cluster cannot take it: its operator owns maas-api's AuthPolicy and its ModelsAsService has no OIDC setting";
+    AutoscalingPrerequisites = "W135", "an autoscaled model: its KEDA ScaledObject needs the Custom Metrics Autoscaler operator and the ClusterTriggerAuthentication `ai-inference-keda-thanos`, which maasc does not emit";
+    ScalingMaxExceedsPool = "W136", "a model's `scaling.maxReplicas` replicas need more GPUs than its pool can ever have: the extra replicas stay Pending";
 }
 
 impl Code {

@@ -9,32 +9,7 @@ use std::collections::BTreeMap;
 use maasc::model::RhoaiVersion;
 use serde_json::{Value, json};
 
-use common::crd::{Validators, load_schemas};
-
-/// Every schema under schemas/crds (the newest upstream CRDs).
-fn validators() -> Validators {
-    let mut out = Validators::new();
-    load_schemas("schemas/crds", &mut out);
-    out
-}
-
-/// The schemas of one OpenShift AI version, as `check.py --version-dir`
-/// builds them: the version's CRDs replace the base ones of the same name,
-/// and the CRDs its `ABSENT` lists are gone (their kinds have no schema).
-fn validators_at(version: RhoaiVersion) -> Validators {
-    let mut out = validators();
-    let dir = format!("schemas/versions/rhoai-{version}");
-    load_schemas(&dir, &mut out);
-    let absent = std::fs::read_to_string(format!("{dir}/ABSENT")).unwrap();
-    for name in absent
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
-        out.retain(|_, (crd, _)| crd != name);
-    }
-    out
-}
+use common::crd::{Validators, base_validators, validators_at};
 
 /// Validates every object of `files` against the schemas of the version
 /// of each cluster it is deployed to: `<cluster>/…` against that cluster's,
@@ -196,7 +171,7 @@ fn every_version_accepts_every_example_at_that_version() {
 /// of a kind no version has would be refused everywhere.
 #[test]
 fn the_base_set_knows_the_kinds_every_version_gets() {
-    let base = validators();
+    let base = base_validators();
     for key in [
         ("serving.kserve.io/v1alpha2", "LLMInferenceService"),
         ("batch/v1", "Job"),
@@ -211,7 +186,7 @@ fn the_base_set_knows_the_kinds_every_version_gets() {
 
 #[test]
 fn strict_schemas_reject_unknown_fields() {
-    let validators = validators();
+    let validators = base_validators();
     let (_, validator) = &validators[&(
         "serving.kserve.io/v1alpha1".to_string(),
         "LLMInferenceService".to_string(),
@@ -225,7 +200,7 @@ fn strict_schemas_reject_unknown_fields() {
 
 #[test]
 fn deploy_examples_match_their_upstream_schemas() {
-    let validators = validators();
+    let validators = base_validators();
     for file in [
         "deploy/argocd/openshift-gitops-argocd.yaml",
         "deploy/argocd/application-cmp.yaml",

@@ -228,3 +228,103 @@ fn only_models_behind_token_limits_force_usage_in_streams() {
             .contains("--enable-force-include-usage")
     );
 }
+
+/// Every object of `kind` a loaded platform generates.
+fn objects_of(loaded: &maasc::Loaded, kind: &str) -> Vec<Value> {
+    maasc::build_tree(loaded, None)
+        .expect("renders")
+        .iter()
+        .filter(|f| f.path.ends_with(".yaml"))
+        .map(|f| serde_saphyr::from_str::<Value>(&f.content).unwrap())
+        .filter(|o| o["kind"] == kind)
+        .collect()
+}
+
+/// Versions × scaling choices: refused with which codes, or accepted with
+/// `spec.replicas` or `spec.scaling` and the DSC's `kserve.wva`; every
+/// LLMInferenceService and DataScienceCluster validates against the CRDs of
+/// its version, and `spec.scaling` keeps the CRD's CEL rules (no
+/// `replicas` beside it, `wva` with exactly one actuator, 1 ≤ min ≤ max).
+/// The pool: two nodes of one L4 each, so two one-GPU replicas fit.
+#[test]
+fn scaling_per_version() {
+    use maasc::model::RhoaiVersion;
+    let choices = [
+        ("fixed 2", "{minReplicas: 2, maxReplicas: 2}"),
+        ("1–2", "{minReplicas: 1, maxReplicas: 2}"),
+        ("1–4", "{minReplicas: 1, maxReplicas: 4}"),
+        ("fixed 3", "{minReplicas: 3, maxReplicas: 3}"),
+        ("0–2", "{minReplicas: 0, maxReplicas: 2}"),
+    ];
+    let mut table = String::new();
+    for version in RhoaiVersion::ALL {
+        let validators = common::crd::validators_at(version);
+        for (label, scaling) in choices {
+            let cluster =
+                format!("      operators:\n        openshiftAI: {{version: \"{version}\"}}\n");
+            let loaded = with_model_fields(&cluster, &format!("      scaling: {scaling}\n"));
+            let row = match loaded {
+                Ok(loaded) => {
+                    let llmis = &objects_of(&loaded, "LLMInferenceService")[0];
+                    let dsc = &objects_of(&loaded, "DataScienceCluster")[0];
+                    for o in [llmis, dsc] {
+                        let api = o["apiVersion"].as_str().unwrap().to_string();
+                        let kind = o["kind"].as_str().unwrap().to_string();
+                        let (_, v) = validators
+                            .get(&(api.clone(), kind.clone()))
+                            .unwrap_or_else(|| panic!("{version}: no schema for {api} {kind}"));
+                        let errors: Vec<String> = v.iter_errors(o).map(|e| e.to_string()).collect();
+                        assert!(errors.is_empty(), "{version} {label} {kind}: {errors:?}");
+                    }
+                    let spec = &llmis["spec"];
+                    let s = &spec["scaling"];
+                    let wva = &dsc["spec"]["components"]["kserve"]["wva"];
+                    if s.is_null() {
+                        assert!(wva.is_null(), "{version} {label}: wva without scaling");
+                    } else {
+                        assert!(spec["replicas"].is_null(), "{version} {label}");
+                        let actuators = ["hpa", "keda"]
+                            .iter()
+                            .filter(|a| !s["wva"][**a].is_null())
+                            .count();
+                        assert_eq!(actuators, 1, "{version} {label}");
+                        let (min, max) = (
+                            s["minReplicas"].as_u64().unwrap(),
+                            s["maxReplicas"].as_u64().unwrap(),
+                        );
+                        assert!((1..=max).contains(&min), "{version} {label}");
+                        assert_eq!(wva["managementState"], "Managed", "{version} {label}");
+                    }
+                    let warnings: Vec<String> = loaded
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.code.to_string().starts_with("W13"))
+                        .map(|d| d.code.to_string())
+                        .collect();
+                    format!(
+                        "replicas {} | scaling {} | DSC wva {} | warnings [{}]",
+                        spec["replicas"],
+                        serde_json::to_string(s).unwrap(),
+                        wva["managementState"],
+                        warnings.join(" ")
+                    )
+                }
+                Err(e) => format!("refused: {}", error_codes(&e).join(" ")),
+            };
+            table.push_str(&format!("{version} {label} → {row}\n"));
+        }
+    }
+    insta::assert_snapshot!(table);
+}
+
+#[test]
+fn a_cluster_replica_override_fixes_an_autoscaled_model_there() {
+    let cluster = "      operators:\n        openshiftAI: {version: \"3.5\"}\n      overrides:\n        models:\n          model: {replicas: 1}\n";
+    let loaded =
+        with_model_fields(cluster, "      scaling: {minReplicas: 1, maxReplicas: 2}\n").unwrap();
+    let llmis = &objects_of(&loaded, "LLMInferenceService")[0];
+    assert_eq!(llmis["spec"]["replicas"], 1);
+    assert!(llmis["spec"]["scaling"].is_null());
+    let dsc = &objects_of(&loaded, "DataScienceCluster")[0];
+    assert!(dsc["spec"]["components"]["kserve"]["wva"].is_null());
+}

@@ -48,6 +48,7 @@ pub(crate) fn check(
         ("gpus", m.gpus.as_ref().map(|g| g.span)),
         ("pool", m.pool.as_ref().map(|p| p.span)),
         ("replicas", m.replicas.as_ref().map(|r| r.span)),
+        ("scaling", m.scaling.as_ref().map(|s| s.span)),
     ];
     for (field, span) in serving_fields {
         if let Some(span) = span {

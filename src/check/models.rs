@@ -177,7 +177,17 @@ fn check_model(
             }
         }
     }
-    let replicas = m.replicas.as_ref().map(|r| r.value).unwrap_or(1);
+    if m.external.is_none() {
+        for cluster in clusters.iter().filter(|cl| deployed.contains(&cl.name)) {
+            serving::check_scaling_on(c, m, &knobs, cluster);
+        }
+    }
+    // A fixed `scaling` (min == max) is a replica count, on every version.
+    let (replicas, autoscale) = match knobs.scaling {
+        Some((min, max)) if min == max => (min, None),
+        Some((min, max)) => (min, Some((min, max))),
+        None => (m.replicas.as_ref().map(|r| r.value).unwrap_or(1), None),
+    };
     for key in m.env.keys() {
         if key.is_empty()
             || !key
@@ -261,7 +271,7 @@ fn check_model(
         max_model_len: knobs.max_model_len,
         gpu_memory_utilization: knobs.gpu_memory_utilization,
         startup_seconds: knobs.startup_seconds,
-        scaling: knobs.scaling,
+        scaling: autoscale,
     })
 }
 

@@ -34,6 +34,8 @@ pub(crate) struct Knobs {
     pub max_model_len: Option<u32>,
     pub gpu_memory_utilization: Option<f64>,
     pub startup_seconds: u64,
+    /// Valid replica bounds (min, max) from `scaling`; min == max is a
+    /// fixed count.
     pub scaling: Option<(u32, u32)>,
 }
 
@@ -105,33 +107,7 @@ pub(crate) fn knobs(
             .unwrap_or(sv::MIN_STARTUP_SECONDS),
         None => sv::default_startup_seconds(parameters),
     };
-    let scaling = m.scaling.as_ref().and_then(|s| {
-        let (min, max) = (s.min_replicas.value, s.max_replicas.value);
-        if max == 0 || min > max {
-            c.error(
-                Code::InvalidValue,
-                s.span,
-                format!(
-                    "scaling of model `{}` has minReplicas {min} and maxReplicas {max}",
-                    m.name.value
-                ),
-                "maxReplicas must be at least 1 and at least minReplicas",
-            );
-            return None;
-        }
-        if !sv::supports_scaling(None) {
-            c.warning(
-                Code::ScalingNotEmitted,
-                s.span,
-                format!(
-                    "model `{}` asks for {min}–{max} replicas, but maasc does not emit `spec.scaling` yet (the LLMInferenceService has it from OpenShift AI 3.4 only)",
-                    m.name.value
-                ),
-                "it runs `replicas` replicas; drop `scaling`, or set `replicas` to the count you need",
-            );
-        }
-        Some((min, max))
-    });
+    let scaling = m.scaling.as_ref().and_then(|s| scaling(c, m, s));
     Knobs {
         parallelism,
         parallelism_ok,
@@ -141,6 +117,94 @@ pub(crate) fn knobs(
         startup_seconds,
         scaling,
     }
+}
+
+/// `scaling: {minReplicas, maxReplicas}` on its own: bounds in order, not
+/// beside `replicas`, and never down to zero (E075: `minReplicas` ≥ 1 in
+/// every CRD that has `spec.scaling`).
+fn scaling(
+    c: &mut Checker<'_>,
+    m: &Sp<ModelInput>,
+    s: &Sp<crate::input::ScalingInput>,
+) -> Option<(u32, u32)> {
+    let (min, max) = (s.min_replicas.value, s.max_replicas.value);
+    let name = &m.name.value;
+    if let Some(r) = &m.replicas {
+        c.error(
+            Code::InvalidValue,
+            r.span,
+            format!("model `{name}` sets both `replicas` and `scaling`"),
+            "keep one: `replicas: N` for a fixed count, or `scaling: {minReplicas, maxReplicas}`",
+        );
+        return None;
+    }
+    if max == 0 || min > max {
+        c.error(
+            Code::InvalidValue,
+            s.span,
+            format!("scaling of model `{name}` has minReplicas {min} and maxReplicas {max}"),
+            "maxReplicas must be at least 1 and at least minReplicas",
+        );
+        return None;
+    }
+    if min < sv::MIN_AUTOSCALED_REPLICAS {
+        c.error(
+            Code::ScaleToZero,
+            s.min_replicas.span,
+            format!(
+                "model `{name}` asks to scale to zero, which no OpenShift AI version can: `spec.scaling.minReplicas` (3.4, 3.5) is at least 1, and 3.0–3.3 have no `spec.scaling`"
+            ),
+            format!(
+                "set `minReplicas: 1` (autoscaling 1–{max} needs OpenShift AI 3.4+), or `replicas: 0` to stop the model"
+            ),
+        );
+        return None;
+    }
+    Some((min, max))
+}
+
+/// Where a model's `scaling` meets one cluster: autoscaling (min < max)
+/// needs OpenShift AI 3.4+ (E076), and its KEDA ScaledObject needs what
+/// maasc does not emit (W135).
+pub(crate) fn check_scaling_on(
+    c: &mut Checker<'_>,
+    m: &Sp<ModelInput>,
+    knobs: &Knobs,
+    cluster: &Cluster,
+) {
+    let (Some((min, max)), Some(s)) = (knobs.scaling, &m.scaling) else {
+        return;
+    };
+    if min == max {
+        return;
+    }
+    let name = &m.name.value;
+    let version = cluster.version;
+    if !sv::supports_autoscaling(version) {
+        c.error(
+            Code::AutoscalingNeedsVersion,
+            s.span,
+            format!(
+                "model `{name}` autoscales between {min} and {max} replicas, but cluster `{}` runs OpenShift AI {}, whose LLMInferenceService has no `spec.scaling` (it comes with 3.4)",
+                cluster.name,
+                version.as_str()
+            ),
+            format!(
+                "fix the count (`minReplicas: {max}, maxReplicas: {max}`, or `replicas: {max}`), or upgrade cluster `{}` to OpenShift AI 3.4",
+                cluster.name
+            ),
+        );
+        return;
+    }
+    c.warning(
+        Code::AutoscalingPrerequisites,
+        s.span,
+        format!(
+            "model `{name}` autoscales on cluster `{}`: KServe turns `spec.scaling` into a workload-variant-autoscaler VariantAutoscaling (maasc sets the DSC's `kserve.wva: Managed`) and a KEDA ScaledObject that reads Thanos with the ClusterTriggerAuthentication `ai-inference-keda-thanos`; maasc emits neither KEDA nor that authentication, and without KEDA's CRDs the LLMInferenceService stays NotReady (ScalingCRDNotFound) and gets no route",
+            cluster.name
+        ),
+        "install the Custom Metrics Autoscaler operator (a KedaController in openshift-keda) and a ClusterTriggerAuthentication `ai-inference-keda-thanos` whose bearer token may `cluster-monitoring-view`; or fix the count (minReplicas == maxReplicas)",
+    );
 }
 
 /// Resolves `parallelism` against `gpus`: tensor × pipeline must be the
@@ -364,7 +428,7 @@ pub(crate) fn check_on_pool(
             }
         }
     };
-    if layout.shards > 1 && !sv::supports_multi_node_pipeline(None) {
+    if layout.shards > 1 && !sv::supports_multi_node_pipeline(cluster.version) {
         c.error(
             Code::GpusExceedNode,
             span,
@@ -392,6 +456,7 @@ pub(crate) fn check_on_pool(
             "remove `leaderWorkerSet: {enabled: false}` from the cluster's operators, or fit the model on one node",
         );
     }
+    check_replicas_fit(c, on, layout, pool, cluster);
     if let (Some(params), Some(acc)) = (on.parameters, pool.instance.accelerator)
         && on.gpus > 0
     {
@@ -443,6 +508,54 @@ pub(crate) fn check_on_pool(
         }
     }
     check_resources(c, on, pool, cluster);
+}
+
+/// `scaling`'s bounds against the GPUs the pool can ever have (its max
+/// nodes × GPUs per node, whole pods per node): a floor that cannot fit is
+/// E077, a ceiling that cannot W136.
+fn check_replicas_fit(
+    c: &mut Checker<'_>,
+    on: &OnPool<'_>,
+    layout: Layout,
+    pool: &MachinePool,
+    cluster: &Cluster,
+) {
+    let (Some((min, max)), Some(s)) = (on.knobs.scaling, &on.m.scaling) else {
+        return;
+    };
+    if layout.gpus_per_pod == 0 {
+        return;
+    }
+    let nodes = pool.max_nodes();
+    let fit = sv::replicas_that_fit(layout, nodes, pool.instance.gpus);
+    let per_replica = layout.pods * layout.gpus_per_pod;
+    let said = |n: u32| {
+        format!(
+            "{n} replica(s) of model `{}` need {} GPUs ({} per replica), but pool `{}` on cluster `{}` has at most {nodes} {} node(s) × {} GPUs: {fit} replica(s) fit",
+            on.m.name.value,
+            n.saturating_mul(per_replica),
+            per_replica,
+            pool.name,
+            cluster.name,
+            pool.instance_type,
+            pool.instance.gpus,
+        )
+    };
+    if min > fit {
+        c.error(
+            Code::ScalingExceedsPool,
+            s.min_replicas.span,
+            said(min),
+            format!("lower `minReplicas` to at most {fit}, or let pool `{}` grow (more nodes or zones, or a larger `autoscale.max`)", pool.name),
+        );
+    } else if max > fit {
+        c.warning(
+            Code::ScalingMaxExceedsPool,
+            s.max_replicas.span,
+            said(max),
+            format!("lower `maxReplicas` to {fit}, or let pool `{}` grow: the replicas beyond {fit} would stay Pending", pool.name),
+        );
+    }
 }
 
 /// Explicit requests fit one node of the pool (E053); default requests are

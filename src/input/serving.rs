@@ -42,12 +42,15 @@ pub struct SecretKeyRefInput {
     pub key: Option<Sp<String>>,
 }
 
-/// Replica bounds. Accepted on every version; emitted only where the
-/// target's LLMInferenceService has `spec.scaling` (RHOAI 3.4+).
+/// Replica bounds (instead of `replicas`). `minReplicas == maxReplicas` is a
+/// fixed count (`spec.replicas`, every version); `minReplicas < maxReplicas`
+/// autoscales (`spec.scaling` with the workload-variant-autoscaler and KEDA,
+/// OpenShift AI 3.4+ only). No version scales to zero.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ScalingInput {
-    /// 0 scales to zero.
+    /// At least 1: no OpenShift AI version scales an LLMInferenceService to zero.
     pub min_replicas: Sp<u32>,
+    /// At least `minReplicas`; replicas × GPUs must fit the pool's largest size.
     pub max_replicas: Sp<u32>,
 }

@@ -274,8 +274,21 @@ pub struct MachinePool {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scaling {
+    /// Nodes per zone.
     Fixed(u32),
+    /// Nodes in all zones together.
     Autoscale { min: u32, max: u32 },
+}
+
+impl MachinePool {
+    /// The most nodes the pool can have: a fixed count in each zone, or the
+    /// autoscaler's max over all of them.
+    pub fn max_nodes(&self) -> u32 {
+        match self.scaling {
+            Scaling::Fixed(n) => n.saturating_mul(self.zones.len() as u32),
+            Scaling::Autoscale { max, .. } => max,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -412,7 +425,9 @@ pub struct Model {
     pub gpu_memory_utilization: Option<f64>,
     /// Seconds the model may take to start (explicit or from its size).
     pub startup_seconds: u64,
-    /// Asked-for replica bounds (min, max); emitted only where supported.
+    /// Autoscaling bounds (min < max) from `scaling`: `spec.scaling` on
+    /// OpenShift AI 3.4+ (check refuses it before). A fixed `scaling`
+    /// (min == max) is `replicas`.
     pub scaling: Option<(u32, u32)>,
 }
 

@@ -4,6 +4,7 @@
 //! uses what they choose.
 
 use crate::catalog::instance_types::{Accelerator, NodeSize};
+use crate::catalog::versions::RhoaiVersion;
 
 use super::{Parameters, Quantity};
 
@@ -320,38 +321,47 @@ pub enum VllmEngine {
     V1,
 }
 
-/// The vLLM engine of an OpenShift AI version (`None`: not stated). Every
-/// 3.x ships Red Hat AI Inference Server images of vLLM 0.10 or later,
-/// whose default engine is V1.
-pub fn vllm_engine(_openshift_ai_version: Option<&str>) -> VllmEngine {
+/// The vLLM engine of an OpenShift AI version. Every 3.x ships Red Hat AI
+/// Inference Server images of vLLM 0.10 or later, whose default engine is V1.
+pub fn vllm_engine(_version: RhoaiVersion) -> VllmEngine {
     VllmEngine::V1
 }
 
 /// Whether the KServe of an OpenShift AI version runs pipeline stages on
-/// several nodes. Not in 3.0–3.3: opendatahub-io/kserve
+/// several nodes. Not in 3.0–3.5: opendatahub-io/kserve
 /// `pkg/controller/llmisvc/config_merge.go` selects
 /// `kserve-config-llm-worker-pipeline-parallel` for a `worker` with
 /// `parallelism.pipeline` but ships it outside `WellKnownDefaultConfigs`
 /// ("FIXME move those presets to well-known"), so reconciling fails on a
-/// missing LLMInferenceServiceConfig. Without a version, not.
-pub fn supports_multi_node_pipeline(_openshift_ai_version: Option<&str>) -> bool {
+/// missing LLMInferenceServiceConfig.
+pub fn supports_multi_node_pipeline(_version: RhoaiVersion) -> bool {
     false
 }
 
-/// Whether the LLMInferenceService of an OpenShift AI version has
-/// `spec.scaling` (3.4 and later, versions fact sheet §A.6). Without a
-/// version, not: nothing version-dependent is emitted.
-pub fn supports_scaling(openshift_ai_version: Option<&str>) -> bool {
-    let Some((major, minor)) = openshift_ai_version.and_then(|v| {
-        let mut it = v.split('.');
-        Some((
-            it.next()?.parse::<u32>().ok()?,
-            it.next()?.parse::<u32>().ok()?,
-        ))
-    }) else {
-        return false;
-    };
-    (major, minor) >= (3, 4)
+/// Whether an OpenShift AI version autoscales an LLMInferenceService
+/// between `spec.scaling.minReplicas` and `maxReplicas`: from 3.4, whose
+/// CRD has `spec.scaling` (versions fact sheet §A.6) and whose KServe
+/// (red-hat-data-services/kserve @c1e1509 for 3.4, @2505c73 for 3.5,
+/// `pkg/controller/v1alpha2/llmisvc/scaling.go`) turns it into a
+/// VariantAutoscaling for the workload-variant-autoscaler (DSC
+/// `kserve.wva`, also new in 3.4) and a KEDA ScaledObject or an HPA.
+pub fn supports_autoscaling(version: RhoaiVersion) -> bool {
+    version >= RhoaiVersion::V3_4
+}
+
+/// The fewest replicas any version can autoscale down to: `spec.scaling.minReplicas`
+/// and KEDA's `idleReplicaCount` both have `minimum: 1` in the 3.4 and 3.5
+/// CRDs, so no version scales a model to zero.
+pub const MIN_AUTOSCALED_REPLICAS: u32 = 1;
+
+/// How many replicas of a layout fit on `nodes` nodes of `node_gpus` GPUs
+/// each: a pod takes `gpus_per_pod` GPUs of one node, a replica `pods` pods.
+pub fn replicas_that_fit(layout: Layout, nodes: u32, node_gpus: u32) -> u32 {
+    if layout.gpus_per_pod == 0 {
+        return u32::MAX;
+    }
+    let pods_per_node = node_gpus / layout.gpus_per_pod;
+    nodes.saturating_mul(pods_per_node) / layout.pods.max(1)
 }
 
 #[cfg(test)]
@@ -450,6 +460,21 @@ mod tests {
     }
 
     #[test]
+    fn replicas_fit_whole_pods_per_node() {
+        // Two 3-GPU pods never share a 4-GPU node.
+        assert_eq!(replicas_that_fit(Layout::single(3), 2, 4), 2);
+        assert_eq!(replicas_that_fit(Layout::single(2), 2, 4), 4);
+        // A replica of two pods (LeaderWorkerSet) takes two nodes.
+        let lws = Layout {
+            pods: 2,
+            gpus_per_pod: 4,
+            shards: 1,
+        };
+        assert_eq!(replicas_that_fit(lws, 5, 4), 2);
+        assert_eq!(replicas_that_fit(Layout::single(0), 0, 0), u32::MAX);
+    }
+
+    #[test]
     fn quantities_have_values() {
         let v = |s: &str| quantity_value(&Quantity::parse(s).unwrap()).unwrap();
         assert_eq!(v("500m"), 0.5);
@@ -459,16 +484,19 @@ mod tests {
     }
 
     #[test]
-    fn scaling_needs_3_4_and_startup_grows_with_size() {
-        assert!(!supports_scaling(None));
-        assert!(!supports_multi_node_pipeline(None));
-        assert!(!supports_scaling(Some("3.3")));
-        assert!(supports_scaling(Some("3.4")));
-        assert!(supports_scaling(Some("3.5")));
+    fn autoscaling_needs_3_4_and_startup_grows_with_size() {
+        use RhoaiVersion::*;
+        for v in [V3_0, V3_2, V3_3] {
+            assert!(!supports_autoscaling(v), "{v:?}");
+        }
+        assert!(supports_autoscaling(V3_4));
+        assert!(supports_autoscaling(V3_5));
+        assert!(!supports_multi_node_pipeline(V3_5));
         assert_eq!(default_startup_seconds(None), 600);
         assert_eq!(default_startup_seconds(Some(params("8B"))), 600);
         assert_eq!(default_startup_seconds(Some(params("70B"))), 1700);
         assert_eq!(startup_failure_threshold(1700), 170);
-        assert_eq!(vllm_engine(None), VllmEngine::V1);
+        assert_eq!(vllm_engine(V3_0), VllmEngine::V1);
+        assert_eq!(vllm_engine(V3_5), VllmEngine::V1);
     }
 }

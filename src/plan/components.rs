@@ -259,6 +259,12 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
                 // none on 3.0/3.2, kserve on 3.3/3.4, aigateway on 3.5.
                 models_as_service: maas && cluster.version.facts().dsc_maas == DscMaas::Kserve,
                 ai_gateway: maas && cluster.version.facts().dsc_maas == DscMaas::AiGateway,
+                // KServe's `spec.scaling` needs the workload-variant-autoscaler.
+                wva: platform
+                    .models
+                    .iter()
+                    .filter(|m| m.clusters.contains(&cluster.name))
+                    .any(|m| super::serving::autoscaled(cluster, m).is_some()),
             },
         );
         out.push(Component::new(

@@ -276,6 +276,10 @@ context! {
         /// `aigateway.modelsAsAService: Managed` (RHOAI 3.5).
         #[serde(default)]
         pub ai_gateway: bool,
+        /// `kserve.wva: Managed` (RHOAI 3.4+): the workload-variant-autoscaler
+        /// an autoscaled model's `spec.scaling` needs.
+        #[serde(default)]
+        pub wva: bool,
     }
 }
 
@@ -655,7 +659,12 @@ context! {
         pub annotations: StringMap,
         pub uri: String,
         pub served_name: String,
+        /// `spec.replicas`, unless `scaling` is set (the CRD refuses both).
         pub replicas: u32,
+        /// `spec.scaling` (RHOAI 3.4+): autoscaled between the bounds by the
+        /// workload-variant-autoscaler with a KEDA ScaledObject.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub scaling: Option<LlmScaling>,
         pub gateway: ModelRef,
         /// Route through the llm-d scheduler.
         pub scheduler: bool,
@@ -703,6 +712,14 @@ context! {
         pub data: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub data_local: Option<u32>,
+    }
+}
+
+context! {
+    /// `spec.scaling` of an LLMInferenceService (v1alpha2, RHOAI 3.4+).
+    pub struct LlmScaling {
+        pub min_replicas: u32,
+        pub max_replicas: u32,
     }
 }
 

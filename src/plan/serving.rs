@@ -70,6 +70,18 @@ fn t4_settings(
     }
 }
 
+/// The bounds a model autoscales between on the cluster: its `scaling`
+/// (min < max) where the version has `spec.scaling` (check refuses it
+/// elsewhere), unless the cluster's `overrides.models` fixes its replicas.
+pub(super) fn autoscaled(cluster: &Cluster, m: &Model) -> Option<(u32, u32)> {
+    let fixed = cluster
+        .model_replicas
+        .contains_key(&(m.namespace.clone(), m.name.clone()));
+    m.scaling
+        .filter(|_| !fixed && m.serving.external().is_none())
+        .filter(|_| sv::supports_autoscaling(cluster.version))
+}
+
 /// The LLMInferenceService of a model served on the cluster (`None` for an
 /// external one, which gets an ExternalModel instead).
 pub(super) fn inference_service(
@@ -115,7 +127,7 @@ pub(super) fn inference_service(
                 image = Some(VLLM_CPU_IMAGE.to_string());
             }
             if on_t4 && gpus > 0 {
-                let (vars, flags, why) = t4_settings(sv::vllm_engine(None));
+                let (vars, flags, why) = t4_settings(sv::vllm_engine(cluster.version));
                 for (k, v) in vars {
                     env.entry(k.to_string()).or_insert_with(|| plain_env(k, v));
                 }
@@ -218,6 +230,10 @@ pub(super) fn inference_service(
         .get(&(m.namespace.clone(), m.name.clone()))
         .copied()
         .unwrap_or(m.replicas);
+    let scaling = autoscaled(cluster, m).map(|(min, max)| o::LlmScaling {
+        min_replicas: min,
+        max_replicas: max,
+    });
     let parallelism = (gpus > 0 && p != Parallelism::NONE).then(|| o::LlmParallelism {
         tensor: p.tensor,
         pipeline: (p.pipeline > 1).then_some(p.pipeline),
@@ -237,6 +253,7 @@ pub(super) fn inference_service(
         },
         served_name: m.served_name.clone(),
         replicas,
+        scaling,
         gateway: o::ModelRef {
             name: platform.gateway.name.clone(),
             namespace: platform.gateway.namespace.to_string(),

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use maasc::model::RhoaiVersion;
 use serde_json::{Value, json};
 
 /// Makes a CRD's OpenAPI v3 schema strict JSON Schema: objects with
@@ -46,9 +47,10 @@ pub fn strict(schema: &mut Value) {
 
 /// (apiVersion, kind) → validator, from every schema under schemas/crds.
 pub fn validators() -> BTreeMap<(String, String), jsonschema::Validator> {
-    let mut out = Validators::new();
-    load_schemas("schemas/crds", &mut out);
-    out.into_iter().map(|(key, (_, v))| (key, v)).collect()
+    base_validators()
+        .into_iter()
+        .map(|(key, (_, v))| (key, v))
+        .collect()
 }
 
 /// The base schemas with every version's CRDs layered on, oldest first,
@@ -57,7 +59,7 @@ pub fn validators() -> BTreeMap<(String, String), jsonschema::Validator> {
 pub fn validators_any_version() -> BTreeMap<(String, String), jsonschema::Validator> {
     let mut out = Validators::new();
     load_schemas("schemas/crds", &mut out);
-    for v in maasc::model::RhoaiVersion::ALL {
+    for v in RhoaiVersion::ALL {
         load_schemas(&format!("schemas/versions/rhoai-{v}"), &mut out);
     }
     out.into_iter().map(|(key, (_, v))| (key, v)).collect()
@@ -121,4 +123,29 @@ pub fn load_schemas(dir: &str, out: &mut Validators) {
             }
         }
     }
+}
+
+/// Every schema under schemas/crds (the newest upstream CRDs).
+pub fn base_validators() -> Validators {
+    let mut out = Validators::new();
+    load_schemas("schemas/crds", &mut out);
+    out
+}
+
+/// The schemas of one OpenShift AI version, as `check.py --version-dir`
+/// builds them: the version's CRDs replace the base ones of the same name,
+/// and the CRDs its `ABSENT` lists are gone (their kinds have no schema).
+pub fn validators_at(version: RhoaiVersion) -> Validators {
+    let mut out = base_validators();
+    let dir = format!("schemas/versions/rhoai-{version}");
+    load_schemas(&dir, &mut out);
+    let absent = std::fs::read_to_string(format!("{dir}/ABSENT")).unwrap();
+    for name in absent
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        out.retain(|_, (crd, _)| crd != name);
+    }
+    out
 }
