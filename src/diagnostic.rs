@@ -82,6 +82,11 @@ codes! {
     ExternalModelEra = "E061", "an external model on a tier-era cluster (ExternalModel needs the subscription era, RHOAI 3.4+)";
     DatabaseSecret = "E062", "`maas.database.existingSecret` is not a Secret maas-api reads (`maas-db-config`)";
     ApiKeysEra = "E063", "`apiKeys` on a tier-era cluster (API keys exist from RHOAI 3.4), or `maxExpirationDays` of 0";
+    ReservedComponentName = "E080", "an extra component's name is reserved for generated Applications (`operators-…`, `instances-…`, `platform-…`, `models-…`, `root`)";
+    PatchTargetNotFound = "E081", "a patch names a component the cluster does not generate, or its target matches no object of it; with did-you-mean";
+    ExtraComponentSource = "E082", "an extra component's or patch file's source is wrong: needs `path` or `repoURL` (https) with `targetRevision`; a path must be a folder (or file) inside the repository, relative, without `..`";
+    InvalidPatch = "E083", "a patch is not a strategic merge patch (a mapping) or JSON 6902 operations, changes its target's identity, or no longer applies";
+    SecretPatch = "E084", "a patch writes `data` or `stringData` of a Secret (never secret values in Git)";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
@@ -90,6 +95,7 @@ codes! {
     VersionNotNamed = "W110", "a cluster names no OpenShift AI version: maasc derives one from `maas.api` (tiers 3.3, subscriptions 3.4) or assumes 3.3";
     ContextTooLong = "W120", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
     ScalingNotEmitted = "W121", "a model asks for `scaling`, which the target's LLMInferenceService cannot express; `replicas` is used";
+    UnpinnedRevision = "W140", "a remote extra component follows a branch (`main`, `HEAD`, …), not a tag or commit: what it deploys changes without a commit here";
 }
 
 impl Code {

@@ -20,6 +20,7 @@ mod authorino;
 mod components;
 mod dashboard;
 mod external;
+mod extras;
 mod hardware;
 mod layout;
 pub mod notes;

@@ -11,7 +11,14 @@ use std::path::{Path, PathBuf};
 
 use maasc::render::RenderedFile;
 
-pub const EXAMPLES: &[&str] = &["ocpai3-aws", "dev-prod", "minimal", "migration", "versions"];
+pub const EXAMPLES: &[&str] = &[
+    "ocpai3-aws",
+    "dev-prod",
+    "minimal",
+    "migration",
+    "versions",
+    "escape-hatch",
+];
 
 pub fn example_path(name: &str) -> PathBuf {
     PathBuf::from("examples").join(name).join("maas.yaml")
