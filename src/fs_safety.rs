@@ -72,7 +72,8 @@ pub fn confined_path(base_dir: &Path, relative: &str) -> Result<PathBuf, String>
 }
 
 /// Kustomize's names of a kustomization file.
-pub const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+pub const KUSTOMIZATION_FILES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// Resolves `relative` against `base_dir` and checks that it names a
 /// folder holding a kustomization, inside [`confinement_root`], reached

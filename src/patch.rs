@@ -4,26 +4,35 @@
 //! A leaf, like `order`: `tree` (a built overlay), `stream` (`render`,
 //! `krm`) and the pipeline's patch check use it.
 //!
-//! Strategic merge, after kustomize's kyaml `merge2` (kustomize v5.5, the
-//! one in kubectl 1.32): mappings merge key by key, `null` removes a key,
-//! a list whose items are mappings with an associative key (`mountPath`,
-//! `devicePath`, `ip`, `type`, `topologyKey`, `name`, `containerPort`:
-//! kyaml's `AssociativeSequenceKeys`, the first one the list's first item
-//! has) merges item by item on that key, new items appended; any other
-//! list is replaced.
+//! Strategic merge as kustomize v5.5 (the one in kubectl 1.32) applies one
+//! to an object it has no OpenAPI schema for, the custom resources maasc
+//! patches (kyaml `merge2` without inferred associative lists): mappings
+//! merge key by key, `null` removes a key, and every list is replaced by
+//! the patch's. Kubernetes' built-in kinds merge some lists by their patch
+//! keys instead (a Service's `ports` by `port`), which maasc does not
+//! apply: the pipeline refuses a strategic merge patch with a list for
+//! them (`is_builtin`), JSON 6902 operations do that.
 
 use serde_json::{Map, Value};
 
-/// kyaml's `AssociativeSequenceKeys`, in its order.
-const ASSOCIATIVE_KEYS: [&str; 7] = [
-    "mountPath",
-    "devicePath",
-    "ip",
-    "type",
-    "topologyKey",
-    "name",
-    "containerPort",
-];
+/// Whether objects of `api_version` are Kubernetes' own (the core group,
+/// `apps`, `batch`, `*.k8s.io`), for which kustomize knows the schema and
+/// merges some lists by key.
+pub(crate) fn is_builtin(api_version: &str) -> bool {
+    match api_version.rsplit_once('/') {
+        None => true,
+        Some((group, _)) => !group.contains('.') || group.ends_with(".k8s.io"),
+    }
+}
+
+/// Whether a strategic merge patch holds a list anywhere.
+pub(crate) fn has_list(patch: &Value) -> bool {
+    match patch {
+        Value::Array(_) => true,
+        Value::Object(m) => m.values().any(has_list),
+        _ => false,
+    }
+}
 
 /// Applies `patch` to `object`: a mapping is a strategic merge patch, a
 /// list a JSON 6902 patch. The error says which operation failed and why.
@@ -33,11 +42,12 @@ pub(crate) fn apply(object: &mut Value, patch: &Value) -> Result<(), String> {
             merge(object, patch);
             Ok(())
         }
-        Value::Array(ops) => ops
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, op)| json6902(object, op).map_err(|e| format!("operation {}: {e}", i + 1))),
-        _ => Err("a patch is a mapping (strategic merge) or a list of operations (JSON 6902)".into()),
+        Value::Array(ops) => ops.iter().enumerate().try_for_each(|(i, op)| {
+            json6902(object, op).map_err(|e| format!("operation {}: {e}", i + 1))
+        }),
+        _ => {
+            Err("a patch is a mapping (strategic merge) or a list of operations (JSON 6902)".into())
+        }
     }
 }
 
@@ -79,30 +89,8 @@ fn merge(dst: &mut Value, src: &Value) {
                 }
             }
         }
-        (Value::Array(d), Value::Array(s)) => match associative_key(d, s) {
-            Some(key) => {
-                for item in s {
-                    let id = item.get(key);
-                    match d.iter_mut().find(|e| id.is_some() && e.get(key) == id) {
-                        Some(existing) => merge(existing, item),
-                        None => d.push(without_nulls(item)),
-                    }
-                }
-            }
-            None => *d = s.iter().map(without_nulls).collect(),
-        },
         (dst, src) => *dst = without_nulls(src),
     }
-}
-
-/// The key items of a list are merged on: the first associative key the
-/// list's first item has, when every item is a mapping.
-fn associative_key(dst: &[Value], src: &[Value]) -> Option<&'static str> {
-    if !dst.iter().chain(src).all(Value::is_object) {
-        return None;
-    }
-    let first = dst.first().or(src.first())?;
-    ASSOCIATIVE_KEYS.into_iter().find(|k| first.get(k).is_some())
 }
 
 /// A value added by a merge: its `null`s mean nothing to remove.
@@ -222,7 +210,9 @@ fn add(object: &mut Value, path: &str, value: Value) -> Result<(), String> {
                 items.insert(i, value);
                 Ok(())
             }
-            _ => Err(format!("`{path}`: index `{last}` is out of the list's bounds")),
+            _ => Err(format!(
+                "`{path}`: index `{last}` is out of the list's bounds"
+            )),
         },
         _ => Err(format!("`{path}`: the parent is not a mapping or a list")),
     }
@@ -248,17 +238,40 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn strategic_merge_merges_named_items_and_replaces_other_lists() {
-        let mut o = json!({"spec": {"containers": [{"name": "main", "env": [{"name": "A", "value": "1"}]}],
-            "args": ["x"], "drop": 1}});
+    fn strategic_merge_merges_mappings_and_replaces_lists() {
+        // What kubectl 1.32 (kustomize v5.5) gives for a custom resource.
+        let mut o = json!({"spec": {"containers": [{"name": "main", "image": "a",
+            "env": [{"name": "A", "value": "1"}]}], "m": {"a": 1, "b": 2}, "drop": 1}});
         let p = json!({"spec": {"containers": [{"name": "main", "env": [{"name": "B", "value": "2"}]}],
-            "args": ["y"], "drop": null}});
+            "m": {"b": 3}, "drop": null}});
         apply(&mut o, &p).unwrap();
         assert_eq!(
             o,
-            json!({"spec": {"containers": [{"name": "main", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]}],
-                "args": ["y"]}})
+            json!({"spec": {"containers": [{"name": "main", "env": [{"name": "B", "value": "2"}]}],
+                "m": {"a": 1, "b": 3}}})
         );
+    }
+
+    #[test]
+    fn builtin_kinds_are_told_from_custom_resources() {
+        for v in [
+            "v1",
+            "batch/v1",
+            "apps/v1",
+            "networking.k8s.io/v1",
+            "rbac.authorization.k8s.io/v1",
+        ] {
+            assert!(is_builtin(v), "{v}");
+        }
+        for v in [
+            "serving.kserve.io/v1alpha1",
+            "maas.opendatahub.io/v1alpha1",
+            "argoproj.io/v1alpha1",
+        ] {
+            assert!(!is_builtin(v), "{v}");
+        }
+        assert!(has_list(&json!({"a": {"b": [1]}})));
+        assert!(!has_list(&json!({"a": {"b": 1}})));
     }
 
     #[test]
@@ -280,8 +293,14 @@ mod tests {
             json!({"metadata": {"name": "m", "annotations": {"a/b": "x"}},
                 "spec": {"items": [0, 3], "moved": [0, 2, 3]}})
         );
-        let err = apply(&mut o, &json!([{"op": "replace", "path": "/spec/nope", "value": 1}]));
-        assert_eq!(err.unwrap_err(), "operation 1: `/spec/nope` does not exist in the object");
+        let err = apply(
+            &mut o,
+            &json!([{"op": "replace", "path": "/spec/nope", "value": 1}]),
+        );
+        assert_eq!(
+            err.unwrap_err(),
+            "operation 1: `/spec/nope` does not exist in the object"
+        );
         let err = apply(&mut o, &json!([{"op": "add", "path": "/a/b", "value": 1}]));
         assert!(err.unwrap_err().contains("parent of `/a/b`"));
     }

@@ -206,7 +206,11 @@ fn check_patches(platform: &model::Platform) -> Diagnostics {
                             cluster.name, p.component
                         ),
                     )
-                    .with_hint(check::suggest::hint_for(&p.component, "component", dirs())),
+                    .with_hint(check::suggest::hint_for(
+                        &p.component,
+                        "component",
+                        dirs(),
+                    )),
                 );
                 continue;
             };
@@ -226,6 +230,29 @@ fn check_patches(platform: &model::Platform) -> Diagnostics {
                     .collect()
             });
             let t = &p.target;
+            let builtin = component
+                .files
+                .iter()
+                .find(|(_, o)| o.kind == t.kind)
+                .is_some_and(|(_, o)| crate::patch::is_builtin(o.api_version));
+            if builtin
+                && let model::PatchBody::StrategicMerge(fields) = &p.body
+                && crate::patch::has_list(fields)
+            {
+                out.push(
+                    Diagnostic::error(
+                        Code::InvalidPatch,
+                        &p.file,
+                        p.span,
+                        format!(
+                            "the strategic merge patch to {} `{}` holds a list: kustomize merges lists of Kubernetes' own kinds by their patch keys, which maasc does not reproduce",
+                            t.kind, t.name
+                        ),
+                    )
+                    .with_hint("change lists with JSON 6902 operations (`{op: add, path: /spec/…/-, value: …}`)"),
+                );
+                continue;
+            }
             match crate::patch::apply_to_targets(
                 values.iter_mut(),
                 (&t.kind, &t.name, t.namespace.as_deref()),
@@ -249,11 +276,16 @@ fn check_patches(platform: &model::Platform) -> Diagnostics {
                             kinds.into_iter().collect::<Vec<_>>().join(", ")
                         )
                     } else {
-                        check::suggest::hint_for(
-                            &t.name,
-                            &format!("{} of {}", t.kind, component.dir),
-                            same_kind.iter().map(String::as_str),
-                        )
+                        let names = same_kind.iter().map(String::as_str);
+                        match check::suggest::did_you_mean(&t.name, names.clone()) {
+                            Some(n) => format!("did you mean `{n}`?"),
+                            None => format!(
+                                "the {} objects of {}: {}",
+                                t.kind,
+                                component.dir,
+                                names.collect::<Vec<_>>().join(", ")
+                            ),
+                        }
                     };
                     out.push(
                         Diagnostic::error(

@@ -237,12 +237,8 @@ impl GeneratedTree {
         let doc: Value = serde_saphyr::from_str_with_options(text, tree_budget())
             .map_err(|e| tree_error(format!("{path}: not YAML: {e}")))?;
         if let Some(field) = doc.as_object().and_then(|m| {
-            m.keys().find(|k| {
-                !matches!(
-                    k.as_str(),
-                    "apiVersion" | "kind" | "resources" | "patches"
-                )
-            })
+            m.keys()
+                .find(|k| !matches!(k.as_str(), "apiVersion" | "kind" | "resources" | "patches"))
         }) {
             return Err(tree_error(format!(
                 "{path}: `{field}` is not supported; maasc builds kustomizations that list only resources and patches"
@@ -321,7 +317,14 @@ impl GeneratedTree {
         }
         for p in &patches {
             let target = (p.kind.as_str(), p.name.as_str(), p.namespace.as_deref());
-            let where_ = || format!("{}: the patch to {} {}", join(dir, KUSTOMIZATION), p.kind, p.name);
+            let where_ = || {
+                format!(
+                    "{}: the patch to {} {}",
+                    join(dir, KUSTOMIZATION),
+                    p.kind,
+                    p.name
+                )
+            };
             let matched = crate::patch::apply_to_targets(
                 out[start..].iter_mut().map(|o| &mut o.value),
                 target,

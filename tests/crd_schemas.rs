@@ -103,10 +103,7 @@ fn load_at(example: &str, v: RhoaiVersion) -> Result<maasc::Loaded, maasc::LoadE
     let tmp = tempfile::tempdir().unwrap();
     let src = common::example_path(example);
     let dir = src.parent().unwrap();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, tmp.path().join(path.file_name().unwrap())).unwrap();
-    }
+    common::copy_dir(dir, tmp.path());
     let text = std::fs::read_to_string(&src).unwrap();
     let mut out = String::new();
     let mut rest = text.as_str();

@@ -52,17 +52,29 @@ fn the_patched_models_overlay_builds_with_kubectl_and_carries_the_patches() {
     let (_tmp, out, _) = common::generate_into_temp("escape-hatch");
     let objects = kustomize(&out.join("edge/models/llm"));
     let model = find(&objects, "LLMInferenceService", "opt-125m-simulated");
-    // JSON 6902: replaced.
+    // JSON 6902: replaced, the rest of the container kept.
     assert_eq!(model["spec"]["replicas"], 2);
-    // Strategic merge: the container `main` merged by name, not replaced.
     let containers = model["spec"]["template"]["containers"].as_array().unwrap();
     assert_eq!(containers.len(), 1);
     let main = &containers[0];
     assert_eq!(main["name"], "main");
     assert_eq!(main["resources"]["limits"]["memory"], "512Mi");
     assert_eq!(main["resources"]["requests"]["memory"], "512Mi");
-    assert_eq!(main["resources"]["limits"]["cpu"], "100m", "kept by the merge");
+    assert_eq!(main["resources"]["limits"]["cpu"], "100m");
     assert!(main["image"].as_str().unwrap().contains("inference-sim"));
+    // Strategic merge: the maps merged, maasc's annotation kept.
+    assert_eq!(
+        model["metadata"]["annotations"]["example.com/owner"],
+        "ml-platform"
+    );
+    assert_eq!(
+        model["metadata"]["labels"]["example.com/cost-center"],
+        "ml-platform"
+    );
+    assert_eq!(
+        model["metadata"]["annotations"]["alpha.maas.opendatahub.io/tiers"],
+        "[\"free\"]"
+    );
     // The patch from a file.
     let ns = find(&objects, "Namespace", "llm");
     assert_eq!(
@@ -122,7 +134,10 @@ fn extra_components_are_applications_in_their_waves_with_the_same_policy() {
         assert_eq!(app["spec"]["source"]["path"], path, "{file}");
         assert_eq!(app["spec"]["syncPolicy"], generated["spec"]["syncPolicy"]);
         assert_eq!(app["spec"]["project"], generated["spec"]["project"]);
-        assert_eq!(app["metadata"]["finalizers"], generated["metadata"]["finalizers"]);
+        assert_eq!(
+            app["metadata"]["finalizers"],
+            generated["metadata"]["finalizers"]
+        );
     }
     let remote = doc("edge/apps/extra-web-terminal.yaml");
     assert_eq!(
@@ -152,19 +167,8 @@ fn extra_components_are_applications_in_their_waves_with_the_same_policy() {
 
 /// The example copied into a scratch Git repository at `platform/`.
 fn scratch_repository() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &to.join(entry.file_name()));
-            } else {
-                fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-            }
-        }
-    }
     let tmp = tempfile::tempdir().unwrap();
-    copy(
+    common::copy_dir(
         Path::new("examples/escape-hatch"),
         &tmp.path().join("platform"),
     );
@@ -195,7 +199,9 @@ fn check_fails_when_a_patch_no_longer_applies() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("error[E081]: LLMInferenceService `opt-125m-simulated` is not an object of models/llm"),
+        err.contains(
+            "error[E081]: LLMInferenceService `opt-125m-simulated` is not an object of models/llm"
+        ),
         "{err}"
     );
     assert!(err.contains("did you mean `opt-125m-sim`?"), "{err}");
@@ -210,7 +216,10 @@ fn check_fails_when_a_patch_no_longer_applies() {
     .unwrap();
     let err = stderr(&maasc(&dir, &["validate"]));
     assert!(err.contains("error[E083]"), "{err}");
-    assert!(err.contains("`/spec/scaling/maxReplicas` does not exist"), "{err}");
+    assert!(
+        err.contains("`/spec/scaling/maxReplicas` does not exist"),
+        "{err}"
+    );
 }
 
 #[test]

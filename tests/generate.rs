@@ -145,7 +145,10 @@ fn every_application_points_at_a_generated_kustomization() {
             .iter()
             .map(|c| c.extras.components.len())
             .sum();
-        assert_eq!(extras, declared, "{example}: an Application per extra component");
+        assert_eq!(
+            extras, declared,
+            "{example}: an Application per extra component"
+        );
     }
 }
 
@@ -439,8 +442,10 @@ fn sync_waves_in_the_stream_are_those_of_the_committed_applications() {
                 .build(&format!("{cluster}/apps"))
                 .unwrap()
                 .into_iter()
-                // apps/ also holds the ArgoCD health-check patch (wave -1).
+                // apps/ also holds the ArgoCD health-check patch (wave -1)
+                // and the Applications of the user's own components.
                 .filter(|o| o.kind() == "Application")
+                .filter(|o| o.value["metadata"]["labels"][maasc::plan::EXTRA_LABEL].is_null())
                 .map(|app| {
                     let path = app.value["spec"]["source"]["path"].as_str().unwrap();
                     let dir = path

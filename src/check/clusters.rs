@@ -188,7 +188,7 @@ fn check_cluster(
         // Set by check::database, which sees the platform default.
         api_key_max_days: None,
         // Set by check::extras.
-        extras: Default::default(),
+        extras: ClusterExtras::default(),
     })
 }
 

@@ -80,10 +80,10 @@ fn component(c: &mut Checker<'_>, e: &ExtraComponentInput) -> Option<ExtraCompon
             "names starting with `operators-`, `instances-`, `platform-` or `models-`, and `root`, are maasc's; choose another name",
         );
     }
-    let namespace = e
-        .namespace
-        .as_ref()
-        .and_then(|n| c.name("namespace", n, check_dns_label).map(|()| n.value.clone()));
+    let namespace = e.namespace.as_ref().and_then(|n| {
+        c.name("namespace", n, check_dns_label)
+            .map(|()| n.value.clone())
+    });
     let source = source(c, e);
     name.filter(|_| !reserved)?;
     Some(ExtraComponent {
@@ -154,13 +154,10 @@ fn source(c: &mut Checker<'_>, e: &ExtraComponentInput) -> Option<ExtraSource> {
             }
         };
     };
-    let url_ok = repo_url
-        .value
-        .strip_prefix("https://")
-        .is_some_and(|rest| {
-            let host = rest.split('/').next().unwrap_or("");
-            !host.is_empty() && !host.contains('@') && !rest.chars().any(char::is_whitespace)
-        });
+    let url_ok = repo_url.value.strip_prefix("https://").is_some_and(|rest| {
+        let host = rest.split('/').next().unwrap_or("");
+        !host.is_empty() && !host.contains('@') && !rest.chars().any(char::is_whitespace)
+    });
     if !url_ok {
         c.error(
             Code::ExtraComponentSource,
@@ -281,17 +278,16 @@ fn patch(c: &mut Checker<'_>, p: &Sp<PatchInput>) -> Option<Patch> {
 }
 
 fn read_patch_file(c: &mut Checker<'_>, f: &Sp<String>) -> Option<Value> {
-    let text = crate::fs_safety::confined_path(c.base_dir, &f.value)
-        .and_then(|path| {
-            crate::fs_safety::read_bounded(&path, MAX_PATCH_BYTES)
-                .map_err(|e| match e {
-                    crate::fs_safety::ReadError::Io(e) => format!("cannot be read: {e}"),
-                    crate::fs_safety::ReadError::TooLarge(_) => {
-                        format!("is larger than {MAX_PATCH_BYTES} bytes")
-                    }
-                })
-                .and_then(|b| String::from_utf8(b).map_err(|_| "is not UTF-8".to_string()))
-        });
+    let text = crate::fs_safety::confined_path(c.base_dir, &f.value).and_then(|path| {
+        crate::fs_safety::read_bounded(&path, MAX_PATCH_BYTES)
+            .map_err(|e| match e {
+                crate::fs_safety::ReadError::Io(e) => format!("cannot be read: {e}"),
+                crate::fs_safety::ReadError::TooLarge(_) => {
+                    format!("is larger than {MAX_PATCH_BYTES} bytes")
+                }
+            })
+            .and_then(|b| String::from_utf8(b).map_err(|_| "is not UTF-8".to_string()))
+    });
     let parsed = text.and_then(|t| {
         serde_saphyr::from_str_with_options::<Value>(
             &t,
@@ -318,7 +314,10 @@ fn read_patch_file(c: &mut Checker<'_>, f: &Sp<String>) -> Option<Value> {
 fn body(value: &Value, target: &PatchTarget) -> Result<PatchBody, String> {
     match value {
         Value::Object(map) => {
-            if let Some(k) = ["apiVersion", "kind"].iter().find(|k| map.contains_key(**k)) {
+            if let Some(k) = ["apiVersion", "kind"]
+                .iter()
+                .find(|k| map.contains_key(**k))
+            {
                 return Err(format!(
                     "the strategic merge patch sets `{k}`: maasc takes it from the target"
                 ));
@@ -345,7 +344,9 @@ fn body(value: &Value, target: &PatchTarget) -> Result<PatchBody, String> {
             }
             Ok(PatchBody::Json6902(ops.clone()))
         }
-        _ => Err("a patch is a mapping (strategic merge) or a list of operations (JSON 6902)".into()),
+        _ => {
+            Err("a patch is a mapping (strategic merge) or a list of operations (JSON 6902)".into())
+        }
     }
 }
 
@@ -384,10 +385,7 @@ fn operation(op: &Value) -> Result<(), String> {
     }
     let kind = map.get("op").and_then(Value::as_str).unwrap_or("");
     if !OPS.contains(&kind) {
-        return Err(format!(
-            "`op` is `{kind}`, not one of {}",
-            OPS.join(", ")
-        ));
+        return Err(format!("`op` is `{kind}`, not one of {}", OPS.join(", ")));
     }
     let pointer = |f: &str| -> Result<&str, String> {
         match map.get(f).and_then(Value::as_str) {
@@ -402,9 +400,17 @@ fn operation(op: &Value) -> Result<(), String> {
     if matches!(kind, "add" | "replace" | "test") && !map.contains_key("value") {
         return Err(format!("`op: {kind}` needs a `value`"));
     }
-    let identity = ["/apiVersion", "/kind", "/metadata/name", "/metadata/namespace", "/metadata"];
+    let identity = [
+        "/apiVersion",
+        "/kind",
+        "/metadata/name",
+        "/metadata/namespace",
+        "/metadata",
+    ];
     if kind != "test" && paths.iter().any(|p| identity.contains(p)) {
-        return Err("changes the identity of its target (apiVersion, kind, name or namespace)".into());
+        return Err(
+            "changes the identity of its target (apiVersion, kind, name or namespace)".into(),
+        );
     }
     Ok(())
 }
@@ -432,14 +438,22 @@ mod tests {
         for rev in ["main", "HEAD", "master", "refs/heads/v1", "develop"] {
             assert!(branch_like(rev), "{rev}");
         }
-        for rev in ["v1.2.0", "1.0", "0123abc", "3f786850e387550fdab836ed7e6dc881de23001b"] {
+        for rev in [
+            "v1.2.0",
+            "1.0",
+            "0123abc",
+            "3f786850e387550fdab836ed7e6dc881de23001b",
+        ] {
             assert!(!branch_like(rev), "{rev}");
         }
     }
 
     #[test]
     fn repository_paths_are_normalised_and_confined() {
-        assert_eq!(repo_relative("./extras/quota/").as_deref(), Some("extras/quota"));
+        assert_eq!(
+            repo_relative("./extras/quota/").as_deref(),
+            Some("extras/quota")
+        );
         assert_eq!(repo_relative("a/../b"), None);
         assert_eq!(repo_relative("/etc"), None);
     }

@@ -12,6 +12,9 @@ use super::layout::application_values;
 use super::objects::{self as o, CASCADE_FINALIZER, PlannedObject, SKIP_DRY_RUN};
 use crate::model::{Cluster, ExtraSource, PatchBody, Platform};
 
+/// Label of an extra component's Application: its name.
+pub const EXTRA_LABEL: &str = "maas.opendatahub.io/extra-component";
+
 /// `(file name in apps/, Application)` of each extra component, by name.
 pub(super) fn applications(
     platform: &Platform,
@@ -46,6 +49,8 @@ pub(super) fn applications(
                 app.target_revision = target_revision.clone();
             }
             app.finalizers = vec![CASCADE_FINALIZER.to_string()];
+            // Tells the user's Applications from maasc's components.
+            app.labels.insert(EXTRA_LABEL.to_string(), e.name.clone());
             let name = format!("{}-{}", cluster.name, e.name);
             (
                 format!("extra-{}.yaml", e.name),
@@ -154,7 +159,10 @@ mod tests {
             repo_path: "clusters".into(),
             source: source.into(),
         };
-        assert_eq!(beside_source(&at("platform/maas.yaml"), "extras/q"), "platform/extras/q");
+        assert_eq!(
+            beside_source(&at("platform/maas.yaml"), "extras/q"),
+            "platform/extras/q"
+        );
         assert_eq!(beside_source(&at("maas.yaml"), "extras/q"), "extras/q");
         assert_eq!(beside_source(&at("platform/maas.yaml"), "."), "platform");
         assert_eq!(beside_source(&at("/abs/maas.yaml"), "extras/q"), "extras/q");

@@ -105,7 +105,9 @@ pub(super) fn lay_out(
             let patches = per_cluster
                 .iter()
                 .find(|(c, _)| c.name.as_str() == *cluster)
-                .map(|(c, _)| super::extras::kustomize_patches(c, dir, objects.iter().map(|(_, o)| *o)))
+                .map(|(c, _)| {
+                    super::extras::kustomize_patches(c, dir, objects.iter().map(|(_, o)| *o))
+                })
                 .unwrap_or_default();
             push_patched_kustomization(&mut files, &overlay, resources, patches);
         }

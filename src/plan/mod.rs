@@ -34,6 +34,7 @@ pub use readme::generated_line;
 
 pub use components::split;
 
+pub use extras::EXTRA_LABEL;
 pub use layout::VERSION_LABEL;
 pub use objects::{Context, Kustomization, ObjectTemplate, PlannedObject};
 

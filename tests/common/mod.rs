@@ -42,6 +42,20 @@ pub fn generate_into_temp(example: &str) -> (tempfile::TempDir, PathBuf, Vec<Ren
     (tmp, out, files)
 }
 
+/// Copies the folder `from` (an example: maas.yaml, htpasswd, the folders
+/// of its extra components and patch files) into `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
 /// `kubectl kustomize DIR` (`$KUBECTL` names another binary).
 pub fn kubectl_kustomize(dir: &Path) -> std::process::Output {
     let kubectl = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
