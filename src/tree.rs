@@ -475,6 +475,37 @@ mod tests {
     }
 
     #[test]
+    fn applies_an_overlays_patches_to_its_resources_only() {
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: \"1\"\n";
+        let patched = |patch: &str| {
+            tree(&[
+                ("base/x/kustomization.yaml", "resources:\n  - c.yaml\n"),
+                ("base/x/c.yaml", cm),
+                (
+                    "c/x/kustomization.yaml",
+                    &format!(
+                        "resources:\n  - ../../base/x\npatches:\n  - target:\n      kind: ConfigMap\n      name: c\n    patch: |\n{patch}"
+                    ),
+                ),
+            ])
+        };
+        let t = patched("      - {op: add, path: /data/b, value: \"2\"}\n");
+        assert_eq!(t.build("c/x").unwrap()[0].value["data"]["b"], "2");
+        assert!(
+            t.build("base/x").unwrap()[0].value["data"]
+                .get("b")
+                .is_none()
+        );
+        let t = patched("      - {op: remove, path: /data/z}\n");
+        assert!(
+            t.build("c/x")
+                .unwrap_err()
+                .message
+                .contains("does not apply")
+        );
+    }
+
+    #[test]
     fn refuses_cycles_missing_resources_and_other_fields() {
         let cyclic = tree(&[
             ("a/kustomization.yaml", "resources:\n  - ../b\n"),
