@@ -86,6 +86,11 @@ codes! {
     ScaleToZero = "E075", "a model's `scaling.minReplicas` is 0: no OpenShift AI version scales an LLMInferenceService to zero (`minReplicas` ≥ 1)";
     AutoscalingNeedsVersion = "E076", "a model autoscales (`minReplicas` < `maxReplicas`) on a cluster before OpenShift AI 3.4, whose LLMInferenceService has no `spec.scaling`";
     ScalingExceedsPool = "E077", "a model's `scaling.minReplicas` replicas need more GPUs than its pool can ever have (max nodes × GPUs per node)";
+    ReservedComponentName = "E080", "an extra component's name is reserved for generated Applications (`operators-…`, `instances-…`, `platform-…`, `models-…`, `root`)";
+    PatchTargetNotFound = "E081", "a patch names a component the cluster does not generate, or its target matches no object of it; with did-you-mean";
+    ExtraComponentSource = "E082", "an extra component's or patch file's source is wrong: needs `path` or `repoURL` (https) with `targetRevision`; a path must be a folder (or file) inside the repository, relative, without `..`";
+    InvalidPatch = "E083", "a patch is not a strategic merge patch (a mapping) or JSON 6902 operations, changes its target's identity, or no longer applies";
+    SecretPatch = "E084", "a patch writes `data` or `stringData` of a Secret (never secret values in Git)";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
@@ -97,6 +102,7 @@ codes! {
     OidcNotApplied = "W131", "`maas.oidc` is set but a RHOAI 3.3 cluster cannot take it: its operator owns maas-api's AuthPolicy and its ModelsAsService has no OIDC setting";
     AutoscalingPrerequisites = "W135", "an autoscaled model: its KEDA ScaledObject needs the Custom Metrics Autoscaler operator and the ClusterTriggerAuthentication `ai-inference-keda-thanos`, which maasc does not emit";
     ScalingMaxExceedsPool = "W136", "a model's `scaling.maxReplicas` replicas need more GPUs than its pool can ever have: the extra replicas stay Pending";
+    UnpinnedRevision = "W140", "a remote extra component follows a branch (`main`, `HEAD`, …), not a tag or commit: what it deploys changes without a commit here";
 }
 
 impl Code {

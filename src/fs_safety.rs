@@ -57,6 +57,62 @@ pub fn confinement_root(base_dir: &Path) -> io::Result<PathBuf> {
 /// checks that it names a regular file inside [`confinement_root`]. A path
 /// that does not exist comes back unchanged, for the reader to report.
 pub fn confined_path(base_dir: &Path, relative: &str) -> Result<PathBuf, String> {
+    let Some(resolved) = confined(base_dir, relative)? else {
+        return Ok(base_dir.join(relative));
+    };
+    let meta = std::fs::metadata(&resolved)
+        .map_err(|e| format!("cannot read `{}`: {e}", relative.escape_debug()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "`{}` is not a regular file; maasc does not read it",
+            relative.escape_debug()
+        ));
+    }
+    Ok(resolved)
+}
+
+/// Kustomize's names of a kustomization file.
+pub const KUSTOMIZATION_FILES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// Resolves `relative` against `base_dir` and checks that it names a
+/// folder holding a kustomization, inside [`confinement_root`], reached
+/// without `..` (a repository path ArgoCD can sync).
+pub fn confined_kustomization_dir(base_dir: &Path, relative: &str) -> Result<PathBuf, String> {
+    if Path::new(relative)
+        .components()
+        .any(|c| matches!(c, Component::ParentDir))
+    {
+        return Err(format!(
+            "`{}` contains `..`: name the folder from the folder of maas.yaml downwards",
+            relative.escape_debug()
+        ));
+    }
+    let resolved = confined(base_dir, relative)?.ok_or_else(|| {
+        format!(
+            "`{}` does not exist (relative to the folder of maas.yaml)",
+            relative.escape_debug()
+        )
+    })?;
+    if !resolved.is_dir() {
+        return Err(format!("`{}` is not a folder", relative.escape_debug()));
+    }
+    if !KUSTOMIZATION_FILES
+        .iter()
+        .any(|f| resolved.join(f).is_file())
+    {
+        return Err(format!(
+            "`{}` holds no kustomization.yaml",
+            relative.escape_debug()
+        ));
+    }
+    Ok(resolved)
+}
+
+/// `relative` resolved against `base_dir` with every symlink followed;
+/// `None` when it does not exist; an error when it is absolute or lies
+/// outside [`confinement_root`].
+fn confined(base_dir: &Path, relative: &str) -> Result<Option<PathBuf>, String> {
     let given = Path::new(relative);
     if given.is_absolute()
         || given
@@ -71,7 +127,7 @@ pub fn confined_path(base_dir: &Path, relative: &str) -> Result<PathBuf, String>
     let joined = base_dir.join(given);
     let resolved = match joined.canonicalize() {
         Ok(p) => p,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(joined),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot resolve `{}`: {e}", relative.escape_debug())),
     };
     let root = confinement_root(base_dir)
@@ -82,15 +138,7 @@ pub fn confined_path(base_dir: &Path, relative: &str) -> Result<PathBuf, String>
             relative.escape_debug(),
         ));
     }
-    let meta = std::fs::metadata(&resolved)
-        .map_err(|e| format!("cannot read `{}`: {e}", relative.escape_debug()))?;
-    if !meta.is_file() {
-        return Err(format!(
-            "`{}` is not a regular file; maasc does not read it",
-            relative.escape_debug()
-        ));
-    }
-    Ok(resolved)
+    Ok(Some(resolved))
 }
 
 /// The folder `generate` writes: `dir` itself, or, when `dir` is a symlink,

@@ -68,6 +68,7 @@ pub mod model;
 mod order;
 mod parallel;
 pub mod parse;
+mod patch;
 mod pipeline;
 pub mod plan;
 mod recorded_templates;

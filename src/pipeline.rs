@@ -149,11 +149,17 @@ fn load_checked(
         diagnostics.push(d);
     }
     diagnostics.extend(outcome.diagnostics);
-    let diagnostics = crate::secrets::scrub(diagnostics, &source);
+    let mut diagnostics = crate::secrets::scrub(diagnostics, &source);
     // The check stage adds the htpasswd file; the maas.yaml joins it here.
     let mut all_sources = outcome.sources;
     all_sources.insert(source);
-    match outcome.platform.filter(|_| !unknown_fields) {
+    // Patches need the generated objects: checked once the rest holds.
+    let platform = outcome.platform.filter(|_| !unknown_fields);
+    if let Some(p) = &platform {
+        diagnostics.extend(check_patches(p));
+    }
+    let platform = platform.filter(|_| !diagnostics.has_errors());
+    match platform {
         Some(platform) => Ok(Loaded {
             platform,
             diagnostics,
@@ -166,6 +172,157 @@ fn load_checked(
             io: false,
         }),
     }
+}
+
+/// Whether each cluster's patches (the escape hatch) still fit what maasc
+/// generates: the component exists (E081), its target is one of the
+/// component's objects (E081) and the patch applies to it as maasc's own
+/// templates render it (E083); patches of a component apply in order, as
+/// kustomize applies them. Diagnostics point into maas.yaml.
+fn check_patches(platform: &model::Platform) -> Diagnostics {
+    use crate::diagnostic::{Code, Diagnostic};
+    let mut out = Diagnostics::default();
+    let Ok(renderer) = Renderer::new(None) else {
+        return out;
+    };
+    for cluster in &platform.clusters {
+        let patches = &cluster.extras.patches;
+        if patches.is_empty() {
+            continue;
+        }
+        let components = plan::plan_cluster(platform, cluster);
+        let dirs = || components.iter().map(|c| c.dir.as_str());
+        let mut rendered: std::collections::BTreeMap<&str, Vec<serde_json::Value>> =
+            std::collections::BTreeMap::new();
+        for p in patches {
+            let Some(component) = components.iter().find(|c| c.dir == p.component) else {
+                out.push(
+                    Diagnostic::error(
+                        Code::PatchTargetNotFound,
+                        &p.file,
+                        p.component_span,
+                        format!(
+                            "cluster `{}` generates no component `{}`",
+                            cluster.name, p.component
+                        ),
+                    )
+                    .with_hint(check::suggest::hint_for(
+                        &p.component,
+                        "component",
+                        dirs(),
+                    )),
+                );
+                continue;
+            };
+            let values = rendered.entry(component.dir.as_str()).or_insert_with(|| {
+                component
+                    .files
+                    .iter()
+                    .filter_map(|(name, object)| {
+                        let file = renderer
+                            .render_file(&plan::PlannedFile {
+                                path: name.clone(),
+                                content: plan::PlannedContent::Object(object.clone()),
+                            })
+                            .ok()?;
+                        serde_saphyr::from_str(&file.content).ok()
+                    })
+                    .collect()
+            });
+            let t = &p.target;
+            let builtin = component
+                .files
+                .iter()
+                .find(|(_, o)| o.kind == t.kind)
+                .is_some_and(|(_, o)| crate::patch::is_builtin(o.api_version));
+            if builtin
+                && let model::PatchBody::StrategicMerge(fields) = &p.body
+                && crate::patch::has_list(fields)
+            {
+                out.push(
+                    Diagnostic::error(
+                        Code::InvalidPatch,
+                        &p.file,
+                        p.span,
+                        format!(
+                            "the strategic merge patch to {} `{}` holds a list: kustomize merges lists of Kubernetes' own kinds by their patch keys, which maasc does not reproduce",
+                            t.kind, t.name
+                        ),
+                    )
+                    .with_hint("change lists with JSON 6902 operations (`{op: add, path: /spec/…/-, value: …}`)"),
+                );
+                continue;
+            }
+            match crate::patch::apply_to_targets(
+                values.iter_mut(),
+                (&t.kind, &t.name, t.namespace.as_deref()),
+                &p.body.to_value(),
+            ) {
+                Ok(true) => {}
+                Ok(false) => {
+                    let same_kind: Vec<String> = component
+                        .files
+                        .iter()
+                        .filter(|(_, o)| o.kind == t.kind)
+                        .map(|(_, o)| o.name.clone())
+                        .collect();
+                    let hint = if same_kind.is_empty() {
+                        let kinds: std::collections::BTreeSet<&str> =
+                            component.files.iter().map(|(_, o)| o.kind).collect();
+                        format!(
+                            "{} has no {}; its kinds: {}",
+                            component.dir,
+                            t.kind,
+                            kinds.into_iter().collect::<Vec<_>>().join(", ")
+                        )
+                    } else {
+                        let names = same_kind.iter().map(String::as_str);
+                        match check::suggest::did_you_mean(&t.name, names.clone()) {
+                            Some(n) => format!("did you mean `{n}`?"),
+                            None => format!(
+                                "the {} objects of {}: {}",
+                                t.kind,
+                                component.dir,
+                                names.collect::<Vec<_>>().join(", ")
+                            ),
+                        }
+                    };
+                    out.push(
+                        Diagnostic::error(
+                            Code::PatchTargetNotFound,
+                            &p.file,
+                            p.target_span,
+                            format!(
+                                "{} `{}`{} is not an object of {} on cluster `{}`",
+                                t.kind,
+                                t.name,
+                                t.namespace
+                                    .as_ref()
+                                    .map(|n| format!(" in namespace `{n}`"))
+                                    .unwrap_or_default(),
+                                component.dir,
+                                cluster.name
+                            ),
+                        )
+                        .with_hint(hint),
+                    );
+                }
+                Err(why) => out.push(
+                    Diagnostic::error(
+                        Code::InvalidPatch,
+                        &p.file,
+                        p.span,
+                        format!(
+                            "the patch to {} `{}` in {} no longer applies: {why}",
+                            t.kind, t.name, component.dir
+                        ),
+                    )
+                    .with_hint("compare it with the object in the generated tree (`maasc render --component …`)"),
+                ),
+            }
+        }
+    }
+    out
 }
 
 /// Plans and renders the whole tree of a loaded platform, manifest included,

@@ -190,10 +190,57 @@ fn objects_of(
                 },
             ));
         }
+        patch_component(the_cluster, &c.dir, &mut rendered)?;
         rendered.sort_by(|a, b| a.0.cmp(&b.0));
         out.extend(rendered.into_iter().map(|(_, o)| o));
     }
     Ok(out)
+}
+
+/// Applies the cluster's patches to `dir` (the escape hatch) to its
+/// rendered objects, as kustomize applies them in the overlay.
+fn patch_component<K>(
+    cluster: &Cluster,
+    dir: &str,
+    rendered: &mut [(K, StreamObject)],
+) -> Result<(), StreamError> {
+    let patches: Vec<_> = cluster
+        .extras
+        .patches
+        .iter()
+        .filter(|p| p.component == dir)
+        .collect();
+    if patches.is_empty() {
+        return Ok(());
+    }
+    let mut values = rendered
+        .iter()
+        .map(|(_, o)| o.value(false))
+        .collect::<Result<Vec<_>, _>>()?;
+    let before = values.clone();
+    for p in patches {
+        let t = &p.target;
+        crate::patch::apply_to_targets(
+            values.iter_mut(),
+            (&t.kind, &t.name, t.namespace.as_deref()),
+            &p.body.to_value(),
+        )
+        .map_err(|e| StreamError {
+            message: format!("the patch to {} {} in {dir} does not apply: {e}", t.kind, t.name),
+            hint: "check the --templates folder: maasc's own templates give objects the patch applies to".into(),
+            templates: true,
+        })?;
+    }
+    for (((_, object), value), old) in rendered.iter_mut().zip(values).zip(before) {
+        if value != old {
+            object.text = serde_saphyr::to_string(&value).map_err(|e| StreamError {
+                message: format!("{}: {e}", object.path),
+                hint: "this is a bug in maasc; please report it".into(),
+                templates: true,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The closest component, if one is close, then every component of the

@@ -1,9 +1,11 @@
 //! A generated tree held in memory: read back from a folder or straight from
 //! the render stage, and built the way `kubectl kustomize` builds it.
 //!
-//! maasc's kustomizations only ever list `resources` (files and folders), so
-//! building one is resolving that list recursively and ordering the objects
-//! as kustomize's default ("legacy") order does. `render`, `diff` and the
+//! maasc's kustomizations list `resources` (files and folders) and, in an
+//! overlay a cluster patches, `patches` with a `target` (kind, name,
+//! namespace) and an inline `patch`; building one is resolving the
+//! resources recursively, applying the patches (`crate::patch`) and
+//! ordering the objects as kustomize's default ("legacy") order does. `render`, `diff` and the
 //! KRM function all see the cluster through this one view.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -223,6 +225,11 @@ impl GeneratedTree {
 
     /// The `resources` listed by the kustomization in `dir`.
     fn resources(&self, dir: &str) -> Result<Vec<String>, TreeError> {
+        Ok(self.kustomization(dir)?.0)
+    }
+
+    /// The `resources` and `patches` of the kustomization in `dir`.
+    fn kustomization(&self, dir: &str) -> Result<(Vec<String>, Vec<TreePatch>), TreeError> {
         let path = join(dir, KUSTOMIZATION);
         let text = self
             .file(&path)
@@ -231,13 +238,13 @@ impl GeneratedTree {
             .map_err(|e| tree_error(format!("{path}: not YAML: {e}")))?;
         if let Some(field) = doc.as_object().and_then(|m| {
             m.keys()
-                .find(|k| !matches!(k.as_str(), "apiVersion" | "kind" | "resources"))
+                .find(|k| !matches!(k.as_str(), "apiVersion" | "kind" | "resources" | "patches"))
         }) {
             return Err(tree_error(format!(
-                "{path}: `{field}` is not supported; maasc builds kustomizations that list only resources"
+                "{path}: `{field}` is not supported; maasc builds kustomizations that list only resources and patches"
             )));
         }
-        Ok(doc
+        let resources = doc
             .get("resources")
             .and_then(Value::as_array)
             .map(|items| {
@@ -247,7 +254,14 @@ impl GeneratedTree {
                     .map(str::to_string)
                     .collect()
             })
-            .unwrap_or_default())
+            .unwrap_or_default();
+        let patches = doc
+            .get("patches")
+            .and_then(Value::as_array)
+            .map(|items| items.iter().map(|p| TreePatch::read(&path, p)).collect())
+            .transpose()?
+            .unwrap_or_default();
+        Ok((resources, patches))
     }
 
     /// Builds the kustomization in `dir` as `kubectl kustomize` does: every
@@ -281,7 +295,9 @@ impl GeneratedTree {
             return Err(tree_error(format!("{dir}: kustomizations form a cycle")));
         }
         stack.push(dir.to_string());
-        for resource in self.resources(dir)? {
+        let (resources, patches) = self.kustomization(dir)?;
+        let start = out.len();
+        for resource in resources {
             let path = join(dir, &resource);
             if self.files.contains_key(&join(&path, KUSTOMIZATION)) {
                 self.collect(&path, out, stack)?;
@@ -299,8 +315,71 @@ impl GeneratedTree {
                 )));
             }
         }
+        for p in &patches {
+            let target = (p.kind.as_str(), p.name.as_str(), p.namespace.as_deref());
+            let where_ = || {
+                format!(
+                    "{}: the patch to {} {}",
+                    join(dir, KUSTOMIZATION),
+                    p.kind,
+                    p.name
+                )
+            };
+            let matched = crate::patch::apply_to_targets(
+                out[start..].iter_mut().map(|o| &mut o.value),
+                target,
+                &p.patch,
+            )
+            .map_err(|e| tree_error(format!("{} does not apply: {e}", where_())))?;
+            if !matched {
+                return Err(tree_error(format!("{} matches no object", where_())));
+            }
+        }
         stack.pop();
         Ok(())
+    }
+}
+
+/// One entry of a kustomization's `patches`, as maasc writes them.
+struct TreePatch {
+    kind: String,
+    name: String,
+    namespace: Option<String>,
+    patch: Value,
+}
+
+impl TreePatch {
+    fn read(path: &str, entry: &Value) -> Result<TreePatch, TreeError> {
+        let unsupported = || {
+            tree_error(format!(
+                "{path}: a patch that is not `{{target: {{kind, name, namespace}}, patch: <inline>}}` is not supported"
+            ))
+        };
+        let entry = entry.as_object().ok_or_else(unsupported)?;
+        let target = entry
+            .get("target")
+            .and_then(Value::as_object)
+            .ok_or_else(unsupported)?;
+        if entry.keys().any(|k| k != "target" && k != "patch")
+            || target
+                .keys()
+                .any(|k| !matches!(k.as_str(), "kind" | "name" | "namespace"))
+        {
+            return Err(unsupported());
+        }
+        let text = |k: &str| target.get(k).and_then(Value::as_str).map(str::to_string);
+        let inline = entry
+            .get("patch")
+            .and_then(Value::as_str)
+            .ok_or_else(unsupported)?;
+        let patch: Value = serde_saphyr::from_str_with_options(inline, tree_budget())
+            .map_err(|e| tree_error(format!("{path}: a patch is not YAML: {e}")))?;
+        Ok(TreePatch {
+            kind: text("kind").ok_or_else(unsupported)?,
+            name: text("name").ok_or_else(unsupported)?,
+            namespace: text("namespace"),
+            patch,
+        })
     }
 }
 
@@ -396,6 +475,37 @@ mod tests {
     }
 
     #[test]
+    fn applies_an_overlays_patches_to_its_resources_only() {
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: \"1\"\n";
+        let patched = |patch: &str| {
+            tree(&[
+                ("base/x/kustomization.yaml", "resources:\n  - c.yaml\n"),
+                ("base/x/c.yaml", cm),
+                (
+                    "c/x/kustomization.yaml",
+                    &format!(
+                        "resources:\n  - ../../base/x\npatches:\n  - target:\n      kind: ConfigMap\n      name: c\n    patch: |\n{patch}"
+                    ),
+                ),
+            ])
+        };
+        let t = patched("      - {op: add, path: /data/b, value: \"2\"}\n");
+        assert_eq!(t.build("c/x").unwrap()[0].value["data"]["b"], "2");
+        assert!(
+            t.build("base/x").unwrap()[0].value["data"]
+                .get("b")
+                .is_none()
+        );
+        let t = patched("      - {op: remove, path: /data/z}\n");
+        assert!(
+            t.build("c/x")
+                .unwrap_err()
+                .message
+                .contains("does not apply")
+        );
+    }
+
+    #[test]
     fn refuses_cycles_missing_resources_and_other_fields() {
         let cyclic = tree(&[
             ("a/kustomization.yaml", "resources:\n  - ../b\n"),
@@ -410,7 +520,7 @@ mod tests {
                 .message
                 .contains("does not exist")
         );
-        let patched = tree(&[("a/kustomization.yaml", "patches: []\n")]);
+        let patched = tree(&[("a/kustomization.yaml", "configMapGenerator: []\n")]);
         assert!(
             patched
                 .build("a")

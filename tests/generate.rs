@@ -98,6 +98,7 @@ fn every_application_points_at_a_generated_kustomization() {
         let (_tmp, out, files) = generate_into_temp(example);
         let mut owners: BTreeMap<String, String> = BTreeMap::new();
         let mut apps = 0;
+        let mut extras = 0;
         for f in &files {
             let doc: serde_json::Value = match serde_saphyr::from_str(&f.content) {
                 Ok(d) => d,
@@ -108,9 +109,25 @@ fn every_application_points_at_a_generated_kustomization() {
             }
             apps += 1;
             let path = doc["spec"]["source"]["path"].as_str().unwrap();
-            let rel = path
-                .strip_prefix(&prefix)
-                .unwrap_or_else(|| panic!("{path} is outside {prefix}"));
+            if doc["spec"]["source"]["repoURL"] != loaded.platform.gitops.repo_url.as_str() {
+                // A remote extra component: pinned, never maasc's folder.
+                extras += 1;
+                assert!(!path.starts_with('/') && !path.split('/').any(|s| s == ".."));
+                continue;
+            }
+            let Some(rel) = path.strip_prefix(&prefix) else {
+                // An extra component of this repository: the tests run at
+                // its root, so the path is a folder here, and it builds.
+                extras += 1;
+                assert!(
+                    Path::new(path).join("kustomization.yaml").is_file(),
+                    "{example}: {} points at missing {path}",
+                    f.path
+                );
+                let built = kubectl_kustomize(Path::new(path));
+                assert!(built.status.success(), "{example}: {path} does not build");
+                continue;
+            };
             assert!(
                 out.join(rel).join("kustomization.yaml").is_file(),
                 "{example}: {} points at missing {path}",
@@ -122,6 +139,16 @@ fn every_application_points_at_a_generated_kustomization() {
             }
         }
         assert!(apps > 3, "{example}: only {apps} Applications");
+        let declared: usize = loaded
+            .platform
+            .clusters
+            .iter()
+            .map(|c| c.extras.components.len())
+            .sum();
+        assert_eq!(
+            extras, declared,
+            "{example}: an Application per extra component"
+        );
     }
 }
 
@@ -415,8 +442,10 @@ fn sync_waves_in_the_stream_are_those_of_the_committed_applications() {
                 .build(&format!("{cluster}/apps"))
                 .unwrap()
                 .into_iter()
-                // apps/ also holds the ArgoCD health-check patch (wave -1).
+                // apps/ also holds the ArgoCD health-check patch (wave -1)
+                // and the Applications of the user's own components.
                 .filter(|o| o.kind() == "Application")
+                .filter(|o| o.value["metadata"]["labels"][maasc::plan::EXTRA_LABEL].is_null())
                 .map(|app| {
                     let path = app.value["spec"]["source"]["path"].as_str().unwrap();
                     let dir = path

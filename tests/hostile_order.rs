@@ -6,8 +6,10 @@ mod common;
 use common::rng::Rng;
 use serde_json::Value;
 
-/// Lists whose order is meaning: a container's arguments.
-const ORDERED: &[&str] = &["args"];
+/// Lists whose order is meaning: a container's arguments; a cluster's
+/// patches and a JSON 6902 patch's operations (kustomize applies them in
+/// order).
+const ORDERED: &[&str] = &["args", "patches", "patch"];
 
 /// Shuffles every list under `v` (Fisher-Yates), except the ordered ones.
 fn shuffle(v: &mut Value, key: &str, rng: &mut Rng) {

@@ -23,6 +23,8 @@ fn objects(tree: &GeneratedTree, cluster: &str) -> Vec<TreeObject> {
         .unwrap()
         .into_iter()
         .filter(|o| o.kind() == "Application")
+        // The user's own components are not maasc's objects.
+        .filter(|o| o.value["metadata"]["labels"][maasc::plan::EXTRA_LABEL].is_null())
         .flat_map(|app| {
             let path = app.value["spec"]["source"]["path"].as_str().unwrap();
             let dir = path.split_once('/').unwrap().1.to_string();

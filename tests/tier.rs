@@ -13,10 +13,7 @@ use maasc::edit::{self, Failure, RateArg, TierEdit, TierFields};
 /// A scratch copy of an example's folder; returns (guard, maas.yaml path).
 fn scratch(example: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(Path::new("examples").join(example)).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
+    common::copy_dir(&Path::new("examples").join(example), dir.path());
     let path = dir.path().join("maas.yaml");
     (dir, path)
 }

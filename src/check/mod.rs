@@ -7,6 +7,7 @@ mod cloud_names;
 mod clusters;
 mod database;
 mod external;
+mod extras;
 mod file_names;
 pub mod htpasswd;
 mod identity;
@@ -215,6 +216,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     );
     clusters::overrides(c, &mut clusters, &spec.clusters, &models, &tiers);
     identity_providers::attach(c, &mut clusters, &spec.clusters, spec.identity.as_ref());
+    extras::attach(c, &mut clusters, &spec.clusters);
     identity_providers::warn_if_clobbering(c, spec.identity.as_ref(), &spec.clusters);
     database::check(c, spec, &mut clusters);
     let oidc = tenant::oidc(c, spec, &clusters);

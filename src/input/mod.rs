@@ -5,6 +5,7 @@
 //! [`Sp`]an. Nothing here is validated beyond its YAML type: the `check`
 //! stage turns these into the typed model in [`crate::model`].
 
+mod extras;
 mod scalar;
 mod serving;
 
@@ -14,6 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::source::Sp;
+pub use extras::*;
 pub use scalar::ScalarString;
 pub use serving::*;
 
@@ -278,6 +280,15 @@ pub struct ClusterInput {
     /// Ignored on rosa, aro and hosted control planes, which scale through
     /// their machine pools.
     pub cluster_autoscaler: Option<Sp<AutoscalerOwner>>,
+    /// Opt-outs of the platform extras (dashboard config, hardware profiles).
+    pub platform_extras: Option<PlatformExtrasInput>,
+    /// Kustomize components of your own (a folder of this repository or a
+    /// remote Git repository), each one more Application of the cluster.
+    #[serde(default)]
+    pub extra_components: Vec<Sp<ExtraComponentInput>>,
+    /// Patches to objects of generated components, kept in their overlays.
+    #[serde(default)]
+    pub patches: Vec<Sp<PatchInput>>,
 }
 
 /// Who owns the cluster's `ClusterAutoscaler/default`.

@@ -2,12 +2,14 @@
 //! rule holds. Defaults are resolved, references point at things that exist,
 //! and lists are sorted by name so output never depends on input order.
 
+pub mod extras;
 mod names;
 pub mod serving;
 mod values;
 
 use std::collections::BTreeMap;
 
+pub use extras::{ClusterExtras, ExtraComponent, ExtraSource, Patch, PatchBody, PatchTarget};
 pub use names::*;
 pub use serving::{Credentials, Parallelism};
 pub use values::*;
@@ -206,6 +208,8 @@ pub struct Cluster {
     pub cluster_autoscaler: AutoscalerOwner,
     /// Subscription era: the longest API-key lifetime in days, when set.
     pub api_key_max_days: Option<u32>,
+    /// Its own components, its patches, the platform extras it keeps.
+    pub extras: ClusterExtras,
 }
 
 impl Cluster {

@@ -37,7 +37,8 @@ pub(super) fn fields(version: RhoaiVersion) -> BTreeMap<String, bool> {
 
 /// The component, when the cluster runs OpenShift AI.
 pub(super) fn component(cluster: &Cluster) -> Option<Component> {
-    if !cluster.has_operator(OperatorKind::OpenshiftAi) {
+    // Opted out: `platformExtras.dashboard.enabled: false`.
+    if !cluster.has_operator(OperatorKind::OpenshiftAi) || !cluster.extras.dashboard {
         return None;
     }
     let annotations = StringMap::from([(

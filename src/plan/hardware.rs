@@ -12,9 +12,13 @@ use crate::model::{Cluster, MachinePool};
 pub(super) const WAVE: i32 = 30;
 pub(super) const DIR: &str = "platform/hardware-profiles";
 
-/// The component, when the cluster runs OpenShift AI and has pools.
+/// The component, when the cluster runs OpenShift AI, has pools and did
+/// not opt out (`platformExtras.hardwareProfiles.enabled: false`).
 pub(super) fn component(cluster: &Cluster) -> Option<Component> {
-    if !cluster.has_operator(OperatorKind::OpenshiftAi) || cluster.pools.is_empty() {
+    if !cluster.has_operator(OperatorKind::OpenshiftAi)
+        || cluster.pools.is_empty()
+        || !cluster.extras.hardware_profiles
+    {
         return None;
     }
     let objects = cluster.pools.iter().map(profile).collect();

@@ -48,9 +48,18 @@ fn push_object(files: &mut Vec<PlannedFile>, path: String, object: PlannedObject
 }
 
 fn push_kustomization(files: &mut Vec<PlannedFile>, dir: &str, resources: Vec<String>) {
+    push_patched_kustomization(files, dir, resources, Vec::new());
+}
+
+fn push_patched_kustomization(
+    files: &mut Vec<PlannedFile>,
+    dir: &str,
+    resources: Vec<String>,
+    patches: Vec<o::KustomizePatch>,
+) {
     files.push(PlannedFile {
         path: format!("{dir}/kustomization.yaml"),
-        content: PlannedContent::Kustomization(Kustomization { resources }),
+        content: PlannedContent::Kustomization(Kustomization { resources, patches }),
     });
 }
 
@@ -92,7 +101,15 @@ pub(super) fn lay_out(
                 push_object(&mut files, format!("{overlay}/{name}"), (*object).clone());
                 resources.push(name.clone());
             }
-            push_kustomization(&mut files, &overlay, resources);
+            // The cluster's own patches to the component (the escape hatch).
+            let patches = per_cluster
+                .iter()
+                .find(|(c, _)| c.name.as_str() == *cluster)
+                .map(|(c, _)| {
+                    super::extras::kustomize_patches(c, dir, objects.iter().map(|(_, o)| *o))
+                })
+                .unwrap_or_default();
+            push_patched_kustomization(&mut files, &overlay, resources, patches);
         }
     }
     for (cluster, components) in per_cluster {
@@ -124,7 +141,7 @@ fn app_name(cluster: &Cluster, dir: &str) -> String {
     format!("{}-{}", cluster.name, dir.replace('/', "-"))
 }
 
-fn application_values(
+pub(super) fn application_values(
     platform: &Platform,
     path: String,
     server: &str,
@@ -198,6 +215,11 @@ fn applications(
             format!("{apps_dir}/{file}"),
             PlannedObject::namespaced(argocd_ns, &name, values),
         );
+        resources.push(file);
+    }
+    // The cluster's own components (the escape hatch), after maasc's.
+    for (file, app) in super::extras::applications(platform, location, cluster) {
+        push_object(files, format!("{apps_dir}/{file}"), app);
         resources.push(file);
     }
     // The Application health check, synced by the root Application: the
@@ -312,6 +334,7 @@ fn bootstrap(
             o::AppProject {
                 description: format!("maasc platform {}", platform.name),
                 repo_url: platform.gitops.repo_url.clone(),
+                extra_source_repos: super::extras::source_repos(platform),
                 destinations,
             },
         ),

@@ -20,6 +20,7 @@ mod authorino;
 mod components;
 mod dashboard;
 mod external;
+mod extras;
 mod hardware;
 mod layout;
 mod maas_api;
@@ -35,6 +36,7 @@ pub use readme::generated_line;
 
 pub use components::split;
 
+pub use extras::EXTRA_LABEL;
 pub use layout::VERSION_LABEL;
 pub use objects::{Context, Kustomization, ObjectTemplate, PlannedObject};
 

@@ -193,6 +193,30 @@ object_types! {
 pub struct Kustomization {
     /// Relative paths.
     pub resources: Vec<String>,
+    /// The cluster's patches to this component (the escape hatch).
+    #[cfg_attr(test, serde(default))]
+    pub patches: Vec<KustomizePatch>,
+}
+
+/// One entry of a kustomization's `patches:`: an inline patch and the one
+/// object it targets.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+pub struct KustomizePatch {
+    pub target: PatchSelector,
+    /// A strategic merge patch (a complete object header plus the fields)
+    /// or a list of JSON 6902 operations.
+    pub patch: serde_json::Value,
+}
+
+/// kustomize's patch `target:` selector.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+pub struct PatchSelector {
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
 }
 
 impl ObjectTemplate for Kustomization {
@@ -803,6 +827,9 @@ context! {
         pub description: String,
         #[serde(rename = "repoURL")]
         pub repo_url: String,
+        /// The remote repositories of the clusters' extra components.
+        #[cfg_attr(test, serde(default))]
+        pub extra_source_repos: Vec<String>,
         pub destinations: Vec<Destination>,
     }
 }

@@ -11,7 +11,14 @@ use std::path::{Path, PathBuf};
 
 use maasc::render::RenderedFile;
 
-pub const EXAMPLES: &[&str] = &["ocpai3-aws", "dev-prod", "minimal", "migration", "versions"];
+pub const EXAMPLES: &[&str] = &[
+    "ocpai3-aws",
+    "dev-prod",
+    "minimal",
+    "migration",
+    "versions",
+    "escape-hatch",
+];
 
 pub fn example_path(name: &str) -> PathBuf {
     PathBuf::from("examples").join(name).join("maas.yaml")
@@ -33,6 +40,20 @@ pub fn generate_into_temp(example: &str) -> (tempfile::TempDir, PathBuf, Vec<Ren
     let files = build(&example_path(example));
     maasc::emit::write_tree(&out, &files).unwrap();
     (tmp, out, files)
+}
+
+/// Copies the folder `from` (an example: maas.yaml, htpasswd, the folders
+/// of its extra components and patch files) into `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
 }
 
 /// `kubectl kustomize DIR` (`$KUBECTL` names another binary).
@@ -135,10 +156,7 @@ pub fn load_at(
     let tmp = tempfile::tempdir().unwrap();
     let src = example_path(example);
     let dir = src.parent().unwrap();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, tmp.path().join(path.file_name().unwrap())).unwrap();
-    }
+    copy_dir(dir, tmp.path());
     let text = std::fs::read_to_string(&src).unwrap();
     let mut out = String::new();
     let mut rest = text.as_str();
