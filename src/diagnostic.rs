@@ -82,6 +82,8 @@ codes! {
     ExternalModelEra = "E061", "an external model on a tier-era cluster (ExternalModel needs the subscription era, RHOAI 3.4+)";
     DatabaseSecret = "E062", "`maas.database.existingSecret` is not a Secret maas-api reads (`maas-db-config`)";
     ApiKeysEra = "E063", "`apiKeys` on a tier-era cluster (API keys exist from RHOAI 3.4), or `maxExpirationDays` of 0";
+    AlertThreshold = "E085", "an observability alert threshold out of range (`rejectionPercent` not 1–100)";
+    ClusterMonitoringConfig = "E086", "`clusterMonitoringConfig` without `manageClusterMonitoringConfig: true`, not a mapping, or setting `enableUserWorkload` (maasc sets it)";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
@@ -90,6 +92,8 @@ codes! {
     VersionNotNamed = "W110", "a cluster names no OpenShift AI version: maasc derives one from `maas.api` (tiers 3.3, subscriptions 3.4) or assumes 3.3";
     ContextTooLong = "W120", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
     ScalingNotEmitted = "W121", "a model asks for `scaling`, which the target's LLMInferenceService cannot express; `replicas` is used";
+    GrafanaOperatorNeeded = "W145", "`dashboards: grafana`: GrafanaDashboard objects need the Grafana operator and a Grafana instance, which maasc does not install";
+    DcgmNotScraped = "W146", "observability on a ROSA/ARO GPU cluster: the DCGM ServiceMonitor stays off there, so the GPU dashboard has data only if the platform scrapes DCGM";
 }
 
 impl Code {

@@ -13,6 +13,7 @@ mod identity;
 mod identity_providers;
 mod models;
 mod oauth_schema;
+mod observability;
 mod serving;
 pub mod suggest;
 mod tiers;
@@ -216,6 +217,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     identity_providers::attach(c, &mut clusters, &spec.clusters, spec.identity.as_ref());
     identity_providers::warn_if_clobbering(c, spec.identity.as_ref(), &spec.clusters);
     database::check(c, spec, &mut clusters);
+    observability::check(c, spec, &mut clusters);
     tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {
@@ -228,6 +230,22 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
         models,
         authorino_tls: spec.maas.authorino_tls,
     })
+}
+
+/// Each cluster's input with its checked cluster, in input order; inputs
+/// whose cluster did not survive its checks are left out.
+pub(crate) fn paired<'a>(
+    inputs: &'a [Sp<input::ClusterInput>],
+    clusters: &'a mut [Cluster],
+) -> Vec<(&'a Sp<input::ClusterInput>, &'a mut Cluster)> {
+    let mut by_name: std::collections::BTreeMap<String, &mut Cluster> = clusters
+        .iter_mut()
+        .map(|c| (c.name.to_string(), c))
+        .collect();
+    inputs
+        .iter()
+        .filter_map(|i| by_name.remove(i.name.value.as_str()).map(|c| (i, c)))
+        .collect()
 }
 
 fn or_default(raw: &Option<Sp<String>>, default: &str) -> Sp<String> {

@@ -5,6 +5,7 @@
 //! [`Sp`]an. Nothing here is validated beyond its YAML type: the `check`
 //! stage turns these into the typed model in [`crate::model`].
 
+mod observability;
 mod scalar;
 mod serving;
 
@@ -14,6 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::source::Sp;
+pub use observability::*;
 pub use scalar::ScalarString;
 pub use serving::*;
 
@@ -68,6 +70,9 @@ pub struct SpecInput {
     pub identity: Option<Sp<IdentityInput>>,
     #[serde(default)]
     pub models: Vec<Sp<ModelInput>>,
+    /// Metrics, alerts and dashboards of every cluster (a cluster's own
+    /// `observability` overrides field by field).
+    pub observability: Option<Sp<ObservabilityInput>>,
 }
 
 /// Where the generated tree is committed and how ArgoCD is set up.
@@ -240,6 +245,8 @@ pub struct ClusterInput {
     /// Ignored on rosa, aro and hosted control planes, which scale through
     /// their machine pools.
     pub cluster_autoscaler: Option<Sp<AutoscalerOwner>>,
+    /// This cluster's override of `spec.observability`, field by field.
+    pub observability: Option<Sp<ObservabilityInput>>,
 }
 
 /// Who owns the cluster's `ClusterAutoscaler/default`.

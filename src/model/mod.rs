@@ -80,6 +80,24 @@ impl TaintEffect {
     }
 }
 
+/// A cluster's observability settings (`spec.observability` with the
+/// cluster's own fields over it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observability {
+    pub dashboards: crate::input::DashboardTarget,
+    /// Namespace of GrafanaDashboard objects.
+    pub grafana_namespace: String,
+    /// `spec.instanceSelector.matchLabels` of GrafanaDashboard objects.
+    pub grafana_instance_labels: BTreeMap<String, String>,
+    /// `config.yaml` of `cluster-monitoring-config` (with
+    /// `enableUserWorkload: true`), when maasc owns it.
+    pub cluster_monitoring_config: Option<serde_json::Map<String, serde_json::Value>>,
+    pub model_unavailable_for: Window,
+    pub rejection_percent: u32,
+    pub rejections_for: Window,
+    pub pending_for: Window,
+}
+
 /// The largest token limit a MaaSSubscription accepts (its CRD's maximum).
 pub const MAX_SUBSCRIPTION_TOKENS: u64 = 1_000_000_000;
 
@@ -190,6 +208,8 @@ pub struct Cluster {
     pub cluster_autoscaler: AutoscalerOwner,
     /// Subscription era: the longest API-key lifetime in days, when set.
     pub api_key_max_days: Option<u32>,
+    /// Monitors, alerts and dashboards, when observability is on.
+    pub observability: Option<Observability>,
 }
 
 impl Cluster {

@@ -24,6 +24,7 @@ mod hardware;
 mod layout;
 pub mod notes;
 pub mod objects;
+mod observability;
 pub mod operator_owned;
 mod readme;
 mod serving;
