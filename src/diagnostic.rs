@@ -94,6 +94,7 @@ codes! {
     ScalingNotEmitted = "W121", "a model asks for `scaling`, which the target's LLMInferenceService cannot express; `replicas` is used";
     GrafanaOperatorNeeded = "W145", "`dashboards: grafana`: GrafanaDashboard objects need the Grafana operator and a Grafana instance, which maasc does not install";
     DcgmNotScraped = "W146", "observability on a ROSA/ARO GPU cluster: the DCGM ServiceMonitor stays off there, so the GPU dashboard has data only if the platform scrapes DCGM";
+    PersesOperatorNeeded = "W147", "`dashboards: perses`: PersesDashboard objects need the Cluster Observability Operator's Perses and a Prometheus data source, which maasc does not install";
 }
 
 impl Code {

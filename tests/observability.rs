@@ -229,6 +229,46 @@ fn grafana_dashboards_replace_console_ones_and_match_the_vendored_crd() {
 }
 
 #[test]
+fn perses_dashboards_match_the_vendored_crd() {
+    let loaded = load_edited(|t| t.replace("dashboards: console", "dashboards: perses"));
+    assert!(warns(
+        &loaded,
+        maasc::diagnostic::Code::PersesOperatorNeeded
+    ));
+    let objects = objects(&loaded);
+    let validators = common::crd::validators();
+    let validator = &validators[&(
+        "perses.dev/v1alpha1".to_string(),
+        "PersesDashboard".to_string(),
+    )];
+    let boards = of_kind(&objects, "PersesDashboard");
+    assert_eq!(
+        boards.len(),
+        loaded.platform.tiers.len() + loaded.platform.models.len() + 1
+    );
+    for b in &boards {
+        assert_eq!(
+            b["metadata"]["namespace"],
+            "openshift-cluster-observability-operator"
+        );
+        let errors: Vec<String> = validator.iter_errors(b).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        // Every panel is on the grid.
+        let panels = b["spec"]["panels"].as_object().unwrap();
+        let items = b["spec"]["layouts"][0]["spec"]["items"].as_array().unwrap();
+        assert_eq!(panels.len(), items.len());
+        for item in items {
+            let r = item["content"]["$ref"].as_str().unwrap();
+            assert!(
+                panels.contains_key(r.trim_start_matches("#/spec/panels/")),
+                "{r}"
+            );
+        }
+    }
+    assert!(of_kind(&objects, "GrafanaDashboard").is_empty());
+}
+
+#[test]
 fn rosa_keeps_the_dcgm_service_monitor_off_and_says_so() {
     let loaded = load_edited(|t| t.replace("managed: self", "managed: rosa"));
     assert!(warns(&loaded, maasc::diagnostic::Code::DcgmNotScraped));
@@ -298,4 +338,26 @@ fn the_observability_overlay_builds() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn a_model_scaled_to_zero_is_not_paged_as_unavailable() {
+    let loaded = load_edited(|t| {
+        t.replace(
+            "      environment: prod\n",
+            "      environment: prod\n      overrides: {models: {granite-code-deployment: {replicas: 0}}}\n",
+        )
+    });
+    let objects = objects(&loaded);
+    let rules = of_kind(&objects, "PrometheusRule")
+        .into_iter()
+        .find(|o| o["metadata"]["namespace"] == "0-gpu-model")
+        .unwrap();
+    let alerts: Vec<&str> = rules["spec"]["groups"][0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["alert"].as_str().unwrap())
+        .collect();
+    assert_eq!(alerts, ["MaaSModelPodPending"]);
 }

@@ -20,6 +20,8 @@ use crate::source::{Sp, Span};
 /// `config.yaml`'s switch of user-workload monitoring, which maasc sets.
 pub(crate) const ENABLE_USER_WORKLOAD: &str = "enableUserWorkload";
 const DEFAULT_GRAFANA_NAMESPACE: &str = "grafana";
+/// The Cluster Observability Operator's namespace.
+const DEFAULT_PERSES_NAMESPACE: &str = "openshift-cluster-observability-operator";
 
 /// A field of the cluster's `observability` if set, else the platform's.
 fn pick<'a, T>(
@@ -138,6 +140,14 @@ fn resolve(
             .to_string(),
         None => DEFAULT_GRAFANA_NAMESPACE.to_string(),
     };
+    let perses_namespace = match pick(own, platform, |o| {
+        o.perses.as_ref().and_then(|p| p.namespace.as_ref())
+    }) {
+        Some(ns) => c
+            .name("perses namespace", ns, NamespaceName::parse)?
+            .to_string(),
+        None => DEFAULT_PERSES_NAMESPACE.to_string(),
+    };
     let labels = pick(own, platform, |o| {
         o.grafana.as_ref().and_then(|g| g.instance_labels.as_ref())
     });
@@ -176,6 +186,7 @@ fn resolve(
     Some(Observability {
         dashboards,
         grafana_namespace,
+        perses_namespace,
         grafana_instance_labels,
         cluster_monitoring_config: config?,
         model_unavailable_for: model_unavailable_for?,
@@ -195,7 +206,7 @@ fn dashboards_span(
 
 pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Cluster]) {
     let platform = spec.observability.as_ref().map(|o| &o.value);
-    let mut grafana_warned = false;
+    let mut warned = std::collections::BTreeSet::new();
     for (input, cluster) in super::paired(&spec.clusters, clusters) {
         let own = input.observability.as_ref().map(|o| &o.value);
         if !pick(own, platform, |o| o.enabled).unwrap_or(false) {
@@ -205,17 +216,24 @@ pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Clust
         let Some(obs) = &cluster.observability else {
             continue;
         };
-        if obs.dashboards == DashboardTarget::Grafana
-            && !grafana_warned
-            && let Some(span) = dashboards_span(own, platform)
-        {
-            grafana_warned = true;
-            c.warning(
+        let operator = match obs.dashboards {
+            DashboardTarget::Console => None,
+            DashboardTarget::Grafana => Some((
                 Code::GrafanaOperatorNeeded,
-                span,
                 "GrafanaDashboard objects need the Grafana operator (grafana-operator v5) and a Grafana instance with the selected labels; maasc installs neither",
                 "install the community Grafana operator and a Grafana instance reading the cluster's Thanos querier, or use `dashboards: console`",
-            );
+            )),
+            DashboardTarget::Perses => Some((
+                Code::PersesOperatorNeeded,
+                "PersesDashboard objects need the Cluster Observability Operator (its Perses) and a default Prometheus data source; maasc installs neither",
+                "install the Cluster Observability Operator with a monitoring UIPlugin and a PersesDatasource for the Thanos querier, or use `dashboards: console`",
+            )),
+        };
+        if let Some((code, message, hint)) = operator
+            && warned.insert(code)
+            && let Some(span) = dashboards_span(own, platform)
+        {
+            c.warning(code, span, message, hint);
         }
         if matches!(cluster.platform.managed, Managed::Rosa | Managed::Aro)
             && cluster.has_operator(OperatorKind::NvidiaGpu)

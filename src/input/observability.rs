@@ -20,10 +20,14 @@ pub struct ObservabilityInput {
     /// Where dashboards go: `console` (default: ConfigMaps the OpenShift
     /// console shows under Observe → Dashboards), `grafana`
     /// (`GrafanaDashboard`, grafana-operator v5; the operator and a Grafana
-    /// instance must exist).
+    /// instance must exist), `perses` (`PersesDashboard`; the Cluster
+    /// Observability Operator's Perses and a Prometheus data source must
+    /// exist).
     pub dashboards: Option<Sp<DashboardTarget>>,
     /// The Grafana instance(s) `grafana` dashboards attach to.
     pub grafana: Option<GrafanaInput>,
+    /// Where `perses` dashboards go.
+    pub perses: Option<PersesInput>,
     /// Own `cluster-monitoring-config` in `openshift-monitoring` (default
     /// `false`). Its `config.yaml` is one string: ArgoCD replaces it whole,
     /// so every setting the cluster needs must then be in
@@ -50,6 +54,9 @@ pub enum DashboardTarget {
     Console,
     /// `GrafanaDashboard` objects (grafana-operator v5, `grafana.integreatly.org/v1beta1`).
     Grafana,
+    /// `PersesDashboard` objects (`perses.dev/v1alpha1`, the Perses operator
+    /// of the Cluster Observability Operator).
+    Perses,
 }
 
 /// The Grafana instance dashboards attach to (grafana-operator v5
@@ -61,6 +68,15 @@ pub struct GrafanaInput {
     pub namespace: Option<Sp<String>>,
     /// Labels of the Grafana instance (default `dashboards: grafana`).
     pub instance_labels: Option<BTreeMap<String, Sp<String>>>,
+}
+
+/// Where `perses` dashboards go.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PersesInput {
+    /// Namespace of the PersesDashboard objects (default
+    /// `openshift-cluster-observability-operator`, the operator's own).
+    pub namespace: Option<Sp<String>>,
 }
 
 /// When an operator is paged.

@@ -87,6 +87,8 @@ pub struct Observability {
     pub dashboards: crate::input::DashboardTarget,
     /// Namespace of GrafanaDashboard objects.
     pub grafana_namespace: String,
+    /// Namespace of PersesDashboard objects.
+    pub perses_namespace: String,
     /// `spec.instanceSelector.matchLabels` of GrafanaDashboard objects.
     pub grafana_instance_labels: BTreeMap<String, String>,
     /// `config.yaml` of `cluster-monitoring-config` (with
@@ -219,6 +221,14 @@ impl Cluster {
 
     pub fn has_operator(&self, kind: OperatorKind) -> bool {
         self.operators.contains_key(&kind)
+    }
+
+    /// The replicas of `m` on this cluster: its override, else the model's.
+    pub fn replicas_of(&self, m: &Model) -> u32 {
+        self.model_replicas
+            .get(&(m.namespace.clone(), m.name.clone()))
+            .copied()
+            .unwrap_or(m.replicas)
     }
 
     pub fn has_gpus(&self) -> bool {

@@ -182,6 +182,7 @@ object_types! {
     PrometheusRule => "monitoring.coreos.com/v1", "PrometheusRule", "prometheus-rule.yaml";
     ConsoleDashboard => "v1", "ConfigMap", "console-dashboard.yaml";
     GrafanaDashboard => "grafana.integreatly.org/v1beta1", "GrafanaDashboard", "grafana-dashboard.yaml";
+    PersesDashboard => "perses.dev/v1alpha1", "PersesDashboard", "perses-dashboard.yaml";
 }
 
 /// A kustomization file: not a cluster object, but rendered the same way.
@@ -943,5 +944,15 @@ context! {
         pub instance_labels: StringMap,
         /// Grafana dashboard JSON.
         pub json: String,
+    }
+}
+
+context! {
+    /// A Perses operator PersesDashboard (`perses.dev/v1alpha1`: the spec
+    /// is the Perses dashboard spec).
+    pub struct PersesDashboard {
+        pub labels: StringMap,
+        /// `display`, `duration`, `refreshInterval`, `panels`, `layouts`.
+        pub spec: serde_json::Value,
     }
 }

@@ -401,8 +401,10 @@ pub(super) fn model_namespace_objects(
         },
     );
     let ns = q(namespace);
+    // A model scaled to zero on this cluster is not unavailable.
     let mut rules: Vec<o::AlertRule> = served
         .iter()
+        .filter(|model| cluster.replicas_of(model) > 0)
         .map(|model| o::AlertRule {
             alert: "MaaSModelUnavailable".to_string(),
             expr: format!(
@@ -740,8 +742,51 @@ fn grafana_json(d: &Dashboard) -> String {
     text
 }
 
+/// A Perses dashboard spec (Perses v0.5x dashboard model: `TimeSeriesChart`
+/// panels of `PrometheusTimeSeriesQuery`, on one grid), reading the
+/// project's default Prometheus data source.
+fn perses_spec(d: &Dashboard) -> serde_json::Value {
+    let mut panels = serde_json::Map::new();
+    let mut items = Vec::new();
+    for (i, p) in d.panels.iter().enumerate() {
+        let key = format!("{i}");
+        let queries: Vec<serde_json::Value> = p
+            .queries
+            .iter()
+            .map(|(expr, legend)| {
+                json!({"kind": "TimeSeriesQuery", "spec": {"plugin": {
+                    "kind": "PrometheusTimeSeriesQuery",
+                    "spec": {"query": expr, "seriesNameFormat": legend},
+                }}})
+            })
+            .collect();
+        let mut display = json!({"name": p.title});
+        if let Some(desc) = &p.description {
+            display["description"] = desc.clone().into();
+        }
+        panels.insert(
+            key.clone(),
+            json!({"kind": "Panel", "spec": {
+                "display": display,
+                "plugin": {"kind": "TimeSeriesChart", "spec": {}},
+                "queries": queries,
+            }}),
+        );
+        items.push(json!({
+            "x": (i % 2) * 12, "y": (i / 2) * 8, "width": 12, "height": 8,
+            "content": {"$ref": format!("#/spec/panels/{key}")},
+        }));
+    }
+    json!({
+        "display": {"name": d.title},
+        "duration": "6h",
+        "refreshInterval": "1m",
+        "panels": panels,
+        "layouts": [{"kind": "Grid", "spec": {"items": items}}],
+    })
+}
+
 fn dashboard_object(obs: &Observability, d: &Dashboard) -> PlannedObject {
-    let json = grafana_json(d);
     match obs.dashboards {
         DashboardTarget::Console => {
             let mut labels = part_of();
@@ -755,7 +800,7 @@ fn dashboard_object(obs: &Observability, d: &Dashboard) -> PlannedObject {
                 o::ConsoleDashboard {
                     labels,
                     file: format!("{}.json", d.name),
-                    json,
+                    json: grafana_json(d),
                 },
             )
         }
@@ -765,7 +810,15 @@ fn dashboard_object(obs: &Observability, d: &Dashboard) -> PlannedObject {
             o::GrafanaDashboard {
                 labels: part_of(),
                 instance_labels: obs.grafana_instance_labels.clone().into_iter().collect(),
-                json,
+                json: grafana_json(d),
+            },
+        ),
+        DashboardTarget::Perses => PlannedObject::namespaced(
+            &obs.perses_namespace,
+            &d.name,
+            o::PersesDashboard {
+                labels: part_of(),
+                spec: perses_spec(d),
             },
         ),
     }
@@ -786,6 +839,19 @@ pub(super) fn expressions(objects: &[PlannedObject]) -> Vec<String> {
             }
             o::Context::ConsoleDashboard(d) => out.extend(dashboard_exprs(&d.json)),
             o::Context::GrafanaDashboard(d) => out.extend(dashboard_exprs(&d.json)),
+            o::Context::PersesDashboard(d) => out.extend(
+                d.spec["panels"]
+                    .as_object()
+                    .unwrap()
+                    .values()
+                    .flat_map(|p| p["spec"]["queries"].as_array().unwrap().clone())
+                    .map(|q| {
+                        q["spec"]["plugin"]["spec"]["query"]
+                            .as_str()
+                            .unwrap()
+                            .to_string()
+                    }),
+            ),
             _ => {}
         }
     }
@@ -918,6 +984,7 @@ mod tests {
         for edit in [
             |t: String| t,
             |t: String| t.replace("version: \"3.3\"", "version: \"3.4\""),
+            |t: String| t.replace("dashboards: console", "dashboards: perses"),
         ] {
             let exprs = expressions(&example_objects(edit));
             assert!(exprs.len() > 20, "{}", exprs.len());

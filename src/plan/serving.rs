@@ -213,11 +213,7 @@ pub(super) fn inference_service(
             serde_json::to_string(&tiers).expect("strings serialize"),
         );
     }
-    let replicas = cluster
-        .model_replicas
-        .get(&(m.namespace.clone(), m.name.clone()))
-        .copied()
-        .unwrap_or(m.replicas);
+    let replicas = cluster.replicas_of(m);
     let parallelism = (gpus > 0 && p != Parallelism::NONE).then(|| o::LlmParallelism {
         tensor: p.tensor,
         pipeline: (p.pipeline > 1).then_some(p.pipeline),

@@ -68,6 +68,7 @@ templates!(
     "oauth.yaml",
     "odh-dashboard-config.yaml",
     "operator-group.yaml",
+    "perses-dashboard.yaml",
     "prometheus-rule.yaml",
     "rate-limit-policy.yaml",
     "role-binding.yaml",
