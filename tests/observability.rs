@@ -192,23 +192,46 @@ fn each_era_labels_usage_its_way_and_keeps_one_writer_per_object() {
     }
 }
 
-#[test]
-fn grafana_dashboards_replace_console_ones_and_match_the_vendored_crd() {
-    let loaded = load_edited(|t| t.replace("dashboards: console", "dashboards: grafana"));
-    assert!(warns(
-        &loaded,
-        maasc::diagnostic::Code::GrafanaOperatorNeeded
-    ));
+/// The main example with `dashboards: <target>`: it warns `code`, and its
+/// dashboards are `kind` objects (one per tier and model, and DCGM), each
+/// valid against the vendored CRD of `api_version`.
+fn dashboards_as(
+    target: &str,
+    code: maasc::diagnostic::Code,
+    api_version: &str,
+    kind: &str,
+) -> Vec<Value> {
+    let loaded =
+        load_edited(|t| t.replace("dashboards: console", &format!("dashboards: {target}")));
+    assert!(warns(&loaded, code));
     let objects = objects(&loaded);
     let validators = common::crd::validators();
-    let validator = &validators[&(
-        "grafana.integreatly.org/v1beta1".to_string(),
-        "GrafanaDashboard".to_string(),
-    )];
-    let boards = of_kind(&objects, "GrafanaDashboard");
+    let validator = &validators[&(api_version.to_string(), kind.to_string())];
+    let boards: Vec<Value> = of_kind(&objects, kind).into_iter().cloned().collect();
     assert_eq!(
         boards.len(),
         loaded.platform.tiers.len() + loaded.platform.models.len() + 1
+    );
+    for b in &boards {
+        let errors: Vec<String> = validator.iter_errors(b).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+    // No console dashboards besides.
+    assert!(
+        of_kind(&objects, "ConfigMap")
+            .iter()
+            .all(|o| o["metadata"]["labels"]["console.openshift.io/dashboard"].is_null())
+    );
+    boards
+}
+
+#[test]
+fn grafana_dashboards_replace_console_ones_and_match_the_vendored_crd() {
+    let boards = dashboards_as(
+        "grafana",
+        maasc::diagnostic::Code::GrafanaOperatorNeeded,
+        "grafana.integreatly.org/v1beta1",
+        "GrafanaDashboard",
     );
     for b in &boards {
         assert_eq!(b["metadata"]["namespace"], "grafana");
@@ -216,43 +239,24 @@ fn grafana_dashboards_replace_console_ones_and_match_the_vendored_crd() {
             b["spec"]["instanceSelector"]["matchLabels"]["dashboards"],
             "grafana"
         );
-        let errors: Vec<String> = validator.iter_errors(b).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "{errors:?}");
         let json: Value = serde_json::from_str(b["spec"]["json"].as_str().unwrap()).unwrap();
         assert!(json["uid"].as_str().unwrap().len() <= 40);
     }
-    assert!(
-        of_kind(&objects, "ConfigMap")
-            .iter()
-            .all(|o| o["metadata"]["labels"]["console.openshift.io/dashboard"].is_null())
-    );
 }
 
 #[test]
 fn perses_dashboards_match_the_vendored_crd() {
-    let loaded = load_edited(|t| t.replace("dashboards: console", "dashboards: perses"));
-    assert!(warns(
-        &loaded,
-        maasc::diagnostic::Code::PersesOperatorNeeded
-    ));
-    let objects = objects(&loaded);
-    let validators = common::crd::validators();
-    let validator = &validators[&(
-        "perses.dev/v1alpha1".to_string(),
-        "PersesDashboard".to_string(),
-    )];
-    let boards = of_kind(&objects, "PersesDashboard");
-    assert_eq!(
-        boards.len(),
-        loaded.platform.tiers.len() + loaded.platform.models.len() + 1
+    let boards = dashboards_as(
+        "perses",
+        maasc::diagnostic::Code::PersesOperatorNeeded,
+        "perses.dev/v1alpha1",
+        "PersesDashboard",
     );
     for b in &boards {
         assert_eq!(
             b["metadata"]["namespace"],
             "openshift-cluster-observability-operator"
         );
-        let errors: Vec<String> = validator.iter_errors(b).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "{errors:?}");
         // Every panel is on the grid.
         let panels = b["spec"]["panels"].as_object().unwrap();
         let items = b["spec"]["layouts"][0]["spec"]["items"].as_array().unwrap();
@@ -265,7 +269,6 @@ fn perses_dashboards_match_the_vendored_crd() {
             );
         }
     }
-    assert!(of_kind(&objects, "GrafanaDashboard").is_empty());
 }
 
 #[test]

@@ -125,6 +125,19 @@ fn grafana_labels(
         .collect()
 }
 
+/// A namespace maas.yaml names, or the default.
+fn namespace(
+    c: &mut Checker<'_>,
+    what: &str,
+    raw: Option<&Sp<String>>,
+    default: &str,
+) -> Option<String> {
+    match raw {
+        Some(ns) => Some(c.name(what, ns, NamespaceName::parse)?.to_string()),
+        None => Some(default.to_string()),
+    }
+}
+
 fn resolve(
     c: &mut Checker<'_>,
     own: Option<&ObservabilityInput>,
@@ -132,22 +145,22 @@ fn resolve(
 ) -> Option<Observability> {
     let dashboards =
         pick(own, platform, |o| o.dashboards.as_ref().map(|d| d.value)).unwrap_or_default();
-    let grafana_namespace = match pick(own, platform, |o| {
-        o.grafana.as_ref().and_then(|g| g.namespace.as_ref())
-    }) {
-        Some(ns) => c
-            .name("grafana namespace", ns, NamespaceName::parse)?
-            .to_string(),
-        None => DEFAULT_GRAFANA_NAMESPACE.to_string(),
-    };
-    let perses_namespace = match pick(own, platform, |o| {
-        o.perses.as_ref().and_then(|p| p.namespace.as_ref())
-    }) {
-        Some(ns) => c
-            .name("perses namespace", ns, NamespaceName::parse)?
-            .to_string(),
-        None => DEFAULT_PERSES_NAMESPACE.to_string(),
-    };
+    let grafana_namespace = namespace(
+        c,
+        "grafana namespace",
+        pick(own, platform, |o| {
+            o.grafana.as_ref().and_then(|g| g.namespace.as_ref())
+        }),
+        DEFAULT_GRAFANA_NAMESPACE,
+    )?;
+    let perses_namespace = namespace(
+        c,
+        "perses namespace",
+        pick(own, platform, |o| {
+            o.perses.as_ref().and_then(|p| p.namespace.as_ref())
+        }),
+        DEFAULT_PERSES_NAMESPACE,
+    )?;
     let labels = pick(own, platform, |o| {
         o.grafana.as_ref().and_then(|g| g.instance_labels.as_ref())
     });
