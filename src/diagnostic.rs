@@ -91,6 +91,8 @@ codes! {
     ExtraComponentSource = "E082", "an extra component's or patch file's source is wrong: needs `path` or `repoURL` (https) with `targetRevision`; a path must be a folder (or file) inside the repository, relative, without `..`";
     InvalidPatch = "E083", "a patch is not a strategic merge patch (a mapping) or JSON 6902 operations, changes its target's identity, or no longer applies";
     SecretPatch = "E084", "a patch writes `data` or `stringData` of a Secret (never secret values in Git)";
+    AlertThreshold = "E085", "an observability alert threshold out of range (`rejectionPercent` not 1–100)";
+    ClusterMonitoringConfig = "E086", "`clusterMonitoringConfig` without `manageClusterMonitoringConfig: true`, not a mapping, or setting `enableUserWorkload` (maasc sets it)";
     ApiCannotExpress = "W101", "the subscription era cannot express part of a tier (request limits; no token limit)";
     PoolNotProvisioned = "W102", "machine pools on non-aws platforms are not provisioned by maasc";
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
@@ -103,6 +105,9 @@ codes! {
     AutoscalingPrerequisites = "W135", "an autoscaled model: its KEDA ScaledObject needs the Custom Metrics Autoscaler operator and the ClusterTriggerAuthentication `ai-inference-keda-thanos`, which maasc does not emit";
     ScalingMaxExceedsPool = "W136", "a model's `scaling.maxReplicas` replicas need more GPUs than its pool can ever have: the extra replicas stay Pending";
     UnpinnedRevision = "W140", "a remote extra component follows a branch (`main`, `HEAD`, …), not a tag or commit: what it deploys changes without a commit here";
+    GrafanaOperatorNeeded = "W145", "`dashboards: grafana`: GrafanaDashboard objects need the Grafana operator and a Grafana instance, which maasc does not install";
+    DcgmNotScraped = "W146", "observability on a ROSA/ARO GPU cluster: the DCGM ServiceMonitor stays off there, so the GPU dashboard has data only if the platform scrapes DCGM";
+    PersesOperatorNeeded = "W147", "`dashboards: perses`: PersesDashboard objects need the Cluster Observability Operator's Perses and a Prometheus data source, which maasc does not install";
 }
 
 impl Code {

@@ -189,6 +189,7 @@ fn check_cluster(
         api_key_max_days: None,
         // Set by check::extras.
         extras: ClusterExtras::default(),
+        observability: None,
     })
 }
 

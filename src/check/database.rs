@@ -61,13 +61,7 @@ pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Clust
     }
     let default_days = spec.maas.api_keys.as_ref().and_then(|k| days(c, k));
     let mut unstated = Vec::new();
-    for input in &spec.clusters {
-        let Some(cluster) = clusters
-            .iter_mut()
-            .find(|cl| cl.name.as_str() == input.name.value)
-        else {
-            continue;
-        };
+    for (input, cluster) in super::paired(&spec.clusters, clusters) {
         let own = input.maas.as_ref().and_then(|m| m.api_keys.as_ref());
         match (cluster.api, own) {
             (MaasApi::Tiers, Some(keys)) => c.error(

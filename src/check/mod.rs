@@ -14,6 +14,7 @@ mod identity;
 mod identity_providers;
 mod models;
 mod oauth_schema;
+mod observability;
 mod serving;
 pub mod suggest;
 mod tenant;
@@ -221,6 +222,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     database::check(c, spec, &mut clusters);
     let oidc = tenant::oidc(c, spec, &clusters);
     let tenant_telemetry = tenant::check(c, spec, &clusters);
+    observability::check(c, spec, &mut clusters);
     tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {
@@ -235,6 +237,22 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
         oidc,
         tenant_telemetry,
     })
+}
+
+/// Each cluster's input with its checked cluster, in input order; inputs
+/// whose cluster did not survive its checks are left out.
+pub(crate) fn paired<'a>(
+    inputs: &'a [Sp<input::ClusterInput>],
+    clusters: &'a mut [Cluster],
+) -> Vec<(&'a Sp<input::ClusterInput>, &'a mut Cluster)> {
+    let mut by_name: std::collections::BTreeMap<String, &mut Cluster> = clusters
+        .iter_mut()
+        .map(|c| (c.name.to_string(), c))
+        .collect();
+    inputs
+        .iter()
+        .filter_map(|i| by_name.remove(i.name.value.as_str()).map(|c| (i, c)))
+        .collect()
 }
 
 fn or_default(raw: &Option<Sp<String>>, default: &str) -> Sp<String> {

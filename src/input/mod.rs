@@ -6,6 +6,7 @@
 //! stage turns these into the typed model in [`crate::model`].
 
 mod extras;
+mod observability;
 mod scalar;
 mod serving;
 
@@ -16,6 +17,7 @@ use serde::Deserialize;
 
 use crate::source::Sp;
 pub use extras::*;
+pub use observability::*;
 pub use scalar::ScalarString;
 pub use serving::*;
 
@@ -70,6 +72,9 @@ pub struct SpecInput {
     pub identity: Option<Sp<IdentityInput>>,
     #[serde(default)]
     pub models: Vec<Sp<ModelInput>>,
+    /// Metrics, alerts and dashboards of every cluster (a cluster's own
+    /// `observability` overrides field by field).
+    pub observability: Option<Sp<ObservabilityInput>>,
 }
 
 /// Where the generated tree is committed and how ArgoCD is set up.
@@ -289,6 +294,8 @@ pub struct ClusterInput {
     /// Patches to objects of generated components, kept in their overlays.
     #[serde(default)]
     pub patches: Vec<Sp<PatchInput>>,
+    /// This cluster's override of `spec.observability`, field by field.
+    pub observability: Option<Sp<ObservabilityInput>>,
 }
 
 /// Who owns the cluster's `ClusterAutoscaler/default`.

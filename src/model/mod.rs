@@ -82,6 +82,26 @@ impl TaintEffect {
     }
 }
 
+/// A cluster's observability settings (`spec.observability` with the
+/// cluster's own fields over it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observability {
+    pub dashboards: crate::input::DashboardTarget,
+    /// Namespace of GrafanaDashboard objects.
+    pub grafana_namespace: String,
+    /// Namespace of PersesDashboard objects.
+    pub perses_namespace: String,
+    /// `spec.instanceSelector.matchLabels` of GrafanaDashboard objects.
+    pub grafana_instance_labels: BTreeMap<String, String>,
+    /// `config.yaml` of `cluster-monitoring-config` (with
+    /// `enableUserWorkload: true`), when maasc owns it.
+    pub cluster_monitoring_config: Option<serde_json::Map<String, serde_json::Value>>,
+    pub model_unavailable_for: Window,
+    pub rejection_percent: u32,
+    pub rejections_for: Window,
+    pub pending_for: Window,
+}
+
 /// The largest token limit a MaaSSubscription accepts (its CRD's maximum).
 pub const MAX_SUBSCRIPTION_TOKENS: u64 = 1_000_000_000;
 
@@ -210,6 +230,8 @@ pub struct Cluster {
     pub api_key_max_days: Option<u32>,
     /// Its own components, its patches, the platform extras it keeps.
     pub extras: ClusterExtras,
+    /// Monitors, alerts and dashboards, when observability is on.
+    pub observability: Option<Observability>,
 }
 
 impl Cluster {
@@ -219,6 +241,14 @@ impl Cluster {
 
     pub fn has_operator(&self, kind: OperatorKind) -> bool {
         self.operators.contains_key(&kind)
+    }
+
+    /// The replicas of `m` on this cluster: its override, else the model's.
+    pub fn replicas_of(&self, m: &Model) -> u32 {
+        self.model_replicas
+            .get(&(m.namespace.clone(), m.name.clone()))
+            .copied()
+            .unwrap_or(m.replicas)
     }
 
     pub fn has_gpus(&self) -> bool {

@@ -88,7 +88,8 @@ pub(super) fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Compone
     out.extend(
         super::hardware::component(cluster)
             .into_iter()
-            .chain(super::dashboard::component(cluster)),
+            .chain(super::dashboard::component(cluster))
+            .chain(super::observability::component(platform, cluster, maas)),
     );
     out.sort_by(|a, b| a.dir.cmp(&b.dir));
     out
@@ -280,6 +281,7 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
             "kuadrant",
             o::Kuadrant {
                 annotations: annotations_skip_dry_run(),
+                observability: super::observability::kuadrant_observability(cluster),
             },
         );
         out.push(Component::new(
@@ -901,6 +903,11 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
                     },
                 ),
             ];
+            objects.extend(super::observability::model_namespace_objects(
+                cluster,
+                ns.as_str(),
+                &models,
+            ));
             for m in models {
                 match (m.serving.external(), cluster.api) {
                     (None, api) => {

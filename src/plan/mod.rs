@@ -26,6 +26,7 @@ mod layout;
 mod maas_api;
 pub mod notes;
 pub mod objects;
+mod observability;
 pub mod operator_owned;
 mod readme;
 mod serving;

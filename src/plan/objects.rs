@@ -185,6 +185,13 @@ object_types! {
     MaasTenantConfig => "maas.opendatahub.io/v1alpha1", "MaasTenantConfig", "maas-tenant-config.yaml";
     MaasConfig => "maas.opendatahub.io/v1alpha1", "Config", "maas-config.yaml";
     NamespaceLabel => "v1", "Namespace", "namespace-label.yaml";
+    ClusterMonitoringConfig => "v1", "ConfigMap", "cluster-monitoring-config.yaml";
+    TelemetryPolicy => "extensions.kuadrant.io/v1alpha1", "TelemetryPolicy", "telemetry-policy.yaml";
+    ServiceMonitor => "monitoring.coreos.com/v1", "ServiceMonitor", "service-monitor.yaml";
+    PrometheusRule => "monitoring.coreos.com/v1", "PrometheusRule", "prometheus-rule.yaml";
+    ConsoleDashboard => "v1", "ConfigMap", "console-dashboard.yaml";
+    GrafanaDashboard => "grafana.integreatly.org/v1beta1", "GrafanaDashboard", "grafana-dashboard.yaml";
+    PersesDashboard => "perses.dev/v1alpha1", "PersesDashboard", "perses-dashboard.yaml";
 }
 
 /// A kustomization file: not a cluster object, but rendered the same way.
@@ -310,6 +317,10 @@ context! {
 context! {
     pub struct Kuadrant {
         pub annotations: StringMap,
+        /// `spec.observability.enable`: the operator creates the Limitador
+        /// and gateway monitors.
+        #[serde(default)]
+        pub observability: bool,
     }
 }
 
@@ -1007,5 +1018,114 @@ context! {
     pub struct NamespaceLabel {
         pub labels: StringMap,
         pub annotations: StringMap,
+    }
+}
+
+context! {
+    /// `cluster-monitoring-config` in `openshift-monitoring`, owned whole
+    /// (one string key), only when maas.yaml says so.
+    pub struct ClusterMonitoringConfig {
+        pub annotations: StringMap,
+        /// `config.yaml`, YAML text.
+        pub config: String,
+    }
+}
+
+context! {
+    /// Kuadrant's TelemetryPolicy: extra labels on Limitador's counters.
+    pub struct TelemetryPolicy {
+        pub annotations: StringMap,
+        pub labels: StringMap,
+        pub target: TargetRef,
+        /// CEL expression by label name.
+        pub metric_labels: StringMap,
+    }
+}
+
+context! {
+    /// A prometheus-operator ServiceMonitor (monitoring.coreos.com/v1).
+    pub struct ServiceMonitor {
+        pub labels: StringMap,
+        pub selector: StringMap,
+        pub endpoints: Vec<MonitorEndpoint>,
+    }
+}
+
+context! {
+    /// One scrape endpoint of a [`ServiceMonitor`].
+    pub struct MonitorEndpoint {
+        /// The Service port's name, or
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub port: Option<String>,
+        /// the container port's number.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub target_port: Option<u16>,
+        pub path: String,
+        pub interval: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub scheme: Option<String>,
+        /// The target serves a self-signed certificate (KServe, maas-api).
+        pub insecure_skip_verify: bool,
+    }
+}
+
+context! {
+    /// A prometheus-operator PrometheusRule of alerting rules.
+    pub struct PrometheusRule {
+        pub labels: StringMap,
+        pub groups: Vec<RuleGroup>,
+    }
+}
+
+context! {
+    pub struct RuleGroup {
+        pub name: String,
+        pub rules: Vec<AlertRule>,
+    }
+}
+
+context! {
+    pub struct AlertRule {
+        pub alert: String,
+        /// PromQL.
+        pub expr: String,
+        #[serde(rename = "for")]
+        pub for_: String,
+        pub severity: String,
+        pub summary: String,
+        pub description: String,
+    }
+}
+
+context! {
+    /// An OpenShift console dashboard: a ConfigMap in
+    /// `openshift-config-managed` labelled `console.openshift.io/dashboard`.
+    pub struct ConsoleDashboard {
+        pub labels: StringMap,
+        /// The data key, `<name>.json`.
+        pub file: String,
+        /// Grafana dashboard JSON.
+        pub json: String,
+    }
+}
+
+context! {
+    /// A grafana-operator v5 GrafanaDashboard.
+    pub struct GrafanaDashboard {
+        pub labels: StringMap,
+        /// `spec.instanceSelector.matchLabels`.
+        pub instance_labels: StringMap,
+        /// Grafana dashboard JSON.
+        pub json: String,
+    }
+}
+
+context! {
+    /// A Perses operator PersesDashboard (`perses.dev/v1alpha1`: the spec
+    /// is the Perses dashboard spec).
+    pub struct PersesDashboard {
+        pub labels: StringMap,
+        /// `display`, `duration`, `refreshInterval`, `panels`, `layouts`.
+        pub spec: serde_json::Value,
     }
 }

@@ -42,6 +42,7 @@ const CLUSTER_SECTIONS: &[ClusterSection] = &[
     cluster_intro,
     |d, c| super::notes::identity_note(d.platform, c),
     |_, c| super::notes::machine_pools_note(c),
+    |_, c| super::observability::user_workload_note(c),
     smoke_test,
     client_cheatsheet,
 ];

@@ -225,11 +225,7 @@ pub(super) fn inference_service(
             serde_json::to_string(&tiers).expect("strings serialize"),
         );
     }
-    let replicas = cluster
-        .model_replicas
-        .get(&(m.namespace.clone(), m.name.clone()))
-        .copied()
-        .unwrap_or(m.replicas);
+    let replicas = cluster.replicas_of(m);
     let scaling = autoscaled(cluster, m).map(|(min, max)| o::LlmScaling {
         min_replicas: min,
         max_replicas: max,
