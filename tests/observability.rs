@@ -189,6 +189,18 @@ fn each_era_labels_usage_its_way_and_keeps_one_writer_per_object() {
             format!("subscription=\\\"{tier}-subscription\\\"")
         };
         assert!(json.contains(&value), "{v}: {json}");
+        // From 3.4 the controller's metrics carry the user only when its
+        // tenant says so (`captureUser`, off upstream): maasc says so.
+        let tenant = match v {
+            "3.4" => named(&objects, "Tenant", "default-tenant"),
+            "3.5" => named(&objects, "MaasTenantConfig", "default-tenant"),
+            _ => None,
+        };
+        if !telemetry {
+            let t = &tenant.unwrap_or_else(|| panic!("{v}: tenant"))["spec"]["telemetry"];
+            assert_eq!(t["enabled"], true, "{v}");
+            assert_eq!(t["metrics"]["captureUser"], true, "{v}");
+        }
     }
 }
 

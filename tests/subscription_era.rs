@@ -27,9 +27,14 @@ fn the_api_key_policy_reaches_the_tenant_of_subscription_clusters_only() {
         assert!(options.contains(opt), "{opt}");
     }
     assert!(tenant("prod").is_none(), "prod (tiers) has no Tenant");
-    // Without `apiKeys` or `oidc`, no Tenant is written.
+    // Without `apiKeys`, `oidc` or observability (per-user telemetry), no
+    // Tenant is written.
     for example in EXAMPLES {
-        if *example == "migration" || load(&example_path(example)).platform.oidc.is_some() {
+        let p = load(&example_path(example)).platform;
+        if *example == "migration"
+            || p.oidc.is_some()
+            || p.clusters.iter().any(|c| c.observability.is_some())
+        {
             continue;
         }
         let tree = tree_in_era(example, Some(MaasApi::Subscriptions));

@@ -674,6 +674,19 @@ context! {
         pub max_expiration_days: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub external_oidc: Option<TenantOidc>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub telemetry: Option<TenantTelemetry>,
+    }
+}
+
+context! {
+    /// maas-controller's usage telemetry of a tenant (3.4 `Tenant`, 3.5
+    /// `MaasTenantConfig`): whether it runs, and whether its metrics carry
+    /// the user (off by default upstream; on when the cluster's
+    /// observability shows usage per user).
+    pub struct TenantTelemetry {
+        pub enabled: bool,
+        pub capture_user: bool,
     }
 }
 
@@ -1002,7 +1015,7 @@ context! {
         pub annotations: StringMap,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub max_expiration_days: Option<u32>,
-        pub telemetry: bool,
+        pub telemetry: TenantTelemetry,
     }
 }
 

@@ -23,8 +23,19 @@ pub(super) fn external_oidc(platform: &Platform) -> Option<o::TenantOidc> {
     })
 }
 
-/// The Tenant carrying the cluster's API-key policy and OIDC provider,
-/// when it has either.
+/// The usage telemetry a cluster's tenant runs: on when maas.yaml asks
+/// (`maas.tenant.telemetry`) or the cluster's observability needs it, and
+/// then with the user on the metrics, which the per-user usage views read.
+pub(super) fn telemetry(platform: &Platform, cluster: &Cluster) -> o::TenantTelemetry {
+    let observed = cluster.observability.is_some();
+    o::TenantTelemetry {
+        enabled: platform.tenant_telemetry || observed,
+        capture_user: observed,
+    }
+}
+
+/// The Tenant carrying the cluster's API-key policy, OIDC provider and
+/// telemetry, when it has any.
 pub(super) fn tenant(platform: &Platform, cluster: &Cluster) -> Option<PlannedObject> {
     // RHOAI 3.5 keeps the policy on MaasTenantConfig (`tenant_era`); its
     // legacy Tenant is only a migration source.
@@ -33,7 +44,9 @@ pub(super) fn tenant(platform: &Platform, cluster: &Cluster) -> Option<PlannedOb
     }
     let days = cluster.api_key_max_days;
     let external_oidc = external_oidc(platform);
-    if days.is_none() && external_oidc.is_none() {
+    // 3.4's Tenant telemetry is on by default: say it only to add the user.
+    let telemetry = Some(telemetry(platform, cluster)).filter(|t| t.capture_user);
+    if days.is_none() && external_oidc.is_none() && telemetry.is_none() {
         return None;
     }
     Some(PlannedObject::namespaced(
@@ -46,6 +59,7 @@ pub(super) fn tenant(platform: &Platform, cluster: &Cluster) -> Option<PlannedOb
             )]),
             max_expiration_days: days,
             external_oidc,
+            telemetry,
         },
     ))
 }

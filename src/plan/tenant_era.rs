@@ -82,7 +82,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
             o::MaasTenantConfig {
                 annotations: co_owned(),
                 max_expiration_days: cluster.api_key_max_days,
-                telemetry: platform.tenant_telemetry,
+                telemetry: super::tenant::telemetry(platform, cluster),
             },
         ),
         PlannedObject::cluster(
