@@ -9,11 +9,11 @@
 
 use std::fmt;
 
-use crate::check::suggest;
 use crate::model::{Cluster, Platform};
 use crate::order::legacy_order;
 use crate::plan::{PlannedContent, PlannedFile, plan_cluster};
 use crate::render::{RenderError, Renderer};
+use crate::suggest;
 
 /// Why no stream could be made. Nothing is printed then: ArgoCD must never
 /// see an empty stream for a failure (with pruning it deletes everything).

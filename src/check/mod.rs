@@ -14,7 +14,6 @@ mod identity_providers;
 mod models;
 mod oauth_schema;
 mod serving;
-pub mod suggest;
 mod tiers;
 mod versions;
 
@@ -24,6 +23,9 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, SourceMap};
 use crate::input::{self, PlatformInput};
 use crate::model::*;
 use crate::source::{Sp, Span};
+// The did-you-mean helper is a leaf shared with parse and the front ends;
+// the rules below reach it as `super::suggest`.
+use crate::suggest;
 
 /// What the checker needs to know about where the input came from.
 pub struct CheckContext<'a> {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::CommandFactory;
 
-use crate::check::suggest::did_you_mean;
+use crate::suggest::did_you_mean;
 use crate::cli::Cli;
 
 /// Handles `maasc help …` when the command line is that; `None` otherwise.

@@ -6,7 +6,7 @@
 //! rest of the document do not move, so every later diagnostic still points
 //! at the user's text.
 
-use crate::check::suggest::did_you_mean;
+use crate::suggest::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::PlatformInput;
 use crate::source::{SourceFile, Span};
