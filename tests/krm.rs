@@ -424,3 +424,19 @@ fn every_built_in_object_reads_back_without_the_general_parser() {
     }
     assert!(objects > 200, "{objects} objects");
 }
+
+/// Text outside the reader's subset (an overridden template may write any
+/// YAML) is still read, by the general parser, and gets its wave.
+#[test]
+fn an_object_outside_the_fast_subset_is_read_by_the_general_parser() {
+    let object = maasc::StreamObject {
+        path: "c/x/config-map-a.yaml".into(),
+        text: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  ratio: 0.5\n  folded: >\n    a\n    b\n".into(),
+        wave: 3,
+    };
+    assert_eq!(maasc::render::read::document(&object.text), None);
+    let value = object.value(true).unwrap();
+    assert_eq!(value["data"]["ratio"], 0.5);
+    assert_eq!(value["data"]["folded"], "a b\n");
+    assert_eq!(value["metadata"]["annotations"][maasc::SYNC_WAVE], "3");
+}
