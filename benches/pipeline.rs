@@ -98,3 +98,49 @@ fn render_one_cluster_stream(b: Bencher, size: &str) {
     let cluster = loaded.platform.clusters[0].name.to_string();
     b.bench(|| loaded.cluster_stream(None, &cluster, None, false).unwrap());
 }
+
+/// `maasc krm` without the process, as `benches/whole_process.py` feeds it:
+/// a JSON ResourceList whose functionConfig (also its only item) is the
+/// maas.yaml, the htpasswd inline, the first cluster selected.
+#[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
+fn krm_resource_list(b: Bencher, size: &str) {
+    let (guard, path) = input(size);
+    let loaded = load(&path);
+    let mut config: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    config["metadata"]["annotations"] = serde_json::json!({
+        "maasc.io/htpasswd": std::fs::read_to_string(guard.path().join("users.htpasswd")).unwrap(),
+        "maasc.io/cluster": loaded.platform.clusters[0].name.to_string(),
+    });
+    let list = serde_json::json!({
+        "apiVersion": "config.kubernetes.io/v1",
+        "kind": "ResourceList",
+        "items": [config.clone()],
+        "functionConfig": config,
+    })
+    .to_string();
+    b.bench(|| {
+        let (_, stderr, failed) = maasc::test_hooks::krm(&list, guard.path());
+        assert!(!failed, "{stderr}");
+    });
+}
+
+/// Reading the ocpai3-aws cluster's 60 rendered objects back as data (what
+/// `krm` and `render --sync-waves` do): `render::read`, the reader of the
+/// templates' YAML subset, against the general parser it replaced.
+#[divan::bench(args = ["render::read", "serde-saphyr"], sample_count = 50, sample_size = 1)]
+fn read_back_one_cluster(b: Bencher, reader: &str) {
+    let (_guard, path) = input("ocpai3-aws");
+    let loaded = load(&path);
+    let cluster = loaded.platform.clusters[0].name.to_string();
+    let objects = loaded.cluster_objects(None, &cluster).unwrap();
+    b.bench(|| {
+        for o in &objects {
+            let value: serde_json::Value = match reader {
+                "render::read" => maasc::render::read::document(&o.text).unwrap(),
+                _ => serde_saphyr::from_str(&o.text).unwrap(),
+            };
+            divan::black_box(value);
+        }
+    });
+}

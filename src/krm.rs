@@ -299,15 +299,15 @@ fn generate(
             return None;
         }
     };
-    // Reading the rendered objects back is most of the function's time:
-    // spread it over the cores.
+    // One thread: reading the objects back costs a few microseconds each,
+    // less than starting threads (and their allocator arenas) would.
     let sync_waves = annotation(function_config, SYNC_WAVES_ANNOTATION) == Some("true");
-    let items = crate::parallel::map(&objects, 16, |o| {
+    let items = objects.iter().map(|o| {
         o.value(sync_waves)
             .map(|value| with_path_annotations(value, &o.path))
             .map_err(|e| e.message)
     });
-    match items.into_iter().collect::<Result<Vec<_>, _>>() {
+    match items.collect::<Result<Vec<_>, _>>() {
         Ok(items) => Some(items),
         Err(e) => {
             results.push(result("error", e, None, file));

@@ -82,6 +82,7 @@ pub mod source;
 mod stale;
 mod stream;
 mod style;
+mod suggest;
 #[cfg(feature = "bench-fixtures")]
 pub mod synthetic;
 pub mod tree;

@@ -206,7 +206,7 @@ fn check_patches(platform: &model::Platform) -> Diagnostics {
                             cluster.name, p.component
                         ),
                     )
-                    .with_hint(check::suggest::hint_for(
+                    .with_hint(crate::suggest::hint_for(
                         &p.component,
                         "component",
                         dirs(),
@@ -277,7 +277,7 @@ fn check_patches(platform: &model::Platform) -> Diagnostics {
                         )
                     } else {
                         let names = same_kind.iter().map(String::as_str);
-                        match check::suggest::did_you_mean(&t.name, names.clone()) {
+                        match crate::suggest::did_you_mean(&t.name, names.clone()) {
                             Some(n) => format!("did you mean `{n}`?"),
                             None => format!(
                                 "the {} objects of {}: {}",

@@ -9,11 +9,11 @@
 
 use std::fmt;
 
-use crate::check::suggest;
 use crate::model::{Cluster, Platform};
 use crate::order::legacy_order;
 use crate::plan::{PlannedContent, PlannedFile, plan_cluster};
 use crate::render::{RenderError, Renderer};
+use crate::suggest;
 
 /// Why no stream could be made. Nothing is printed then: ArgoCD must never
 /// see an empty stream for a failure (with pruning it deletes everything).
@@ -105,13 +105,19 @@ fn add_sync_wave(object: &mut serde_json::Value, wave: i32) {
 
 impl StreamObject {
     /// The object as data, with its component's sync wave when asked.
+    ///
+    /// Read by [`crate::render::read::document`], which knows the YAML the
+    /// built-in templates write, at a fraction of a general parser's cost;
+    /// anything else (an overridden template's text) goes to serde-saphyr.
     pub fn value(&self, sync_wave: bool) -> Result<serde_json::Value, StreamError> {
-        let mut value: serde_json::Value =
-            serde_saphyr::from_str(&self.text).map_err(|e| StreamError {
+        let mut value = match crate::render::read::document(&self.text) {
+            Some(value) => value,
+            None => serde_saphyr::from_str(&self.text).map_err(|e| StreamError {
                 message: format!("{}: {e}", self.path),
                 hint: "check the --templates folder".into(),
                 templates: true,
-            })?;
+            })?,
+        };
         if sync_wave {
             add_sync_wave(&mut value, self.wave);
         }

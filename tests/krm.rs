@@ -314,3 +314,129 @@ fn the_sync_waves_annotation_gives_every_generated_object_its_wave() {
     sorted.sort_by_key(|w| w.parse::<i32>().unwrap());
     assert_eq!(waves, sorted, "objects come in wave order");
 }
+
+/// The objects of `cluster` as the function used to emit them: each
+/// rendered document read by the general YAML parser (serde-saphyr) into a
+/// value tree, its component's wave added when asked, then the path
+/// annotations. `maasc krm` now reads the documents with a reader of the
+/// templates' own YAML subset (`render::read`); this is what it must equal.
+fn value_tree_items(loaded: &maasc::Loaded, cluster: &str, sync_waves: bool) -> Vec<Value> {
+    let objects = loaded.cluster_objects(None, cluster).unwrap();
+    objects
+        .iter()
+        .map(|o| {
+            let mut v: Value = serde_saphyr::from_str(&o.text).unwrap();
+            let annotations = v["metadata"]
+                .as_object_mut()
+                .unwrap()
+                .entry("annotations")
+                .or_insert_with(|| serde_json::json!({}))
+                .as_object_mut()
+                .unwrap();
+            if sync_waves {
+                annotations
+                    .entry(maasc::SYNC_WAVE)
+                    .or_insert_with(|| o.wave.to_string().into());
+            }
+            for prefix in ["config.kubernetes.io", "internal.config.kubernetes.io"] {
+                annotations.insert(format!("{prefix}/path"), o.path.clone().into());
+                annotations.insert(format!("{prefix}/index"), "0".into());
+            }
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn every_example_and_cluster_gives_the_value_tree_objects_in_yaml_and_json() {
+    for example in common::EXAMPLES {
+        let path = common::example_path(example);
+        let loaded = common::load(&path);
+        let dir = path.parent().unwrap();
+        let maas_yaml: Value =
+            serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for cluster in &loaded.platform.clusters {
+            let cluster = cluster.name.as_str();
+            for sync_waves in [false, true] {
+                let mut config = maas_yaml.clone();
+                if sync_waves {
+                    config["metadata"]["annotations"]["maasc.io/sync-waves"] = "true".into();
+                }
+                let list = serde_json::json!({
+                    "apiVersion": "config.kubernetes.io/v1",
+                    "kind": "ResourceList",
+                    "items": [],
+                    "functionConfig": config,
+                });
+                let want = value_tree_items(&loaded, cluster, sync_waves);
+                for json in [false, true] {
+                    let input = if json {
+                        list.to_string()
+                    } else {
+                        serde_saphyr::to_string(&list).unwrap()
+                    };
+                    let out = common::run_with_stdin(
+                        Command::new(env!("CARGO_BIN_EXE_maasc"))
+                            .current_dir(dir)
+                            .args(["krm", "--cluster", cluster]),
+                        input.as_bytes(),
+                    );
+                    let what = format!("{example}/{cluster} (json: {json}, waves: {sync_waves})");
+                    assert!(
+                        out.status.success(),
+                        "{what}: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    let stdout = String::from_utf8(out.stdout).unwrap();
+                    let output: Value = if json {
+                        serde_json::from_str(&stdout).expect("JSON in, JSON out")
+                    } else {
+                        serde_saphyr::from_str(&stdout).unwrap()
+                    };
+                    let got = items(&output);
+                    assert_eq!(got.len(), want.len(), "{what}");
+                    for (g, w) in got.iter().zip(&want) {
+                        assert_eq!(g, w, "{what}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every object the built-in templates render for every example is in the
+/// subset `render::read` knows (so `maasc krm` never needs the general
+/// parser for them), and reads as the general parser reads it.
+#[test]
+fn every_built_in_object_reads_back_without_the_general_parser() {
+    let mut objects = 0;
+    for example in common::EXAMPLES {
+        let loaded = common::load(&common::example_path(example));
+        for cluster in &loaded.platform.clusters {
+            for o in loaded.cluster_objects(None, cluster.name.as_str()).unwrap() {
+                let general: Value = serde_saphyr::from_str(&o.text).unwrap();
+                let fast = maasc::render::read::document(&o.text)
+                    .unwrap_or_else(|| panic!("{}: not in the subset:\n{}", o.path, o.text));
+                assert_eq!(fast, general, "{}", o.path);
+                objects += 1;
+            }
+        }
+    }
+    assert!(objects > 200, "{objects} objects");
+}
+
+/// Text outside the reader's subset (an overridden template may write any
+/// YAML) is still read, by the general parser, and gets its wave.
+#[test]
+fn an_object_outside_the_fast_subset_is_read_by_the_general_parser() {
+    let object = maasc::StreamObject {
+        path: "c/x/config-map-a.yaml".into(),
+        text: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  ratio: 0.5\n  folded: >\n    a\n    b\n".into(),
+        wave: 3,
+    };
+    assert_eq!(maasc::render::read::document(&object.text), None);
+    let value = object.value(true).unwrap();
+    assert_eq!(value["data"]["ratio"], 0.5);
+    assert_eq!(value["data"]["folded"], "a b\n");
+    assert_eq!(value["metadata"]["annotations"][maasc::SYNC_WAVE], "3");
+}

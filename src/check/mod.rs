@@ -16,7 +16,6 @@ mod models;
 mod oauth_schema;
 mod observability;
 mod serving;
-pub mod suggest;
 mod tenant;
 mod tiers;
 mod versions;
@@ -27,6 +26,9 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, SourceMap};
 use crate::input::{self, PlatformInput};
 use crate::model::*;
 use crate::source::{Sp, Span};
+// The did-you-mean helper is a leaf shared with parse and the front ends;
+// the rules below reach it as `super::suggest`.
+use crate::suggest;
 
 /// What the checker needs to know about where the input came from.
 pub struct CheckContext<'a> {

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::CommandFactory;
 
-use crate::check::suggest::did_you_mean;
 use crate::cli::Cli;
+use crate::suggest::did_you_mean;
 
 /// Handles `maasc help …` when the command line is that; `None` otherwise.
 pub fn help(args: &[OsString]) -> Option<ExitCode> {

@@ -6,10 +6,10 @@
 //! rest of the document do not move, so every later diagnostic still points
 //! at the user's text.
 
-use crate::check::suggest::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::input::PlatformInput;
 use crate::source::{SourceFile, Span};
+use crate::suggest::did_you_mean;
 
 /// At most this many unknown fields are reported; each costs one more pass.
 const MAX_UNKNOWN_FIELDS: usize = 50;

@@ -8,6 +8,7 @@
 //! renders is read back as YAML and its identity compared with the plan, so
 //! a broken override fails loudly instead of emitting a bad tree.
 
+pub mod read;
 pub mod yaml;
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 /// Whether `s` can be written as a plain scalar and read back as the same string.
-fn plain_ok(s: &str) -> bool {
+pub(super) fn plain_ok(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
@@ -292,6 +292,15 @@ mod tests {
                 strings.push(format!("{a}x{b}"));
             }
         }
+        // `read::document` (what `maasc krm` reads the objects back with)
+        // either leaves a text to the general parser or reads what it reads.
+        let mut read_fast = 0;
+        let mut fast_or_general = |text: &str, want: &Value| {
+            if let Some(fast) = super::super::read::document(text) {
+                assert_eq!(&fast, want, "read::document of\n{text}");
+                read_fast += 1;
+            }
+        };
         for s in &strings {
             let quoted = scalar(&json!(s));
             let back: Result<String, _> = serde_saphyr::from_str(&format!("k: {quoted}\n"))
@@ -301,15 +310,24 @@ mod tests {
                 Some(s.as_str()),
                 "scalar {s:?} → {quoted}"
             );
+            fast_or_general(&format!("k: {quoted}\n"), &json!({ "k": s }));
             let doc = json!({ "k": s, "l": [s, { "m": s }] });
-            let text = block(&doc, 2);
-            let back: Value = serde_saphyr::from_str(&format!("root:\n{text}\n")).unwrap();
+            let text = format!("root:\n{}\n", block(&doc, 2));
+            let back: Value = serde_saphyr::from_str(&text).unwrap();
             assert_eq!(back["root"], doc, "block {s:?} →\n{text}");
+            fast_or_general(&text, &back);
             if s.contains('\n') {
-                let lit = literal(s, 2);
-                let back: Value = serde_saphyr::from_str(&format!("k: {lit}\n")).unwrap();
-                assert_eq!(back["k"], json!(s), "literal {s:?} →\n{lit}");
+                let text = format!("k: {}\n", literal(s, 2));
+                let back: Value = serde_saphyr::from_str(&text).unwrap();
+                assert_eq!(back["k"], json!(s), "literal {s:?} →\n{text}");
+                fast_or_general(&text, &back);
             }
         }
+        // Most of them take the fast way (the rest: tabs, `\r`, ...).
+        assert!(
+            read_fast > strings.len() * 2,
+            "{read_fast} of {}",
+            strings.len()
+        );
     }
 }

@@ -1,4 +1,7 @@
-//! "Did you mean" suggestions for unknown names.
+//! "Did you mean" suggestions for unknown names: a leaf module, used by
+//! parse (unknown fields), check (unknown references), stream (unknown
+//! cluster or component) and `maasc help` (unknown command), so none of
+//! them imports another stage for it.
 
 /// Levenshtein distance between two short strings.
 fn distance(a: &str, b: &str) -> usize {
@@ -18,7 +21,7 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest candidate within a third of the word's length (at least 2 edits).
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -32,7 +35,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// A hint naming the closest candidate, or listing the known ones.
-pub fn hint_for<'a>(
+pub(crate) fn hint_for<'a>(
     word: &str,
     what: &str,
     candidates: impl IntoIterator<Item = &'a str> + Clone,
