@@ -178,13 +178,13 @@ impl OperatorKind {
             },
             // KEDA, for the ScaledObjects KServe derives from an autoscaled
             // model's `spec.scaling` (RHOAI 3.4+). OpenShift docs
-            // "Automatically scaling pods with the Custom Metrics Autoscaler
-            // Operator" (operator 2.18/2.19, OCP 4.12–4.21): package and
-            // namespace as the CSV suggests
+            // "Installing the custom metrics autoscaler"
+            // (openshift/openshift-docs @001ad1f
+            // `modules/nodes-cma-autoscaling-custom-install.adoc`: all
+            // namespaces, installed in `openshift-keda`); the operator's CSV
             // (openshift/custom-metrics-autoscaler-operator
-            // `keda/2.19.0/manifests/cma.v2.19.0.clusterserviceversion.yaml`:
-            // `suggested-namespace: openshift-keda`, AllNamespaces and
-            // OwnNamespace install modes, `cluster-monitoring: "true"`).
+            // `keda/2.19.0/manifests/cma.v2.19.0.clusterserviceversion.yaml`)
+            // suggests that namespace and `cluster-monitoring: "true"`.
             OperatorKind::CustomMetricsAutoscaler => OperatorDefaults {
                 component: "custom-metrics-autoscaler",
                 package: "openshift-custom-metrics-autoscaler-operator",

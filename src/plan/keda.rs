@@ -31,8 +31,10 @@
 //!
 //! The `KedaController` `keda` in `openshift-keda` (the one name and
 //! namespace the operator reconciles) deploys KEDA itself, watching every
-//! namespace (`watchNamespace: ""`), as the operator's CSV example and
-//! rhods-operator `docs/install/wva/03-keda-controller.yaml` do. Operators
+//! namespace (`watchNamespace: ""`), as the OpenShift docs
+//! (openshift/openshift-docs @001ad1f
+//! `modules/nodes-cma-autoscaling-custom-install.adoc`) and rhods-operator
+//! `docs/install/wva/03-keda-controller.yaml` do. Operators
 //! from 2.17.2 create it themselves at install; applying it then adopts it.
 
 use super::components::{Component, annotations_skip_dry_run};
