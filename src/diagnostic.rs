@@ -86,6 +86,7 @@ codes! {
     ScaleToZero = "E075", "a model's `scaling.minReplicas` is 0: no OpenShift AI version scales an LLMInferenceService to zero (`minReplicas` ≥ 1)";
     AutoscalingNeedsVersion = "E076", "a model autoscales (`minReplicas` < `maxReplicas`) on a cluster before OpenShift AI 3.4, whose LLMInferenceService has no `spec.scaling`";
     ScalingExceedsPool = "E077", "a model's `scaling.minReplicas` replicas need more GPUs than its pool can ever have (max nodes × GPUs per node)";
+    AutoscalingNeedsKeda = "E078", "a model autoscales on a cluster that disables the Custom Metrics Autoscaler operator (KEDA), which its ScaledObject needs";
     ReservedComponentName = "E080", "an extra component's name is reserved for generated Applications (`operators-…`, `instances-…`, `platform-…`, `models-…`, `root`)";
     PatchTargetNotFound = "E081", "a patch names a component the cluster does not generate, or its target matches no object of it; with did-you-mean";
     ExtraComponentSource = "E082", "an extra component's or patch file's source is wrong: needs `path` or `repoURL` (https) with `targetRevision`; a path must be a folder (or file) inside the repository, relative, without `..`";
@@ -102,7 +103,7 @@ codes! {
     ContextTooLong = "W120", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
     TenantUnused = "W130", "`maas.tenant` is set but no cluster runs RHOAI 3.5 (the tenant era): it has no effect";
     OidcNotApplied = "W131", "`maas.oidc` is set but a RHOAI 3.3 cluster cannot take it: its operator owns maas-api's AuthPolicy and its ModelsAsService has no OIDC setting";
-    AutoscalingPrerequisites = "W135", "an autoscaled model: its KEDA ScaledObject needs the Custom Metrics Autoscaler operator and the ClusterTriggerAuthentication `ai-inference-keda-thanos`, which maasc does not emit";
+    AutoscalingPrerequisites = "W135", "an autoscaled model on a cluster where maasc does not turn on user-workload monitoring (it owns no `cluster-monitoring-config`): the autoscaler reads vLLM's metrics from Thanos, which has them only with it";
     ScalingMaxExceedsPool = "W136", "a model's `scaling.maxReplicas` replicas need more GPUs than its pool can ever have: the extra replicas stay Pending";
     UnpinnedRevision = "W140", "a remote extra component follows a branch (`main`, `HEAD`, …), not a tag or commit: what it deploys changes without a commit here";
     GrafanaOperatorNeeded = "W145", "`dashboards: grafana`: GrafanaDashboard objects need the Grafana operator and a Grafana instance, which maasc does not install";

@@ -229,22 +229,124 @@ fn only_models_behind_token_limits_force_usage_in_streams() {
     );
 }
 
-/// Every object of `kind` a loaded platform generates.
-fn objects_of(loaded: &maasc::Loaded, kind: &str) -> Vec<Value> {
+/// Every object a loaded platform generates.
+fn objects(loaded: &maasc::Loaded) -> Vec<Value> {
     maasc::build_tree(loaded, None)
         .expect("renders")
         .iter()
-        .filter(|f| f.path.ends_with(".yaml"))
+        .filter(|f| f.path.ends_with(".yaml") && !f.path.ends_with("kustomization.yaml"))
         .map(|f| serde_saphyr::from_str::<Value>(&f.content).unwrap())
+        .collect()
+}
+
+/// Every object of `kind` a loaded platform generates.
+fn objects_of(loaded: &maasc::Loaded, kind: &str) -> Vec<Value> {
+    objects(loaded)
+        .into_iter()
         .filter(|o| o["kind"] == kind)
         .collect()
 }
 
+/// The one object of `kind` named `name` among `objects`, if any.
+fn find<'a>(objects: &'a [Value], kind: &str, name: &str) -> Option<&'a Value> {
+    objects
+        .iter()
+        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+}
+
+/// What KEDA an autoscaled model's cluster gets (README "Replicas and
+/// autoscaling"): the Custom Metrics Autoscaler Subscription, the
+/// KedaController, and the ClusterTriggerAuthentication RHOAI's KServe
+/// names, reading the token and CA of a ServiceAccount that may view
+/// cluster monitoring. Checks that they refer to each other; `None` when
+/// the cluster has none of it.
+fn keda_of(objects: &[Value]) -> Option<String> {
+    let keda: Vec<&Value> = objects
+        .iter()
+        .filter(|o| {
+            o["apiVersion"].as_str().unwrap().starts_with("keda.sh/")
+                || o["metadata"]["namespace"] == "openshift-keda"
+                || o["metadata"]["name"] == "openshift-keda"
+                || o["metadata"]["name"] == "keda-metrics-reader-monitoring"
+        })
+        .collect();
+    if keda.is_empty() {
+        return None;
+    }
+    let sub = find(
+        objects,
+        "Subscription",
+        "openshift-custom-metrics-autoscaler-operator",
+    )
+    .expect("the operator's Subscription");
+    assert_eq!(sub["metadata"]["namespace"], "openshift-keda");
+    assert_eq!(
+        sub["spec"]["name"],
+        "openshift-custom-metrics-autoscaler-operator"
+    );
+    assert_eq!(sub["spec"]["source"], "redhat-operators");
+    let group = find(objects, "OperatorGroup", "openshift-keda").expect("an OperatorGroup");
+    assert_eq!(group["metadata"]["namespace"], "openshift-keda");
+    assert!(find(objects, "Namespace", "openshift-keda").is_some());
+    let controller = find(objects, "KedaController", "keda").expect("the KedaController");
+    assert_eq!(controller["metadata"]["namespace"], "openshift-keda");
+    assert_eq!(controller["spec"]["watchNamespace"], "");
+    let auth = find(
+        objects,
+        "ClusterTriggerAuthentication",
+        "ai-inference-keda-thanos",
+    )
+    .expect("the ClusterTriggerAuthentication KServe points at");
+    let refs = auth["spec"]["secretTargetRef"].as_array().unwrap();
+    let params: Vec<String> = refs
+        .iter()
+        .map(|r| {
+            format!(
+                "{}←{}",
+                r["parameter"].as_str().unwrap(),
+                r["key"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let secret_name = refs[0]["name"].as_str().unwrap();
+    assert!(refs.iter().all(|r| r["name"] == secret_name));
+    let secret = find(objects, "Secret", secret_name).expect("the token Secret");
+    assert_eq!(secret["metadata"]["namespace"], "openshift-keda");
+    assert_eq!(secret["type"], "kubernetes.io/service-account-token");
+    assert!(
+        secret["data"].is_null() && secret["stringData"].is_null(),
+        "no value in Git"
+    );
+    let account = secret["metadata"]["annotations"]["kubernetes.io/service-account.name"]
+        .as_str()
+        .unwrap();
+    let sa = find(objects, "ServiceAccount", account).expect("the ServiceAccount");
+    assert_eq!(sa["metadata"]["namespace"], "openshift-keda");
+    let binding = find(
+        objects,
+        "ClusterRoleBinding",
+        "keda-metrics-reader-monitoring",
+    )
+    .expect("the ClusterRoleBinding");
+    assert_eq!(
+        binding["subjects"][0],
+        serde_json::json!({"kind": "ServiceAccount", "name": account, "namespace": "openshift-keda"})
+    );
+    Some(format!(
+        "Subscription {} | KedaController keda | ClusterTriggerAuthentication [{}] of {secret_name} | {account} may {}",
+        sub["spec"]["channel"].as_str().unwrap(),
+        params.join(" "),
+        binding["roleRef"]["name"].as_str().unwrap()
+    ))
+}
+
 /// Versions × scaling choices: refused with which codes, or accepted with
-/// `spec.replicas` or `spec.scaling` and the DSC's `kserve.wva`; every
-/// LLMInferenceService and DataScienceCluster validates against the CRDs of
-/// its version, and `spec.scaling` keeps the CRD's CEL rules (no
-/// `replicas` beside it, `wva` with exactly one actuator, 1 ≤ min ≤ max).
+/// `spec.replicas` or `spec.scaling`, the DSC's `kserve.wva` and KEDA (the
+/// Custom Metrics Autoscaler operator, its KedaController and the trigger
+/// authentication RHOAI's KServe names, only where a model autoscales);
+/// every object of the tree validates against the CRDs of its version, and
+/// `spec.scaling` keeps the CRD's CEL rules (no `replicas` beside it, `wva`
+/// with exactly one actuator, 1 ≤ min ≤ max).
 /// The pool: two nodes of one L4 each, so two one-GPU replicas fit.
 #[test]
 fn scaling_per_version() {
@@ -265,9 +367,8 @@ fn scaling_per_version() {
             let loaded = with_model_fields(&cluster, &format!("      scaling: {scaling}\n"));
             let row = match loaded {
                 Ok(loaded) => {
-                    let llmis = &objects_of(&loaded, "LLMInferenceService")[0];
-                    let dsc = &objects_of(&loaded, "DataScienceCluster")[0];
-                    for o in [llmis, dsc] {
+                    let all = objects(&loaded);
+                    for o in &all {
                         let api = o["apiVersion"].as_str().unwrap().to_string();
                         let kind = o["kind"].as_str().unwrap().to_string();
                         let (_, v) = validators
@@ -276,11 +377,21 @@ fn scaling_per_version() {
                         let errors: Vec<String> = v.iter_errors(o).map(|e| e.to_string()).collect();
                         assert!(errors.is_empty(), "{version} {label} {kind}: {errors:?}");
                     }
+                    let llmis = all
+                        .iter()
+                        .find(|o| o["kind"] == "LLMInferenceService")
+                        .unwrap();
+                    let dsc = all
+                        .iter()
+                        .find(|o| o["kind"] == "DataScienceCluster")
+                        .unwrap();
                     let spec = &llmis["spec"];
                     let s = &spec["scaling"];
                     let wva = &dsc["spec"]["components"]["kserve"]["wva"];
+                    let keda = keda_of(&all);
                     if s.is_null() {
                         assert!(wva.is_null(), "{version} {label}: wva without scaling");
+                        assert!(keda.is_none(), "{version} {label}: KEDA without scaling");
                     } else {
                         assert!(spec["replicas"].is_null(), "{version} {label}");
                         let actuators = ["hpa", "keda"]
@@ -294,6 +405,7 @@ fn scaling_per_version() {
                         );
                         assert!((1..=max).contains(&min), "{version} {label}");
                         assert_eq!(wva["managementState"], "Managed", "{version} {label}");
+                        assert!(keda.is_some(), "{version} {label}: no KEDA");
                     }
                     let warnings: Vec<String> = loaded
                         .diagnostics
@@ -302,11 +414,12 @@ fn scaling_per_version() {
                         .map(|d| d.code.to_string())
                         .collect();
                     format!(
-                        "replicas {} | scaling {} | DSC wva {} | warnings [{}]",
+                        "replicas {} | scaling {} | DSC wva {} | warnings [{}]\n    KEDA: {}",
                         spec["replicas"],
                         serde_json::to_string(s).unwrap(),
                         wva["managementState"],
-                        warnings.join(" ")
+                        warnings.join(" "),
+                        keda.as_deref().unwrap_or("none")
                     )
                 }
                 Err(e) => format!("refused: {}", error_codes(&e).join(" ")),
@@ -315,6 +428,103 @@ fn scaling_per_version() {
         }
     }
     insta::assert_snapshot!(table);
+}
+
+/// The KEDA components of an autoscaled model's cluster build with
+/// `kubectl kustomize`, overlay on base, on each version that autoscales.
+#[test]
+fn an_autoscaled_model_s_keda_components_build_with_kustomize() {
+    for version in ["3.4", "3.5"] {
+        let cluster =
+            format!("      operators:\n        openshiftAI: {{version: \"{version}\"}}\n");
+        let loaded = with_model_fields(
+            &cluster,
+            "      scaling: {minReplicas: 1, maxReplicas: 2}\n",
+        )
+        .unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        for f in maasc::build_tree(&loaded, None).unwrap() {
+            let path = tmp.path().join(&f.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, &f.content).unwrap();
+        }
+        let mut kinds = Vec::new();
+        for dir in ["operators", "instances"] {
+            let built = common::kubectl_kustomize(
+                &tmp.path()
+                    .join("lab")
+                    .join(dir)
+                    .join("custom-metrics-autoscaler"),
+            );
+            assert!(
+                built.status.success(),
+                "{version} {dir}: {}",
+                String::from_utf8_lossy(&built.stderr)
+            );
+            let out = String::from_utf8(built.stdout).unwrap();
+            kinds.extend(
+                out.lines()
+                    .filter_map(|l| l.strip_prefix("kind: "))
+                    .map(str::to_string),
+            );
+        }
+        kinds.sort();
+        assert_eq!(
+            kinds,
+            [
+                "ClusterRoleBinding",
+                "ClusterTriggerAuthentication",
+                "KedaController",
+                "Namespace",
+                "OperatorGroup",
+                "Secret",
+                "ServiceAccount",
+                "Subscription"
+            ],
+            "{version}"
+        );
+    }
+}
+
+/// A cluster that disables the Custom Metrics Autoscaler cannot run an
+/// autoscaled model (E078); listing it with a channel keeps it, with that
+/// channel.
+#[test]
+fn an_autoscaled_model_needs_the_custom_metrics_autoscaler() {
+    let model = "      scaling: {minReplicas: 1, maxReplicas: 2}\n";
+    let disabled = "      operators:\n        openshiftAI: {version: \"3.4\"}\n        customMetricsAutoscaler: {enabled: false}\n";
+    let Err(e) = with_model_fields(disabled, model) else {
+        panic!("an autoscaled model without KEDA was accepted");
+    };
+    assert_eq!(error_codes(&e), ["E078"]);
+    let listed = "      operators:\n        openshiftAI: {version: \"3.4\"}\n        customMetricsAutoscaler: {channel: stable-2.19}\n";
+    let loaded = with_model_fields(listed, model).unwrap();
+    let subs = objects_of(&loaded, "Subscription");
+    let sub = subs
+        .iter()
+        .find(|s| s["spec"]["name"] == "openshift-custom-metrics-autoscaler-operator")
+        .unwrap();
+    assert_eq!(sub["spec"]["channel"], "stable-2.19");
+    // W135 only where maasc does not turn on user-workload monitoring.
+    let cluster = "      operators:\n        openshiftAI: {version: \"3.4\"}\n";
+    let w135 = |loaded: &maasc::Loaded| {
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.code.to_string() == "W135")
+    };
+    assert!(w135(&with_model_fields(cluster, model).unwrap()));
+    let monitored =
+        format!("{model}  observability: {{enabled: true, manageClusterMonitoringConfig: true}}\n");
+    assert!(!w135(&with_model_fields(cluster, &monitored).unwrap()));
+    // A fixed count needs no KEDA, even where it is disabled.
+    assert!(
+        with_model_fields(
+            disabled,
+            "      scaling: {minReplicas: 2, maxReplicas: 2}\n"
+        )
+        .is_ok()
+    );
 }
 
 #[test]
@@ -327,4 +537,5 @@ fn a_cluster_replica_override_fixes_an_autoscaled_model_there() {
     assert!(llmis["spec"]["scaling"].is_null());
     let dsc = &objects_of(&loaded, "DataScienceCluster")[0];
     assert!(dsc["spec"]["components"]["kserve"]["wva"].is_null());
+    assert_eq!(keda_of(&objects(&loaded)), None);
 }

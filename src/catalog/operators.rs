@@ -17,6 +17,7 @@ pub enum OperatorKind {
     ServiceMesh,
     Serverless,
     Keycloak,
+    CustomMetricsAutoscaler,
 }
 
 /// Static facts about one operator's Subscription.
@@ -42,7 +43,7 @@ pub struct OperatorDefaults {
 }
 
 impl OperatorKind {
-    pub const ALL: [OperatorKind; 10] = [
+    pub const ALL: [OperatorKind; 11] = [
         OperatorKind::CertManager,
         OperatorKind::Nfd,
         OperatorKind::NvidiaGpu,
@@ -53,6 +54,7 @@ impl OperatorKind {
         OperatorKind::ServiceMesh,
         OperatorKind::Serverless,
         OperatorKind::Keycloak,
+        OperatorKind::CustomMetricsAutoscaler,
     ];
 
     pub fn defaults(self) -> OperatorDefaults {
@@ -172,6 +174,26 @@ impl OperatorKind {
                 operator_group: Some("keycloak"),
                 own_namespace: true,
                 namespace_labels: NONE,
+                env: NONE,
+            },
+            // KEDA, for the ScaledObjects KServe derives from an autoscaled
+            // model's `spec.scaling` (RHOAI 3.4+). OpenShift docs
+            // "Installing the custom metrics autoscaler"
+            // (openshift/openshift-docs @001ad1f
+            // `modules/nodes-cma-autoscaling-custom-install.adoc`: all
+            // namespaces, installed in `openshift-keda`); the operator's CSV
+            // (openshift/custom-metrics-autoscaler-operator
+            // `keda/2.19.0/manifests/cma.v2.19.0.clusterserviceversion.yaml`)
+            // suggests that namespace and `cluster-monitoring: "true"`.
+            OperatorKind::CustomMetricsAutoscaler => OperatorDefaults {
+                component: "custom-metrics-autoscaler",
+                package: "openshift-custom-metrics-autoscaler-operator",
+                channel: "stable",
+                source: "redhat-operators",
+                namespace: "openshift-keda",
+                operator_group: Some("openshift-keda"),
+                own_namespace: false,
+                namespace_labels: &[("openshift.io/cluster-monitoring", "true")],
                 env: NONE,
             },
         }

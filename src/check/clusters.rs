@@ -365,7 +365,7 @@ fn operators(
         .openshift_ai
         .as_ref()
         .map(|o| Sp::new(o.value.subscription(), o.span));
-    let listed: [(OperatorKind, &Option<Sp<OperatorInput>>); 10] = [
+    let listed: [(OperatorKind, &Option<Sp<OperatorInput>>); 11] = [
         (OperatorKind::CertManager, &input.cert_manager),
         (OperatorKind::Nfd, &input.nfd),
         (OperatorKind::NvidiaGpu, &input.nvidia_gpu),
@@ -376,6 +376,12 @@ fn operators(
         (OperatorKind::ServiceMesh, &input.service_mesh),
         (OperatorKind::Serverless, &input.serverless),
         (OperatorKind::Keycloak, &input.keycloak),
+        // Implied by an autoscaled model, which check knows only after the
+        // models (`serving::autoscaling_prerequisites`).
+        (
+            OperatorKind::CustomMetricsAutoscaler,
+            &input.custom_metrics_autoscaler,
+        ),
     ];
     let mut out = BTreeMap::new();
     for (kind, settings) in listed {

@@ -225,6 +225,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     let oidc = tenant::oidc(c, spec, &clusters);
     let tenant_telemetry = tenant::check(c, spec, &clusters);
     observability::check(c, spec, &mut clusters);
+    serving::autoscaling_prerequisites(c, spec, &models, &mut clusters);
     tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
     tiers::check_ambiguous_levels(c, &spec.tiers, &tiers, &identity);
     Some(Platform {

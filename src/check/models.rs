@@ -44,12 +44,6 @@ pub(crate) fn check(
     declared: &Declared,
     clusters: &[Cluster],
 ) -> Vec<Model> {
-    let namespace_of = |m: &ModelInput| {
-        m.namespace
-            .as_ref()
-            .map(|n| n.value.clone())
-            .unwrap_or_else(|| "llm".into())
-    };
     c.unique(
         "model",
         input
@@ -71,6 +65,16 @@ pub(crate) fn check(
     models
 }
 
+/// The namespace a model input names, or the default `llm`.
+pub(crate) fn namespace_of(m: &ModelInput) -> String {
+    m.namespace
+        .as_ref()
+        .map(|n| n.value.clone())
+        .unwrap_or_else(|| DEFAULT_NAMESPACE.into())
+}
+
+const DEFAULT_NAMESPACE: &str = "llm";
+
 fn check_model(
     c: &mut Checker<'_>,
     m: &Sp<ModelInput>,
@@ -80,7 +84,7 @@ fn check_model(
     let name = c.name("model name", &m.name, ModelName::parse);
     let namespace = match &m.namespace {
         Some(ns) => c.name("namespace", ns, NamespaceName::parse),
-        None => NamespaceName::parse("llm").ok(),
+        None => NamespaceName::parse(DEFAULT_NAMESPACE).ok(),
     };
     let external = match (&m.uri, &m.external) {
         (Some(uri), None) => {

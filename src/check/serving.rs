@@ -6,7 +6,7 @@ use super::Checker;
 use crate::catalog::instance_types::node_size;
 use crate::catalog::operators::OperatorKind;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::input::{CredentialsInput, ModelInput};
+use crate::input::{CredentialsInput, ModelInput, SpecInput};
 use crate::model::serving::{self as sv, Layout, LayoutError, SecretKeyRef};
 use crate::model::*;
 use crate::source::Sp;
@@ -164,8 +164,8 @@ fn scaling(
 }
 
 /// Where a model's `scaling` meets one cluster: autoscaling (min < max)
-/// needs OpenShift AI 3.4+ (E076), and its KEDA ScaledObject needs what
-/// maasc does not emit (W135).
+/// needs OpenShift AI 3.4+ (E076). What it needs there besides is checked
+/// once the clusters are complete (`autoscaling_prerequisites`).
 pub(crate) fn check_scaling_on(
     c: &mut Checker<'_>,
     m: &Sp<ModelInput>,
@@ -194,17 +194,80 @@ pub(crate) fn check_scaling_on(
                 cluster.name
             ),
         );
-        return;
     }
-    c.warning(
-        Code::AutoscalingPrerequisites,
-        s.span,
-        format!(
-            "model `{name}` autoscales on cluster `{}`: KServe turns `spec.scaling` into a workload-variant-autoscaler VariantAutoscaling (maasc sets the DSC's `kserve.wva: Managed`) and a KEDA ScaledObject that reads Thanos with the ClusterTriggerAuthentication `ai-inference-keda-thanos`; maasc emits neither KEDA nor that authentication, and without KEDA's CRDs the LLMInferenceService stays NotReady (ScalingCRDNotFound) and gets no route",
-            cluster.name
-        ),
-        "install the Custom Metrics Autoscaler operator (a KedaController in openshift-keda) and a ClusterTriggerAuthentication `ai-inference-keda-thanos` whose bearer token may `cluster-monitoring-view`; or fix the count (minReplicas == maxReplicas)",
-    );
+}
+
+/// What an autoscaled model needs on its cluster, known once the models,
+/// the clusters' model overrides and their observability are checked.
+/// KServe turns `spec.scaling` into a KEDA ScaledObject whose trigger reads
+/// Thanos with the ClusterTriggerAuthentication `ai-inference-keda-thanos`
+/// (red-hat-data-services/kserve @c1e1509 / @2505c73,
+/// `config/overlays/odh/patches/inferenceservice-config-patch.yaml`): the
+/// Custom Metrics Autoscaler operator is implied (plan emits it, its
+/// KedaController and that authentication), E078 where the cluster
+/// disables it. The workload-variant-autoscaler reads vLLM's metrics from
+/// Thanos, which has them only with user-workload monitoring: W135 where
+/// maasc does not turn it on.
+pub(crate) fn autoscaling_prerequisites(
+    c: &mut Checker<'_>,
+    spec: &SpecInput,
+    models: &[Model],
+    clusters: &mut [Cluster],
+) {
+    let kind = OperatorKind::CustomMetricsAutoscaler;
+    for (input, cluster) in super::paired(&spec.clusters, clusters) {
+        let settings = input.operators.custom_metrics_autoscaler.as_ref();
+        let mut needed = false;
+        for mi in &spec.models {
+            let Some(m) = models.iter().find(|m| {
+                m.name.as_str() == mi.name.value
+                    && m.namespace.as_str() == super::models::namespace_of(mi)
+            }) else {
+                continue;
+            };
+            let (Some((min, max)), Some(s)) = (cluster.autoscaled(m), &mi.scaling) else {
+                continue;
+            };
+            needed = true;
+            let name = &m.name;
+            if !cluster.has_operator(kind) && settings.is_some() {
+                c.error(
+                    Code::AutoscalingNeedsKeda,
+                    s.span,
+                    format!(
+                        "model `{name}` autoscales between {min} and {max} replicas on cluster `{}`, which disables the Custom Metrics Autoscaler operator: KServe's KEDA ScaledObject has no CRD there, and the LLMInferenceService stays NotReady (ScalingCRDNotFound)",
+                        cluster.name
+                    ),
+                    format!(
+                        "remove `enabled: false` from `operators.customMetricsAutoscaler` of cluster `{}`, or fix the count (`minReplicas: {max}, maxReplicas: {max}`)",
+                        cluster.name
+                    ),
+                );
+            }
+            let user_workload = cluster
+                .observability
+                .as_ref()
+                .is_some_and(|o| o.cluster_monitoring_config.is_some());
+            if !user_workload {
+                c.warning(
+                    Code::AutoscalingPrerequisites,
+                    s.span,
+                    format!(
+                        "model `{name}` autoscales on cluster `{}`: the workload-variant-autoscaler computes its replicas from vLLM's metrics in Thanos, which has them only with user-workload monitoring, and maasc does not turn it on there (it owns no `cluster-monitoring-config`)",
+                        cluster.name
+                    ),
+                    "make sure `enableUserWorkload: true` is in openshift-monitoring's `cluster-monitoring-config`, or let maasc own it: `observability: {enabled: true, manageClusterMonitoringConfig: true}`",
+                );
+            }
+        }
+        // Implied, unless listed (then `operators` added it, or it is
+        // disabled and the error above says so).
+        if needed && settings.is_none() {
+            let sub =
+                super::versions::subscription(c, kind, None, Some(cluster.version), &input.name);
+            cluster.operators.insert(kind, sub);
+        }
+    }
 }
 
 /// Resolves `parallelism` against `gpus`: tensor × pipeline must be the

@@ -457,6 +457,9 @@ pub struct OperatorsInput {
     pub service_mesh: Option<Sp<OperatorInput>>,
     pub serverless: Option<Sp<OperatorInput>>,
     pub keycloak: Option<Sp<OperatorInput>>,
+    /// KEDA (OpenShift's Custom Metrics Autoscaler): implied on a cluster
+    /// where a model autoscales (RHOAI 3.4+).
+    pub custom_metrics_autoscaler: Option<Sp<OperatorInput>>,
 }
 
 /// Subscription overrides for one operator.

@@ -255,6 +255,27 @@ impl Cluster {
         self.pools.iter().any(|p| p.instance.is_gpu())
     }
 
+    /// The bounds `m` autoscales between on this cluster: its `scaling`
+    /// (min < max) where the version has `spec.scaling` (check refuses it
+    /// elsewhere), unless the cluster's `overrides.models` fixes its
+    /// replicas. `None` for a model not deployed here.
+    pub fn autoscaled(&self, m: &Model) -> Option<(u32, u32)> {
+        let fixed = self
+            .model_replicas
+            .contains_key(&(m.namespace.clone(), m.name.clone()));
+        m.scaling
+            .filter(|_| m.clusters.contains(&self.name))
+            .filter(|_| !fixed && m.serving.external().is_none())
+            .filter(|_| serving::supports_autoscaling(self.version))
+    }
+
+    /// Whether any of `models` autoscales on this cluster: it then needs
+    /// KEDA (the Custom Metrics Autoscaler operator) and the DSC's
+    /// `kserve.wva`.
+    pub fn autoscales_any(&self, models: &[Model]) -> bool {
+        models.iter().any(|m| self.autoscaled(m).is_some())
+    }
+
     /// Identity providers and machine pools belong to the platform
     /// (ROSA, ARO, hosted control planes), not to OpenShift objects.
     pub fn platform_managed(&self) -> bool {

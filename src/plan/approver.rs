@@ -75,12 +75,7 @@ pub fn objects(namespace: &str, package: &str, csv: &str) -> Vec<PlannedObject> 
             sa,
             o::RoleBinding {
                 role: sa.to_string(),
-                subjects: vec![o::Subject {
-                    kind: "ServiceAccount".to_string(),
-                    api_group: None,
-                    name: sa.to_string(),
-                    namespace: Some(namespace.to_string()),
-                }],
+                subjects: vec![o::Subject::service_account(sa, namespace)],
             },
         ),
         PlannedObject::namespaced(

@@ -97,7 +97,7 @@ pub(super) fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Compone
 
 const SYNC_OPTIONS: &str = "argocd.argoproj.io/sync-options";
 
-fn annotations_skip_dry_run() -> StringMap {
+pub(super) fn annotations_skip_dry_run() -> StringMap {
     StringMap::from([(SYNC_OPTIONS.to_string(), SKIP_DRY_RUN.to_string())])
 }
 
@@ -240,6 +240,7 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
             vec![lws],
         ));
     }
+    out.extend(super::keda::component(cluster));
     if cluster.has_operator(OperatorKind::OpenshiftAi) {
         let maas = !platform.tiers.is_empty();
         let kueue = if cluster.has_operator(OperatorKind::Kueue) {
@@ -261,11 +262,7 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
                 models_as_service: maas && cluster.version.facts().dsc_maas == DscMaas::Kserve,
                 ai_gateway: maas && cluster.version.facts().dsc_maas == DscMaas::AiGateway,
                 // KServe's `spec.scaling` needs the workload-variant-autoscaler.
-                wva: platform
-                    .models
-                    .iter()
-                    .filter(|m| m.clusters.contains(&cluster.name))
-                    .any(|m| super::serving::autoscaled(cluster, m).is_some()),
+                wva: cluster.autoscales_any(&platform.models),
             },
         );
         out.push(Component::new(

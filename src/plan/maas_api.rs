@@ -156,12 +156,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
             NAME,
             o::ClusterRoleBinding {
                 role: NAME.to_string(),
-                subjects: vec![o::Subject {
-                    kind: "ServiceAccount".to_string(),
-                    api_group: None,
-                    name: NAME.to_string(),
-                    namespace: Some(ns.to_string()),
-                }],
+                subjects: vec![o::Subject::service_account(NAME, ns)],
             },
         ),
         PlannedObject::namespaced(

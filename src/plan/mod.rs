@@ -22,6 +22,7 @@ mod dashboard;
 mod external;
 mod extras;
 mod hardware;
+mod keda;
 mod layout;
 mod maas_api;
 pub mod notes;

@@ -136,6 +136,9 @@ object_types! {
     NodeFeatureDiscovery => "nfd.openshift.io/v1", "NodeFeatureDiscovery", "node-feature-discovery.yaml";
     ClusterPolicy => "nvidia.com/v1", "ClusterPolicy", "cluster-policy.yaml";
     LeaderWorkerSetOperator => "operator.openshift.io/v1", "LeaderWorkerSetOperator", "leader-worker-set-operator.yaml";
+    KedaController => "keda.sh/v1alpha1", "KedaController", "keda-controller.yaml";
+    ClusterTriggerAuthentication => "keda.sh/v1alpha1", "ClusterTriggerAuthentication", "cluster-trigger-authentication.yaml";
+    ServiceAccountToken => "v1", "Secret", "service-account-token.yaml";
     DataScienceCluster => "datasciencecluster.opendatahub.io/v2", "DataScienceCluster", "data-science-cluster.yaml";
     Kuadrant => "kuadrant.io/v1beta1", "Kuadrant", "kuadrant.yaml";
     MachineSet => "machine.openshift.io/v1beta1", "MachineSet", "machine-set.yaml";
@@ -298,6 +301,39 @@ context! {
 }
 
 context! {
+    /// The Custom Metrics Autoscaler's KEDA instance (`keda` in
+    /// `openshift-keda`), watching every namespace.
+    pub struct KedaController {
+        pub annotations: StringMap,
+    }
+}
+
+context! {
+    /// A cluster-wide KEDA trigger authentication: each parameter from a
+    /// key of a Secret in KEDA's namespace.
+    pub struct ClusterTriggerAuthentication {
+        pub annotations: StringMap,
+        pub secret_target_refs: Vec<SecretTargetRef>,
+    }
+}
+
+context! {
+    pub struct SecretTargetRef {
+        pub parameter: String,
+        pub name: String,
+        pub key: String,
+    }
+}
+
+context! {
+    /// A long-lived token of a ServiceAccount: Kubernetes fills `token` and
+    /// `ca.crt` in the cluster (no value in Git).
+    pub struct ServiceAccountToken {
+        pub service_account: String,
+    }
+}
+
+context! {
     pub struct DataScienceCluster {
         pub annotations: StringMap,
         /// `Unmanaged` or `Removed`.
@@ -451,6 +487,18 @@ context! {
         pub name: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub namespace: Option<String>,
+    }
+}
+
+impl Subject {
+    /// A ServiceAccount in `namespace`.
+    pub fn service_account(name: &str, namespace: &str) -> Subject {
+        Subject {
+            kind: "ServiceAccount".to_string(),
+            api_group: None,
+            name: name.to_string(),
+            namespace: Some(namespace.to_string()),
+        }
     }
 }
 

@@ -70,18 +70,6 @@ fn t4_settings(
     }
 }
 
-/// The bounds a model autoscales between on the cluster: its `scaling`
-/// (min < max) where the version has `spec.scaling` (check refuses it
-/// elsewhere), unless the cluster's `overrides.models` fixes its replicas.
-pub(super) fn autoscaled(cluster: &Cluster, m: &Model) -> Option<(u32, u32)> {
-    let fixed = cluster
-        .model_replicas
-        .contains_key(&(m.namespace.clone(), m.name.clone()));
-    m.scaling
-        .filter(|_| !fixed && m.serving.external().is_none())
-        .filter(|_| sv::supports_autoscaling(cluster.version))
-}
-
 /// The LLMInferenceService of a model served on the cluster (`None` for an
 /// external one, which gets an ExternalModel instead).
 pub(super) fn inference_service(
@@ -226,7 +214,7 @@ pub(super) fn inference_service(
         );
     }
     let replicas = cluster.replicas_of(m);
-    let scaling = autoscaled(cluster, m).map(|(min, max)| o::LlmScaling {
+    let scaling = cluster.autoscaled(m).map(|(min, max)| o::LlmScaling {
         min_replicas: min,
         max_replicas: max,
     });
