@@ -538,12 +538,12 @@ pub fn run(args: &AccessArgs) -> u8 {
     };
     match subject {
         None => {
-            print!("{}", render_matrix(&clusters, args.format));
+            crate::stdout::out!("{}", render_matrix(&clusters, args.format));
             0
         }
         Some(s) => match render_subject(p, &clusters, &s, args.format) {
             Ok(text) => {
-                print!("{text}");
+                crate::stdout::out!("{text}");
                 0
             }
             Err(e) => {

@@ -80,6 +80,7 @@ pub mod secrets;
 pub mod smoke;
 pub mod source;
 mod stale;
+mod stdout;
 mod stream;
 mod style;
 mod suggest;

@@ -78,3 +78,27 @@ fn validate_exits_0_on_valid_input() {
     let out = maasc(Path::new("."), &["validate", "-f", MINIMAL]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// A reader that goes away (`maasc render | head -1`) ends the output; it
+/// is not a panic, and the exit code stays the command's.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::process::{Command, Stdio};
+    for args in [
+        &["render", "-f", "examples/ocpai3-aws/maas.yaml"][..],
+        &["schema"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_maasc"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end before reading anything: every write fails.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

@@ -34,7 +34,7 @@ pub(super) fn run(args: TreeArgs, format: ReportFormat) -> Result<Outcome, Error
         }
         return Ok(Outcome::Clean);
     }
-    print!("{}", report.render(Style::for_stdout()));
+    crate::stdout::out!("{}", report.render(Style::for_stdout()));
     let c = &report.changes;
     eprintln!(
         "{}: stale: {} added, {} changed, {} removed; run `maasc generate -f {} -o {}` and commit the result",
@@ -74,7 +74,7 @@ fn json(args: TreeArgs, file: &Path) -> Result<Outcome, Error> {
     let loaded = match super::load_quietly(file, &options) {
         Ok(loaded) => loaded,
         Err(Error::Load(e)) => {
-            print!(
+            crate::stdout::out!(
                 "{}",
                 report::json_report("check", file, e.diagnostics.sorted(), None)
             );
@@ -83,7 +83,7 @@ fn json(args: TreeArgs, file: &Path) -> Result<Outcome, Error> {
         Err(e) => return Err(e),
     };
     if report::strict() && !loaded.diagnostics.is_empty() {
-        print!(
+        crate::stdout::out!(
             "{}",
             report::json_report("check", file, loaded.diagnostics.sorted(), None)
         );
@@ -93,7 +93,7 @@ fn json(args: TreeArgs, file: &Path) -> Result<Outcome, Error> {
     tree_exists(&dir)?;
     let stale = stale::check_tree(&dir, &files)
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", dir.display())))?;
-    print!(
+    crate::stdout::out!(
         "{}",
         report::json_report(
             "check",

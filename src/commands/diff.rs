@@ -16,7 +16,7 @@ pub(super) fn run(
     let a = diff::open_side(old, new, templates)?;
     let b = diff::open_side(new, old, templates)?;
     let d = diff::diff(&a, &b)?;
-    print!("{}", d.render(format, Style::for_stdout()));
+    crate::stdout::out!("{}", d.render(format, Style::for_stdout()));
     Ok(if exit_code && !d.is_empty() {
         Outcome::Findings
     } else {

@@ -42,6 +42,6 @@ pub(super) fn run(
         component.as_deref(),
         sync_waves,
     )?;
-    print!("{text}");
+    crate::stdout::out!("{text}");
     Ok(Outcome::Clean)
 }

@@ -3,6 +3,6 @@
 use crate::error::{Error, Outcome};
 
 pub(super) fn run() -> Result<Outcome, Error> {
-    print!("{}", crate::schema::maas_schema_json());
+    crate::stdout::out!("{}", crate::schema::maas_schema_json());
     Ok(Outcome::Clean)
 }

@@ -29,7 +29,7 @@ pub(super) fn run(input: &crate::cli::Input, format: ReportFormat) -> Result<Out
 fn json(file: &Path, options: &crate::pipeline::LoadOptions) -> Result<Outcome, Error> {
     match super::load_quietly(file, options) {
         Ok(loaded) => {
-            print!(
+            crate::stdout::out!(
                 "{}",
                 report::json_report("validate", file, loaded.diagnostics.sorted(), None)
             );
@@ -41,7 +41,7 @@ fn json(file: &Path, options: &crate::pipeline::LoadOptions) -> Result<Outcome, 
             })
         }
         Err(Error::Load(e)) => {
-            print!(
+            crate::stdout::out!(
                 "{}",
                 report::json_report("validate", file, e.diagnostics.sorted(), None)
             );

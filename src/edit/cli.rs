@@ -346,7 +346,7 @@ pub fn run(args: &TierArgs) -> u8 {
                 patch.push('\n');
             }
             if dry_run {
-                print!("{patch}");
+                crate::stdout::out!("{patch}");
             }
             for n in &applied.notes {
                 eprintln!("{n}");
@@ -385,6 +385,6 @@ fn read_only(args: &TierArgs) -> u8 {
         TierCommand::Which { group, format } => which(p, group, *format),
         _ => unreachable!("editing commands do not come here"),
     };
-    print!("{out}");
+    crate::stdout::out!("{out}");
     0
 }
