@@ -17,6 +17,8 @@ pub enum OperatorKind {
     ServiceMesh,
     Serverless,
     Keycloak,
+    /// CloudNativePG, for `maas.database.inCluster` only.
+    CloudNativePg,
 }
 
 /// Static facts about one operator's Subscription.
@@ -42,7 +44,7 @@ pub struct OperatorDefaults {
 }
 
 impl OperatorKind {
-    pub const ALL: [OperatorKind; 10] = [
+    pub const ALL: [OperatorKind; 11] = [
         OperatorKind::CertManager,
         OperatorKind::Nfd,
         OperatorKind::NvidiaGpu,
@@ -53,6 +55,7 @@ impl OperatorKind {
         OperatorKind::ServiceMesh,
         OperatorKind::Serverless,
         OperatorKind::Keycloak,
+        OperatorKind::CloudNativePg,
     ];
 
     pub fn defaults(self) -> OperatorDefaults {
@@ -171,6 +174,24 @@ impl OperatorKind {
                 namespace: "keycloak",
                 operator_group: Some("keycloak"),
                 own_namespace: true,
+                namespace_labels: NONE,
+                env: NONE,
+            },
+            // EDB's certified CloudNativePG bundle (Apache-2.0, CNCF): on
+            // OpenShift it is in `certified-operators`, not the community
+            // catalog (redhat-openshift-ecosystem/certified-operators
+            // `operators/cloudnative-pg`, defaultChannel `stable-v1`, 1.30.x
+            // as of 2026-08). All install modes; the console's default, and
+            // upstream's OpenShift e2e (`hack/e2e/run-e2e-ocp.sh` at v1.30.0),
+            // install it cluster-wide in openshift-operators.
+            OperatorKind::CloudNativePg => OperatorDefaults {
+                component: "cloudnative-pg",
+                package: "cloudnative-pg",
+                channel: "stable-v1",
+                source: "certified-operators",
+                namespace: "openshift-operators",
+                operator_group: None,
+                own_namespace: false,
                 namespace_labels: NONE,
                 env: NONE,
             },

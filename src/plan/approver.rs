@@ -56,6 +56,7 @@ pub fn objects(namespace: &str, package: &str, csv: &str) -> Vec<PlannedObject> 
     let rule = |resources: &[&str], verbs: &[&str]| o::PolicyRule {
         api_groups: vec!["operators.coreos.com".to_string()],
         resources: resources.iter().map(|s| s.to_string()).collect(),
+        resource_names: Vec::new(),
         verbs: verbs.iter().map(|s| s.to_string()).collect(),
     };
     vec![
@@ -75,12 +76,7 @@ pub fn objects(namespace: &str, package: &str, csv: &str) -> Vec<PlannedObject> 
             sa,
             o::RoleBinding {
                 role: sa.to_string(),
-                subjects: vec![o::Subject {
-                    kind: "ServiceAccount".to_string(),
-                    api_group: None,
-                    name: sa.to_string(),
-                    namespace: Some(namespace.to_string()),
-                }],
+                subjects: vec![o::Subject::service_account(sa, namespace)],
             },
         ),
         PlannedObject::namespaced(

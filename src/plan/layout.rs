@@ -320,12 +320,7 @@ fn bootstrap(
             &format!("{controller_sa}-cluster-admin"),
             o::ClusterRoleBinding {
                 role: "cluster-admin".to_string(),
-                subjects: vec![o::Subject {
-                    kind: "ServiceAccount".to_string(),
-                    api_group: None,
-                    name: controller_sa.clone(),
-                    namespace: Some(argocd_ns.to_string()),
-                }],
+                subjects: vec![o::Subject::service_account(&controller_sa, argocd_ns)],
             },
         ),
         PlannedObject::namespaced(

@@ -74,6 +74,7 @@ fn rule(group: &str, resources: &[&str], verbs: &[&str]) -> o::PolicyRule {
     o::PolicyRule {
         api_groups: vec![group.to_string()],
         resources: resources.iter().map(|s| s.to_string()).collect(),
+        resource_names: Vec::new(),
         verbs: verbs.iter().map(|s| s.to_string()).collect(),
     }
 }
@@ -156,12 +157,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
             NAME,
             o::ClusterRoleBinding {
                 role: NAME.to_string(),
-                subjects: vec![o::Subject {
-                    kind: "ServiceAccount".to_string(),
-                    api_group: None,
-                    name: NAME.to_string(),
-                    namespace: Some(ns.to_string()),
-                }],
+                subjects: vec![o::Subject::service_account(NAME, ns)],
             },
         ),
         PlannedObject::namespaced(
