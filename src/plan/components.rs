@@ -89,7 +89,6 @@ pub(super) fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Compone
         super::database::component(cluster)
             .into_iter()
             .chain(super::hardware::component(cluster))
-            .into_iter()
             .chain(super::dashboard::component(cluster))
             .chain(super::observability::component(platform, cluster, maas)),
     );
