@@ -67,7 +67,17 @@ fn existing_secret(c: &mut Checker<'_>, secret: &Sp<String>) {
 /// a quantity, `storage.storageClass` a StorageClass name).
 fn in_cluster(c: &mut Checker<'_>, ic: &Sp<InClusterDatabaseInput>) -> Option<InClusterDatabase> {
     let storage = match Quantity::parse(&ic.storage.value) {
-        Ok(q) if q.as_str().chars().any(|ch| ('1'..='9').contains(&ch)) => Some(q),
+        // The number before the suffix (or exponent) must be above zero.
+        Ok(q)
+            if q.as_str()
+                .trim_start_matches('+')
+                .split(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
+                .next()
+                .and_then(|n| n.parse::<f64>().ok())
+                .is_some_and(|n| n > 0.0) =>
+        {
+            Some(q)
+        }
         Ok(_) => {
             c.error(
                 Code::InClusterDatabase,
