@@ -82,6 +82,8 @@ codes! {
     ExternalModelEra = "E061", "an external model on a tier-era cluster (ExternalModel needs the subscription era, RHOAI 3.4+)";
     DatabaseSecret = "E062", "`maas.database.existingSecret` is not a Secret maas-api reads (`maas-db-config`)";
     ApiKeysEra = "E063", "`apiKeys` on a tier-era cluster (API keys exist from RHOAI 3.4), or `maxExpirationDays` of 0";
+    DatabaseSource = "E064", "`maas.database` needs exactly one of `existingSecret` and `inCluster`";
+    InClusterDatabase = "E065", "`maas.database.inCluster` is not what a CloudNativePG Cluster takes (`storage` a Kubernetes quantity above zero, `storageClass` a DNS subdomain, `instances` at least 1)";
     Oidc = "E070", "`maas.oidc` is not what the eras' CRDs take (`issuerUrl` https://, `clientId` without whitespace, within the CRDs' lengths, `ttl` at least 30, claims as plain names)";
     ScaleToZero = "E075", "a model's `scaling.minReplicas` is 0: no OpenShift AI version scales an LLMInferenceService to zero (`minReplicas` ≥ 1)";
     AutoscalingNeedsVersion = "E076", "a model autoscales (`minReplicas` < `maxReplicas`) on a cluster before OpenShift AI 3.4, whose LLMInferenceService has no `spec.scaling`";
@@ -99,6 +101,7 @@ codes! {
     GatewayNotServed = "W103", "a subscription-era cluster with a Gateway other than `maas-default-gateway` in `openshift-ingress`, the one the operator-deployed maas-controller serves";
     ProvidersReplaced = "W104", "a cluster's OAuth lists only htpasswd while tiers name external groups: ArgoCD replaces the whole identityProviders list, the cluster's other providers disappear";
     DatabaseUnstated = "W105", "a subscription-era cluster, and maas.yaml does not say where maas-api's database Secret `maas-db-config` comes from";
+    InClusterDatabaseUnused = "W106", "`maas.database.inCluster` is set but no cluster is in the subscription era (RHOAI 3.4+): no database is deployed";
     VersionNotNamed = "W110", "a cluster names no OpenShift AI version: maasc derives one from `maas.api` (tiers 3.3, subscriptions 3.4) or assumes 3.3";
     ContextTooLong = "W120", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
     TenantUnused = "W130", "`maas.tenant` is set but no cluster runs RHOAI 3.5 (the tenant era): it has no effect";

@@ -18,6 +18,8 @@ pub enum OperatorKind {
     Serverless,
     Keycloak,
     CustomMetricsAutoscaler,
+    /// CloudNativePG, for `maas.database.inCluster` only.
+    CloudNativePg,
 }
 
 /// Static facts about one operator's Subscription.
@@ -43,7 +45,7 @@ pub struct OperatorDefaults {
 }
 
 impl OperatorKind {
-    pub const ALL: [OperatorKind; 11] = [
+    pub const ALL: [OperatorKind; 12] = [
         OperatorKind::CertManager,
         OperatorKind::Nfd,
         OperatorKind::NvidiaGpu,
@@ -55,6 +57,7 @@ impl OperatorKind {
         OperatorKind::Serverless,
         OperatorKind::Keycloak,
         OperatorKind::CustomMetricsAutoscaler,
+        OperatorKind::CloudNativePg,
     ];
 
     pub fn defaults(self) -> OperatorDefaults {
@@ -194,6 +197,24 @@ impl OperatorKind {
                 operator_group: Some("openshift-keda"),
                 own_namespace: false,
                 namespace_labels: &[("openshift.io/cluster-monitoring", "true")],
+                env: NONE,
+            },
+            // EDB's certified CloudNativePG bundle (Apache-2.0, CNCF): on
+            // OpenShift it is in `certified-operators`, not the community
+            // catalog (redhat-openshift-ecosystem/certified-operators
+            // `operators/cloudnative-pg`, defaultChannel `stable-v1`, 1.30.x
+            // as of 2026-08). All install modes; the console's default, and
+            // upstream's OpenShift e2e (`hack/e2e/run-e2e-ocp.sh` at v1.30.0),
+            // install it cluster-wide in openshift-operators.
+            OperatorKind::CloudNativePg => OperatorDefaults {
+                component: "cloudnative-pg",
+                package: "cloudnative-pg",
+                channel: "stable-v1",
+                source: "certified-operators",
+                namespace: "openshift-operators",
+                operator_group: None,
+                own_namespace: false,
+                namespace_labels: NONE,
                 env: NONE,
             },
         }

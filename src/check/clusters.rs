@@ -187,6 +187,7 @@ fn check_cluster(
             .into(),
         // Set by check::database, which sees the platform default.
         api_key_max_days: None,
+        database: None,
         // Set by check::extras.
         extras: ClusterExtras::default(),
         observability: None,

@@ -1,21 +1,23 @@
-//! Subscription era (RHOAI 3.4): maas-api's PostgreSQL database and the
-//! API-key policy.
+//! Subscription era (RHOAI 3.4, 3.5): maas-api's PostgreSQL database and
+//! the API-key policy.
 //!
 //! maas-api refuses to start without the Secret `maas-db-config` (key
 //! `DB_CONNECTION_URL`) in its own namespace (models-as-a-service v0.1.1
 //! `maas-api/internal/config/config.go` `LoadDatabaseURL`). maasc never puts
-//! a credential in Git, so the Secret comes from outside maas.yaml, stated
-//! by `maas.database.existingSecret`. An in-cluster PostgreSQL operator
-//! (CloudNativePG, Crunchy PGO) generates its credentials in a Secret of its
-//! own name and keys (`<cluster>-app`/`uri`, `<cluster>-pguser-<user>`/`uri`),
-//! and Kubernetes has no declarative way to copy a key into another Secret:
-//! that needs a Job or a secrets operator, so it is not offered (README,
-//! "MaaS control path per era").
+//! a credential in Git, so the Secret comes either from outside maas.yaml,
+//! stated by `maas.database.existingSecret`, or from an in-cluster
+//! CloudNativePG database (`maas.database.inCluster`): the operator
+//! generates the credentials in Secret `maas-db-app` (key `uri`), and a
+//! sync-hook Job copies that URL into `maas-db-config` (`plan/database.rs`;
+//! README, "MaaS control path per era").
 
 use super::Checker;
+use crate::catalog::operators::OperatorKind;
 use crate::diagnostic::Code;
-use crate::input::{ApiKeysInput, MaasApi as InputApi, SpecInput};
-use crate::model::{Cluster, MaasApi};
+use crate::input::{
+    ApiKeysInput, DatabaseInput, InClusterDatabaseInput, MaasApi as InputApi, SpecInput,
+};
+use crate::model::{Cluster, InClusterDatabase, MaasApi, Quantity, check_dns_subdomain};
 use crate::source::Sp;
 
 /// The only Secret RHOAI 3.4's maas-api reads its database URL from.
@@ -45,20 +47,123 @@ fn days(c: &mut Checker<'_>, keys: &Sp<ApiKeysInput>) -> Option<u32> {
     Some(d.value)
 }
 
-pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Cluster]) {
-    if let Some(db) = &spec.maas.database
-        && db.existing_secret.value != MAAS_DB_SECRET
-    {
+/// `existingSecret` must name the Secret maas-api reads.
+fn existing_secret(c: &mut Checker<'_>, secret: &Sp<String>) {
+    if secret.value != MAAS_DB_SECRET {
         c.error(
             Code::DatabaseSecret,
-            db.existing_secret.span,
+            secret.span,
             format!(
                 "maas-api reads its database URL from Secret `{MAAS_DB_SECRET}` only, not `{}`",
-                db.existing_secret.value
+                secret.value
             ),
             format!("create Secret `{MAAS_DB_SECRET}` (key DB_CONNECTION_URL) in maas-api's namespace (redhat-ods-applications; 3.5: redhat-ai-gateway-infra) and write `existingSecret: {MAAS_DB_SECRET}`"),
         );
     }
+}
+
+/// `inCluster`, checked against what a CloudNativePG `Cluster` takes
+/// (postgresql.cnpg.io/v1 at v1.30.0: `instances` minimum 1, `storage.size`
+/// a quantity, `storage.storageClass` a StorageClass name).
+fn in_cluster(c: &mut Checker<'_>, ic: &Sp<InClusterDatabaseInput>) -> Option<InClusterDatabase> {
+    let storage = match Quantity::parse(&ic.storage.value) {
+        // The number before the suffix (or exponent) must be above zero.
+        Ok(q)
+            if q.as_str()
+                .trim_start_matches('+')
+                .split(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
+                .next()
+                .and_then(|n| n.parse::<f64>().ok())
+                .is_some_and(|n| n > 0.0) =>
+        {
+            Some(q)
+        }
+        Ok(_) => {
+            c.error(
+                Code::InClusterDatabase,
+                ic.storage.span,
+                "`storage` 0 leaves PostgreSQL no volume",
+                "give the volume size, e.g. `storage: 10Gi`",
+            );
+            None
+        }
+        Err(e) => {
+            c.error(
+                Code::InClusterDatabase,
+                ic.storage.span,
+                e,
+                "give the volume size, e.g. `storage: 10Gi`",
+            );
+            None
+        }
+    };
+    let storage_class = match &ic.storage_class {
+        Some(sc) => match check_dns_subdomain(&sc.value) {
+            Ok(()) => Some(Some(sc.value.clone())),
+            Err(e) => {
+                c.error(
+                    Code::InClusterDatabase,
+                    sc.span,
+                    format!("storageClass `{}` {e}", sc.value),
+                    "name a StorageClass of the cluster (`oc get storageclass`), or leave `storageClass` out for the default",
+                );
+                None
+            }
+        },
+        None => Some(None),
+    };
+    let instances = match &ic.instances {
+        Some(n) if n.value == 0 => {
+            c.error(
+                Code::InClusterDatabase,
+                n.span,
+                "`instances` 0: a CloudNativePG Cluster has at least one (the primary)",
+                "give 1 (a primary), or more for standbys, e.g. `instances: 3`",
+            );
+            None
+        }
+        Some(n) => Some(n.value),
+        None => Some(1),
+    };
+    Some(InClusterDatabase {
+        storage: storage?,
+        storage_class: storage_class?,
+        instances: instances?,
+    })
+}
+
+/// `maas.database`: exactly one source; the in-cluster database when that
+/// is the one given and valid.
+fn source(c: &mut Checker<'_>, db: &Sp<DatabaseInput>) -> Option<InClusterDatabase> {
+    match (&db.existing_secret, &db.in_cluster) {
+        (Some(_), Some(ic)) => {
+            c.error(
+                Code::DatabaseSource,
+                ic.span,
+                "`maas.database` gives both `existingSecret` and `inCluster`",
+                "keep `existingSecret` for a database of yours, or `inCluster` for a PostgreSQL maasc deploys, not both",
+            );
+            None
+        }
+        (None, None) => {
+            c.error(
+                Code::DatabaseSource,
+                db.span,
+                "`maas.database` gives neither `existingSecret` nor `inCluster`",
+                format!("write `existingSecret: {MAAS_DB_SECRET}` for a database of yours, or `inCluster: {{storage: 10Gi}}` for a PostgreSQL maasc deploys"),
+            );
+            None
+        }
+        (Some(secret), None) => {
+            existing_secret(c, secret);
+            None
+        }
+        (None, Some(ic)) => in_cluster(c, ic),
+    }
+}
+
+pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Cluster]) {
+    let database = spec.maas.database.as_ref().and_then(|db| source(c, db));
     let default_days = spec.maas.api_keys.as_ref().and_then(|k| days(c, k));
     let mut unstated = Vec::new();
     for (input, cluster) in super::paired(&spec.clusters, clusters) {
@@ -79,6 +184,18 @@ pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Clust
                     Some(keys) => days(c, keys),
                     None => default_days,
                 };
+                // The in-cluster database, and the operator that runs it.
+                if let Some(db) = &database {
+                    cluster.database = Some(db.clone());
+                    let sub = super::versions::subscription(
+                        c,
+                        OperatorKind::CloudNativePg,
+                        None,
+                        Some(cluster.version),
+                        &input.name,
+                    );
+                    cluster.operators.insert(OperatorKind::CloudNativePg, sub);
+                }
                 // Where the cluster's era is chosen: its own `maas.api`,
                 // else the platform's.
                 let span = input
@@ -100,6 +217,21 @@ pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Clust
             }
         }
     }
+    if unstated.is_empty()
+        && database.is_some()
+        && let Some(ic) = spec
+            .maas
+            .database
+            .as_ref()
+            .and_then(|d| d.in_cluster.as_ref())
+    {
+        c.warning(
+            Code::InClusterDatabaseUnused,
+            ic.span,
+            "`maas.database.inCluster` is set but no cluster is in the subscription era (RHOAI 3.4+): no database is deployed",
+            "remove `inCluster`, or move a cluster to OpenShift AI 3.4 or later",
+        );
+    }
     if spec.maas.database.is_none()
         && let Some((_, span)) = unstated.first()
     {
@@ -111,7 +243,7 @@ pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &mut [Clust
                 "maas-api on {} will not start until Secret `{MAAS_DB_SECRET}` (key DB_CONNECTION_URL) exists in its namespace; maasc does not create it",
                 names.join(", ")
             ),
-            format!("create it outside Git (README, \"MaaS control path per era\") and state it with `maas: {{database: {{existingSecret: {MAAS_DB_SECRET}}}}}`"),
+            format!("create it outside Git (README, \"MaaS control path per era\") and state it with `maas: {{database: {{existingSecret: {MAAS_DB_SECRET}}}}}`, or have maasc deploy PostgreSQL in the cluster: `maas: {{database: {{inCluster: {{storage: 10Gi}}}}}}`"),
         );
     }
 }

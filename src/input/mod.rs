@@ -170,7 +170,9 @@ pub struct OidcInput {
     pub groups_claim: Option<Sp<String>>,
 }
 
-/// maas-api's database, by reference: never a credential in maas.yaml.
+/// maas-api's database: exactly one of `existingSecret` (a database of
+/// yours, by reference) and `inCluster` (a CloudNativePG PostgreSQL whose
+/// credentials are generated in the cluster). Never a credential in maas.yaml.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DatabaseInput {
@@ -178,7 +180,23 @@ pub struct DatabaseInput {
     /// namespace (`redhat-ods-applications` on RHOAI 3.4), key
     /// `DB_CONNECTION_URL` = `postgresql://USER:PASSWORD@HOST:PORT/DB?sslmode=require`.
     /// RHOAI 3.4's maas-api reads only `maas-db-config`.
-    pub existing_secret: Sp<String>,
+    pub existing_secret: Option<Sp<String>>,
+    /// An in-cluster PostgreSQL (CloudNativePG `Cluster` `maas-db` in
+    /// maas-api's namespace) on every subscription-era cluster; a sync-hook
+    /// Job copies the generated connection URL into `maas-db-config`.
+    pub in_cluster: Option<Sp<InClusterDatabaseInput>>,
+}
+
+/// The in-cluster PostgreSQL's size.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct InClusterDatabaseInput {
+    /// Size of each instance's volume, a Kubernetes quantity (e.g. `10Gi`).
+    pub storage: Sp<String>,
+    /// StorageClass of the volumes; default: the cluster's default class.
+    pub storage_class: Option<Sp<String>>,
+    /// PostgreSQL instances (1 primary + standbys), ≥ 1; default 1.
+    pub instances: Option<Sp<u32>>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -228,10 +228,24 @@ pub struct Cluster {
     pub cluster_autoscaler: AutoscalerOwner,
     /// Subscription era: the longest API-key lifetime in days, when set.
     pub api_key_max_days: Option<u32>,
+    /// Subscription era: maas-api's PostgreSQL runs in the cluster
+    /// (`maas.database.inCluster`).
+    pub database: Option<InClusterDatabase>,
     /// Its own components, its patches, the platform extras it keeps.
     pub extras: ClusterExtras,
     /// Monitors, alerts and dashboards, when observability is on.
     pub observability: Option<Observability>,
+}
+
+/// An in-cluster PostgreSQL for maas-api (a CloudNativePG `Cluster`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InClusterDatabase {
+    /// Size of each instance's volume.
+    pub storage: Quantity,
+    /// StorageClass of the volumes; `None`: the cluster's default.
+    pub storage_class: Option<String>,
+    /// PostgreSQL instances, at least 1.
+    pub instances: u32,
 }
 
 impl Cluster {

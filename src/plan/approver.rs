@@ -56,6 +56,7 @@ pub fn objects(namespace: &str, package: &str, csv: &str) -> Vec<PlannedObject> 
     let rule = |resources: &[&str], verbs: &[&str]| o::PolicyRule {
         api_groups: vec!["operators.coreos.com".to_string()],
         resources: resources.iter().map(|s| s.to_string()).collect(),
+        resource_names: Vec::new(),
         verbs: verbs.iter().map(|s| s.to_string()).collect(),
     };
     vec![

@@ -86,8 +86,9 @@ pub(super) fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Compone
     }
     out.extend(models(platform, cluster));
     out.extend(
-        super::hardware::component(cluster)
+        super::database::component(cluster)
             .into_iter()
+            .chain(super::hardware::component(cluster))
             .chain(super::dashboard::component(cluster))
             .chain(super::observability::component(platform, cluster, maas)),
     );
@@ -510,6 +511,7 @@ fn ingress_config_viewer(platform: &Platform) -> Vec<PlannedObject> {
                 rules: vec![o::PolicyRule {
                     api_groups: strings(["config.openshift.io"]),
                     resources: strings(["ingresses"]),
+                    resource_names: Vec::new(),
                     verbs: strings(["get", "list"]),
                 }],
             },

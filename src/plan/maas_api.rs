@@ -74,6 +74,7 @@ fn rule(group: &str, resources: &[&str], verbs: &[&str]) -> o::PolicyRule {
     o::PolicyRule {
         api_groups: vec![group.to_string()],
         resources: resources.iter().map(|s| s.to_string()).collect(),
+        resource_names: Vec::new(),
         verbs: verbs.iter().map(|s| s.to_string()).collect(),
     }
 }

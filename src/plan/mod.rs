@@ -19,6 +19,7 @@ pub mod approver;
 mod authorino;
 mod components;
 mod dashboard;
+mod database;
 mod external;
 mod extras;
 mod hardware;

@@ -171,6 +171,9 @@ object_types! {
     Role => "rbac.authorization.k8s.io/v1", "Role", "role.yaml";
     RoleBinding => "rbac.authorization.k8s.io/v1", "RoleBinding", "role-binding.yaml";
     InstallPlanApprover => "batch/v1", "Job", "installplan-approver-job.yaml";
+    PostgresCluster => "postgresql.cnpg.io/v1", "Cluster", "postgres-cluster.yaml";
+    DatabaseUrlSecret => "v1", "Secret", "database-url-secret.yaml";
+    DatabaseUrlJob => "batch/v1", "Job", "database-url-job.yaml";
     ArgoCd => "argoproj.io/v1beta1", "ArgoCD", "argocd.yaml";
     AppProject => "argoproj.io/v1alpha1", "AppProject", "app-project.yaml";
     Application => "argoproj.io/v1alpha1", "Application", "application.yaml";
@@ -467,7 +470,24 @@ context! {
     pub struct PolicyRule {
         pub api_groups: Vec<String>,
         pub resources: Vec<String>,
+        /// Only these objects (get, patch; never create, which Kubernetes
+        /// cannot restrict by name); empty: every object.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        #[cfg_attr(test, serde(default))]
+        pub resource_names: Vec<String>,
         pub verbs: Vec<String>,
+    }
+}
+
+impl Subject {
+    /// The ServiceAccount `name` of `namespace`.
+    pub fn service_account(name: &str, namespace: &str) -> Subject {
+        Subject {
+            kind: "ServiceAccount".to_string(),
+            api_group: None,
+            name: name.to_string(),
+            namespace: Some(namespace.to_string()),
+        }
     }
 }
 
@@ -487,18 +507,6 @@ context! {
         pub name: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub namespace: Option<String>,
-    }
-}
-
-impl Subject {
-    /// A ServiceAccount in `namespace`.
-    pub fn service_account(name: &str, namespace: &str) -> Subject {
-        Subject {
-            kind: "ServiceAccount".to_string(),
-            api_group: None,
-            name: name.to_string(),
-            namespace: Some(namespace.to_string()),
-        }
     }
 }
 
@@ -887,6 +895,45 @@ context! {
         pub service_account: String,
         pub image: String,
         pub csv: String,
+        /// POSIX sh.
+        pub script: String,
+        pub active_deadline_seconds: u32,
+        pub backoff_limit: u32,
+    }
+}
+
+context! {
+    /// A CloudNativePG PostgreSQL cluster bootstrapped with one database
+    /// and its owner (postgresql.cnpg.io/v1, CloudNativePG v1.30.0).
+    pub struct PostgresCluster {
+        pub annotations: StringMap,
+        pub instances: u32,
+        pub database: String,
+        pub owner: String,
+        pub storage_size: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub storage_class: Option<String>,
+    }
+}
+
+context! {
+    /// The Secret maas-api reads, with no data: the database URL Job
+    /// patches the key in, so nothing of it is in Git.
+    pub struct DatabaseUrlSecret {
+        pub annotations: StringMap,
+    }
+}
+
+context! {
+    /// An ArgoCD sync-hook Job that copies the operator-generated
+    /// connection URI from `source` into `key` of `target`.
+    pub struct DatabaseUrlJob {
+        pub annotations: StringMap,
+        pub service_account: String,
+        pub image: String,
+        pub source: String,
+        pub target: String,
+        pub key: String,
         /// POSIX sh.
         pub script: String,
         pub active_deadline_seconds: u32,

@@ -95,6 +95,9 @@ templates!(
     "maas-tenant-config.yaml",
     "maas-config.yaml",
     "namespace-label.yaml",
+    "postgres-cluster.yaml",
+    "database-url-secret.yaml",
+    "database-url-job.yaml",
 );
 
 /// A file of the tree as text.

@@ -18,6 +18,7 @@ pub const EXAMPLES: &[&str] = &[
     "migration",
     "versions",
     "escape-hatch",
+    "in-cluster-db",
 ];
 
 pub fn example_path(name: &str) -> PathBuf {
