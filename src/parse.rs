@@ -98,13 +98,19 @@ pub fn parse_platform(source: &SourceFile) -> Result<PlatformInput, Diagnostic> 
             ),
         ));
     }
-    // A schema-less pass first: budgets (depth, aliases, size) and syntax
-    // are judged on the whole document, before the typed pass stops at the
-    // first field it does not like. Ignoring values builds nothing.
-    serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(&source.text, options())
-        .map_err(|e| yaml_error(source.path(), &e, false))?;
-    serde_saphyr::from_str_with_options::<PlatformInput>(&source.text, options())
-        .map_err(|e| yaml_error(source.path(), &e, true))
+    // The typed pass reads the whole document under the same budgets
+    // (depth, aliases, size), so when it succeeds nothing is left to judge.
+    // When it fails, a schema-less pass judges budgets and syntax on the
+    // whole document, since the typed pass stops at the first field it does
+    // not like: a broken document is reported as such, wherever the break
+    // is. (Running that pass only on failure saves a full parse per run.)
+    serde_saphyr::from_str_with_options::<PlatformInput>(&source.text, options()).map_err(|typed| {
+        match serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(&source.text, options())
+        {
+            Err(e) => yaml_error(source.path(), &e, false),
+            Ok(_) => yaml_error(source.path(), &typed, true),
+        }
+    })
 }
 
 /// Turns a YAML reader error into a diagnostic with a code and a hint.
