@@ -43,6 +43,10 @@ pub enum Era {
     Tenants,
 }
 
+/// The OpenShift AI applications namespace: the dashboard, hardware
+/// profiles and, up to 3.4, the operator's maas-api live there.
+pub const APPLICATIONS_NAMESPACE: &str = "redhat-ods-applications";
+
 impl Era {
     /// Where the operator runs maas-api and where it reads `maas-db-config`:
     /// 3.5 separates the infrastructure namespace (on by default;
@@ -50,7 +54,7 @@ impl Era {
     pub fn maas_api_namespace(self) -> &'static str {
         match self {
             Era::Tenants => "redhat-ai-gateway-infra",
-            Era::Tiers | Era::Subscriptions => "redhat-ods-applications",
+            Era::Tiers | Era::Subscriptions => APPLICATIONS_NAMESPACE,
         }
     }
 

@@ -30,7 +30,7 @@
 //! `enabled: true` replaces.
 
 use super::components::Component;
-use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
+use super::objects::{self as o, CO_OWNED, PlannedObject, SKIP_DRY_RUN, SYNC_OPTIONS, StringMap};
 use crate::catalog::operators::OperatorKind;
 use crate::model::Cluster;
 
@@ -45,11 +45,6 @@ pub(super) const SERVICE_CA_CONFIGMAP: &str = "authorino-service-ca";
 pub(super) const TRUSTED_CA_CONFIGMAP: &str = "authorino-trusted-ca";
 /// Where Go looks for CA files (every file of the directory).
 pub(super) const TRUST_DIR: &str = "/etc/pki/tls/certs";
-
-/// Shared with an operator: apply only our fields, never prune or delete
-/// the object (the operator created it and owns the rest).
-const CO_OWNED: &str = "ServerSideApply=true,Prune=false,Delete=false";
-const SYNC_OPTIONS: &str = "argocd.argoproj.io/sync-options";
 
 /// The Authorino TLS component of a cluster that runs Connectivity Link.
 pub(super) fn authorino_tls(cluster: &Cluster) -> Option<Component> {

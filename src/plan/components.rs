@@ -10,7 +10,7 @@ use crate::catalog::versions::DscMaas;
 use crate::model::*;
 
 /// Namespace where RHOAI runs maas-api and its tier ConfigMap.
-pub(super) const MAAS_API_NAMESPACE: &str = "redhat-ods-applications";
+pub(super) const MAAS_API_NAMESPACE: &str = crate::catalog::versions::APPLICATIONS_NAMESPACE;
 /// Namespace maas-controller watches for MaaSAuthPolicy and MaaSSubscription
 /// (its `--maas-subscription-namespace`; it creates the namespace itself).
 pub(super) const MAAS_SUBSCRIPTION_NAMESPACE: &str = "models-as-a-service";
@@ -94,17 +94,6 @@ pub(super) fn for_cluster(platform: &Platform, cluster: &Cluster) -> Vec<Compone
     );
     out.sort_by(|a, b| a.dir.cmp(&b.dir));
     out
-}
-
-const SYNC_OPTIONS: &str = "argocd.argoproj.io/sync-options";
-
-pub(super) fn annotations_skip_dry_run() -> StringMap {
-    StringMap::from([(SYNC_OPTIONS.to_string(), SKIP_DRY_RUN.to_string())])
-}
-
-/// A cluster singleton no Application may prune or delete (issue 16).
-fn annotations_keep() -> StringMap {
-    StringMap::from([(SYNC_OPTIONS.to_string(), KEEP.to_string())])
 }
 
 pub(super) fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
@@ -199,7 +188,7 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
             "openshift-nfd",
             "nfd-instance",
             o::NodeFeatureDiscovery {
-                annotations: annotations_skip_dry_run(),
+                annotations: o::sync_options(SKIP_DRY_RUN),
                 config_data: config.to_string(),
             },
         );
@@ -216,7 +205,7 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         let policy = PlannedObject::cluster(
             "gpu-cluster-policy",
             o::ClusterPolicy {
-                annotations: annotations_skip_dry_run(),
+                annotations: o::sync_options(SKIP_DRY_RUN),
                 service_monitor: !managed,
             },
         );
@@ -231,7 +220,7 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         let lws = PlannedObject::cluster(
             "cluster",
             o::LeaderWorkerSetOperator {
-                annotations: annotations_skip_dry_run(),
+                annotations: o::sync_options(SKIP_DRY_RUN),
             },
         );
         out.push(Component::new(
@@ -251,8 +240,7 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
         };
         // The DSC outlives its Application: deleting it removes every
         // model serving component of the cluster.
-        let dsc_annotations =
-            StringMap::from([(SYNC_OPTIONS.to_string(), format!("{SKIP_DRY_RUN},{KEEP}"))]);
+        let dsc_annotations = o::sync_options(&format!("{SKIP_DRY_RUN},{KEEP}"));
         let dsc = PlannedObject::cluster(
             "default-dsc",
             o::DataScienceCluster {
@@ -278,7 +266,7 @@ fn instances(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
             "kuadrant-system",
             "kuadrant",
             o::Kuadrant {
-                annotations: annotations_skip_dry_run(),
+                annotations: o::sync_options(SKIP_DRY_RUN),
                 observability: super::observability::kuadrant_observability(cluster),
             },
         );
@@ -385,7 +373,7 @@ fn machine_pools(cluster: &Cluster) -> Option<Component> {
         objects.push(PlannedObject::cluster(
             "default",
             o::ClusterAutoscaler {
-                annotations: annotations_keep(),
+                annotations: o::sync_options(KEEP),
                 gpus: gpus
                     .into_iter()
                     .map(|(kind, max)| o::GpuLimit {
@@ -456,7 +444,7 @@ fn identity(platform: &Platform, cluster: &Cluster) -> Option<Component> {
         objects.push(PlannedObject::cluster(
             "cluster",
             o::OAuth {
-                annotations: annotations_keep(),
+                annotations: o::sync_options(KEEP),
                 identity_providers: oauth_providers(platform, cluster),
             },
         ));
@@ -751,7 +739,7 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
         }
     }
     let limits = |limits| o::RateLimits {
-        annotations: annotations_skip_dry_run(),
+        annotations: o::sync_options(SKIP_DRY_RUN),
         target: target.clone(),
         limits,
     };
@@ -769,7 +757,7 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
             ns,
             "gateway-auth-policy",
             o::AuthPolicy {
-                annotations: annotations_skip_dry_run(),
+                annotations: o::sync_options(SKIP_DRY_RUN),
                 target: target.clone(),
                 tier_lookup_url: super::maas_api::tier_lookup_url(cluster),
                 tier_required: TIER_REQUIRED.to_string(),
@@ -834,7 +822,7 @@ fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
             continue;
         };
         let mut annotations = display_annotations(&t.display_name, &t.description);
-        annotations.insert(SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
+        annotations.insert(o::SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
         objects.push(PlannedObject::namespaced(
             MAAS_SUBSCRIPTION_NAMESPACE,
             &format!("{}-access", t.name),
@@ -932,7 +920,7 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
 /// (`kind`) of the same name and namespace through MaaS.
 fn model_ref(m: &Model, kind: &str) -> PlannedObject {
     let mut annotations = display_annotations(&m.display_name, &m.description);
-    annotations.insert(SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
+    annotations.insert(o::SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
     PlannedObject::namespaced(
         m.namespace.as_str(),
         m.name.as_str(),

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::components::{Component, MAAS_API_NAMESPACE};
-use super::objects::{self as o, KEEP, PlannedObject, SKIP_DRY_RUN, StringMap};
+use super::objects::{self as o, CO_OWNED, PlannedObject, SKIP_DRY_RUN};
 use crate::catalog::operators::OperatorKind;
 use crate::catalog::versions::RhoaiVersion;
 use crate::model::Cluster;
@@ -41,10 +41,7 @@ pub(super) fn component(cluster: &Cluster) -> Option<Component> {
     if !cluster.has_operator(OperatorKind::OpenshiftAi) || !cluster.extras.dashboard {
         return None;
     }
-    let annotations = StringMap::from([(
-        "argocd.argoproj.io/sync-options".to_string(),
-        format!("{SKIP_DRY_RUN},ServerSideApply=true,{KEEP}"),
-    )]);
+    let annotations = o::sync_options(&format!("{SKIP_DRY_RUN},{CO_OWNED}"));
     let config = PlannedObject::namespaced(
         MAAS_API_NAMESPACE,
         NAME,

@@ -85,7 +85,7 @@ fn objects(ns: &str, db: &InClusterDatabase) -> Vec<PlannedObject> {
             ns,
             CLUSTER_NAME,
             o::PostgresCluster {
-                annotations: annotations(&[("argocd.argoproj.io/sync-options", SKIP_DRY_RUN)]),
+                annotations: o::sync_options(SKIP_DRY_RUN),
                 instances: db.instances,
                 database: DATABASE.to_string(),
                 owner: DATABASE.to_string(),

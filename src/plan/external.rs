@@ -4,7 +4,7 @@
 //! RHOAI 3.5 still serves it as the legacy kind maas-controller v0.2.1 falls
 //! back to). The credentials Secret is the user's: maasc only names it.
 
-use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
+use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN};
 use crate::model::{ExternalSource, Model};
 
 /// The ExternalModel of `m`, same name and namespace as its MaaSModelRef.
@@ -13,10 +13,7 @@ pub(super) fn external_model(m: &Model, source: &ExternalSource) -> PlannedObjec
         m.namespace.as_str(),
         m.name.as_str(),
         o::ExternalModel {
-            annotations: StringMap::from([(
-                "argocd.argoproj.io/sync-options".to_string(),
-                SKIP_DRY_RUN.to_string(),
-            )]),
+            annotations: o::sync_options(SKIP_DRY_RUN),
             provider: source.provider.as_str().to_string(),
             endpoint: source.endpoint.clone(),
             credentials_secret: source.credentials_secret.clone(),

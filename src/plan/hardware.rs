@@ -67,10 +67,7 @@ fn profile(pool: &MachinePool) -> PlannedObject {
     }
     let kind = if pool.instance.is_gpu() { "GPU" } else { "CPU" };
     let annotations = StringMap::from([
-        (
-            "argocd.argoproj.io/sync-options".to_string(),
-            SKIP_DRY_RUN.to_string(),
-        ),
+        (o::SYNC_OPTIONS.to_string(), SKIP_DRY_RUN.to_string()),
         (
             "opendatahub.io/display-name".to_string(),
             format!("{} ({})", pool.name, pool.instance_type),

@@ -37,8 +37,8 @@
 //! `docs/install/wva/03-keda-controller.yaml` do. Operators
 //! from 2.17.2 create it themselves at install; applying it then adopts it.
 
-use super::components::{Component, annotations_skip_dry_run};
-use super::objects::{self as o, PlannedObject};
+use super::components::Component;
+use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN};
 use crate::catalog::operators::OperatorKind;
 use crate::model::Cluster;
 use crate::model::serving::supports_autoscaling;
@@ -63,7 +63,7 @@ pub(super) fn component(cluster: &Cluster) -> Option<Component> {
         namespace,
         "keda",
         o::KedaController {
-            annotations: annotations_skip_dry_run(),
+            annotations: o::sync_options(SKIP_DRY_RUN),
         },
     )];
     if supports_autoscaling(cluster.version) {
@@ -86,7 +86,7 @@ pub(super) fn component(cluster: &Cluster) -> Option<Component> {
             PlannedObject::cluster(
                 TRIGGER_AUTHENTICATION,
                 o::ClusterTriggerAuthentication {
-                    annotations: annotations_skip_dry_run(),
+                    annotations: o::sync_options(SKIP_DRY_RUN),
                     secret_target_refs: [("bearerToken", "token"), ("ca", "ca.crt")]
                         .into_iter()
                         .map(|(parameter, key)| o::SecretTargetRef {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::components::Component;
 use super::objects::{
-    self as o, CASCADE_FINALIZER, KEEP, Kustomization, PlannedObject, SKIP_DRY_RUN, StringMap,
+    self as o, CASCADE_FINALIZER, Kustomization, PlannedObject, SKIP_DRY_RUN, StringMap,
 };
 use super::{Plan, PlannedContent, PlannedFile, TreeLocation};
 use crate::model::{Cluster, Platform};
@@ -237,10 +237,7 @@ fn applications(
             o::ArgoCd {
                 annotations: StringMap::from([
                     ("argocd.argoproj.io/sync-wave".to_string(), "-1".to_string()),
-                    (
-                        "argocd.argoproj.io/sync-options".to_string(),
-                        format!("ServerSideApply=true,{KEEP}"),
-                    ),
+                    (o::SYNC_OPTIONS.to_string(), o::CO_OWNED.to_string()),
                 ]),
                 health_lua: APPLICATION_HEALTH_LUA.to_string(),
                 subscription_health_lua: super::approver::SUBSCRIPTION_HEALTH_LUA.to_string(),

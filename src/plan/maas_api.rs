@@ -141,10 +141,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
     }
     let ns = STANDALONE_NAMESPACE;
     let gw = &platform.gateway;
-    let skip_dry_run = StringMap::from([(
-        "argocd.argoproj.io/sync-options".to_string(),
-        SKIP_DRY_RUN.to_string(),
-    )]);
+    let skip_dry_run = o::sync_options(SKIP_DRY_RUN);
     let mut namespace_env = plain_env("NAMESPACE", "");
     namespace_env.value = None;
     namespace_env.field_path = Some("metadata.namespace".to_string());

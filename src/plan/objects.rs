@@ -22,6 +22,19 @@ pub const SKIP_DRY_RUN: &str = "SkipDryRunOnMissingResource=true";
 /// Resources", "No Resource Deletion").
 pub const KEEP: &str = "Prune=false,Delete=false";
 
+/// ArgoCD sync options of a partial object another owner made (an
+/// operator, OpenShift): apply only maasc's fields server-side, and never
+/// prune or delete the object ([`KEEP`]).
+pub const CO_OWNED: &str = "ServerSideApply=true,Prune=false,Delete=false";
+
+/// The annotation ArgoCD reads per-object sync options from.
+pub const SYNC_OPTIONS: &str = "argocd.argoproj.io/sync-options";
+
+/// Annotations holding only the ArgoCD sync options `options`.
+pub fn sync_options(options: &str) -> StringMap {
+    StringMap::from([(SYNC_OPTIONS.to_string(), options.to_string())])
+}
+
 /// The finalizer that makes deleting an Application delete its objects
 /// (argo-cd docs, user-guide/app_deletion).
 pub const CASCADE_FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";

@@ -241,10 +241,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster, maas: bool) -> O
             "openshift-monitoring",
             "cluster-monitoring-config",
             o::ClusterMonitoringConfig {
-                annotations: StringMap::from([(
-                    "argocd.argoproj.io/sync-options".to_string(),
-                    KEEP.to_string(),
-                )]),
+                annotations: o::sync_options(KEEP),
                 config: text,
             },
         ));
@@ -255,10 +252,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster, maas: bool) -> O
             gw.namespace.as_str(),
             "user-group",
             o::TelemetryPolicy {
-                annotations: StringMap::from([(
-                    "argocd.argoproj.io/sync-options".to_string(),
-                    SKIP_DRY_RUN.to_string(),
-                )]),
+                annotations: o::sync_options(SKIP_DRY_RUN),
                 labels: part_of(),
                 target: o::TargetRef {
                     group: "gateway.networking.k8s.io".to_string(),

@@ -45,7 +45,7 @@ const fn owned(kind: &'static str, namespace: Ns, name: &'static str) -> Owned {
     }
 }
 
-const APPS: Ns = Ns::Fixed("redhat-ods-applications");
+const APPS: Ns = Ns::Fixed(crate::catalog::versions::APPLICATIONS_NAMESPACE);
 
 /// maas-api as the operator deploys it, 3.3 and 3.4 alike (v0.0.2
 /// `deployment/base/maas-api` with the TLS overlay; v0.1.1 the same names).

@@ -7,7 +7,7 @@
 //! controller made.
 
 use super::components::MAAS_SUBSCRIPTION_NAMESPACE;
-use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
+use super::objects::{self as o, CO_OWNED, PlannedObject, SKIP_DRY_RUN};
 use crate::model::{Cluster, Platform};
 
 /// The Tenant's only allowed name (CRD validation rule).
@@ -53,10 +53,7 @@ pub(super) fn tenant(platform: &Platform, cluster: &Cluster) -> Option<PlannedOb
         MAAS_SUBSCRIPTION_NAMESPACE,
         DEFAULT_TENANT,
         o::Tenant {
-            annotations: StringMap::from([(
-                "argocd.argoproj.io/sync-options".to_string(),
-                format!("{SKIP_DRY_RUN},ServerSideApply=true,Prune=false,Delete=false"),
-            )]),
+            annotations: o::sync_options(&format!("{SKIP_DRY_RUN},{CO_OWNED}")),
             max_expiration_days: days,
             external_oidc,
             telemetry,

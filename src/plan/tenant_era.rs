@@ -14,7 +14,7 @@
 //! and never prunes or deletes them.
 
 use super::components::{Component, MAAS_SUBSCRIPTION_NAMESPACE};
-use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
+use super::objects::{self as o, CO_OWNED, PlannedObject, SKIP_DRY_RUN, StringMap};
 use super::tenant::DEFAULT_TENANT;
 use crate::catalog::versions::Era;
 use crate::model::{Cluster, Platform};
@@ -45,19 +45,13 @@ fn namespace_label(name: &str, labels: StringMap) -> PlannedObject {
         name,
         o::NamespaceLabel {
             labels,
-            annotations: StringMap::from([(
-                "argocd.argoproj.io/sync-options".to_string(),
-                "ServerSideApply=true,Prune=false,Delete=false".to_string(),
-            )]),
+            annotations: o::sync_options(CO_OWNED),
         },
     )
 }
 
 fn co_owned() -> StringMap {
-    StringMap::from([(
-        "argocd.argoproj.io/sync-options".to_string(),
-        format!("{SKIP_DRY_RUN},ServerSideApply=true,Prune=false,Delete=false"),
-    )])
+    o::sync_options(&format!("{SKIP_DRY_RUN},{CO_OWNED}"))
 }
 
 /// The tenant-era objects of `cluster`, when it runs RHOAI 3.5.
