@@ -11,7 +11,7 @@
 //! On 3.3 and 3.4 the operator deploys maas-api (`operator_owned`), so
 //! nothing here is emitted there.
 
-use super::components::{Component, MAAS_API_NAMESPACE, plain_env};
+use super::components::{Component, plain_env};
 use super::objects::{self as o, PlannedObject, SKIP_DRY_RUN, StringMap};
 use crate::catalog::versions::DscMaas;
 use crate::model::{Cluster, MaasApi, Oidc, Platform};
@@ -35,12 +35,13 @@ pub(super) fn standalone(cluster: &Cluster) -> bool {
     cluster.api == MaasApi::Tiers && cluster.version.facts().dsc_maas == DscMaas::None
 }
 
-/// Where maas-api runs and reads its tier ConfigMap.
+/// Where maas-api runs and reads its tier ConfigMap: ours, or where the
+/// version's operator puts it.
 pub(super) fn namespace(cluster: &Cluster) -> &'static str {
     if standalone(cluster) {
         STANDALONE_NAMESPACE
     } else {
-        MAAS_API_NAMESPACE
+        cluster.version.era().maas_api_namespace()
     }
 }
 
