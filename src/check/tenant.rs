@@ -10,14 +10,22 @@ use crate::input::SpecInput;
 use crate::model::{Cluster, Oidc};
 use crate::source::Sp;
 
-fn field(c: &mut Checker<'_>, v: &Sp<String>, what: &str, min: usize, max: usize) -> bool {
+/// A `maas.oidc` string field against the CRDs' pattern and lengths;
+/// `https` for the issuer's `^https://` prefix.
+fn field(
+    c: &mut Checker<'_>,
+    v: &Sp<String>,
+    what: &str,
+    (min, max): (usize, usize),
+    https: bool,
+) -> bool {
     let s = v.value.as_str();
     let len = s.chars().count();
     let problem = if s.chars().any(char::is_whitespace) {
         Some("contains whitespace".to_string())
     } else if len < min || len > max {
         Some(format!("is {len} characters long, not {min}–{max}"))
-    } else if what == "issuerUrl" && !s.starts_with("https://") {
+    } else if https && !s.starts_with("https://") {
         Some("does not start with `https://`".to_string())
     } else {
         None
@@ -83,8 +91,8 @@ pub(crate) fn oidc(c: &mut Checker<'_>, spec: &SpecInput, clusters: &[Cluster]) 
             "users there keep OpenShift tokens; OIDC tokens work on 3.0/3.2 (maasc's own maas-api) and from 3.4 on",
         );
     }
-    let issuer = field(c, &o.value.issuer_url, "issuerUrl", 9, 2048);
-    let client = field(c, &o.value.client_id, "clientId", 1, 256);
+    let issuer = field(c, &o.value.issuer_url, "issuerUrl", (9, 2048), true);
+    let client = field(c, &o.value.client_id, "clientId", (1, 256), false);
     let ttl = match &o.value.ttl {
         Some(t) if t.value < 30 => {
             c.error(
