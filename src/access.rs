@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{Cluster, MaasApi, Model, Platform, Rate, Tier, Window};
+use crate::model::{Cluster, Gateway, MaasApi, Model, Platform, Rate, Tier, Window};
 
 /// The group every authenticated OpenShift user is in.
 pub const AUTHENTICATED: &str = "system:authenticated";
@@ -73,8 +73,14 @@ pub struct ModelColumn {
     pub served_name: String,
     /// Served with `--task=embed`: called on `/v1/embeddings`.
     pub embeddings: bool,
-    /// `https://<gateway host>/<namespace>/<name>/v1`.
+    /// `https://<gateway host>/<namespace>/<name>/v1`: the Gateway of the
+    /// model's tenant.
     pub base_url: String,
+    /// The additional tenant (RHOAI 3.5) the model belongs to: reached
+    /// through that tenant's Gateway with an API key of that tenant's
+    /// maas-api. `None`: the default tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
 }
 
 /// The access matrix of one cluster.
@@ -89,6 +95,14 @@ pub struct ClusterAccess {
     pub models: Vec<ModelColumn>,
     /// By tier (as `tiers`), then model.
     pub grants: Vec<Grant>,
+}
+
+impl ModelColumn {
+    /// The hostname of the Gateway the model answers on.
+    pub fn host(&self) -> &str {
+        let rest = self.base_url.trim_start_matches("https://");
+        rest.split('/').next().unwrap_or(rest)
+    }
 }
 
 impl ClusterAccess {
@@ -151,10 +165,14 @@ fn is_embedding(m: &Model) -> bool {
     m.args.iter().any(|a| a == "--task=embed")
 }
 
-/// The gateway hostname of `cluster`.
+/// The default tenant's gateway hostname on `cluster`.
 pub fn host(platform: &Platform, cluster: &Cluster) -> String {
-    platform
-        .gateway
+    gateway_host(&platform.gateway, cluster)
+}
+
+/// The hostname of `gateway` on `cluster`.
+pub fn gateway_host(gateway: &Gateway, cluster: &Cluster) -> String {
+    gateway
         .hostname_template
         .replace("{baseDomain}", &cluster.base_domain)
 }
@@ -190,7 +208,13 @@ pub fn cluster_access(platform: &Platform, cluster: &Cluster) -> ClusterAccess {
             name: m.name.to_string(),
             served_name: m.served_name.clone(),
             embeddings: is_embedding(m),
-            base_url: format!("https://{host}/{}/{}/v1", m.namespace, m.name),
+            base_url: format!(
+                "https://{}/{}/{}/v1",
+                gateway_host(platform.gateway_of(m), cluster),
+                m.namespace,
+                m.name
+            ),
+            tenant: m.tenant.as_ref().map(ToString::to_string),
         })
         .collect();
     let mut grants = Vec::new();

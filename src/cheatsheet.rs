@@ -120,6 +120,13 @@ fn model_section(a: &ClusterAccess, m: &ModelColumn, out: &mut String) {
     let _ = writeln!(out, "- model name to send: `{}`", m.served_name);
     let _ = writeln!(out, "- endpoint: `{url}`");
     let _ = writeln!(out, "- OpenAI base URL: `{}`", m.base_url);
+    if let Some(t) = &m.tenant {
+        let _ = writeln!(
+            out,
+            "- tenant `{t}`: its own Gateway and maas-api; get the API key from `https://{}/maas-api/v1/api-keys`, not from the default one",
+            m.host()
+        );
+    }
     let grants: Vec<_> = a.grants.iter().filter(|g| g.model == m.id).collect();
     if grants.is_empty() {
         let _ = writeln!(

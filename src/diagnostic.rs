@@ -84,6 +84,8 @@ codes! {
     ApiKeysEra = "E063", "`apiKeys` on a tier-era cluster (API keys exist from RHOAI 3.4), or `maxExpirationDays` of 0";
     DatabaseSource = "E064", "`maas.database` needs exactly one of `existingSecret` and `inCluster`";
     InClusterDatabase = "E065", "`maas.database.inCluster` is not what a CloudNativePG Cluster takes (`storage` a Kubernetes quantity above zero, `storageClass` a DNS subdomain, `instances` at least 1)";
+    TenantEra = "E066", "a model of an additional tenant (`tenant:`) on a cluster before RHOAI 3.5 (AITenants exist from 3.5), or an external one (external models belong to the default tenant)";
+    TenantDefinition = "E067", "an additional tenant (`maas.tenants`) is not what RHOAI 3.5 takes: its name (a DNS label of at most 41 characters, not `models-as-a-service`), or its Gateway (in `openshift-ingress`, its own: not the default one, not another tenant's, not another's hostname)";
     Oidc = "E070", "`maas.oidc` is not what the eras' CRDs take (`issuerUrl` https://, `clientId` without whitespace, within the CRDs' lengths, `ttl` at least 30, claims as plain names)";
     ScaleToZero = "E075", "a model's `scaling.minReplicas` is 0: no OpenShift AI version scales an LLMInferenceService to zero (`minReplicas` ≥ 1)";
     AutoscalingNeedsVersion = "E076", "a model autoscales (`minReplicas` < `maxReplicas`) on a cluster before OpenShift AI 3.4, whose LLMInferenceService has no `spec.scaling`";
@@ -104,7 +106,7 @@ codes! {
     InClusterDatabaseUnused = "W106", "`maas.database.inCluster` is set but no cluster is in the subscription era (RHOAI 3.4+): no database is deployed";
     VersionNotNamed = "W110", "a cluster names no OpenShift AI version: maasc derives one from `maas.api` (tiers 3.3, subscriptions 3.4) or assumes 3.3";
     ContextTooLong = "W120", "the context length a model asks for (`maxModelLen`) leaves its KV cache too small for one full sequence";
-    TenantUnused = "W130", "`maas.tenant` is set but no cluster runs RHOAI 3.5 (the tenant era): it has no effect";
+    TenantUnused = "W130", "`maas.tenant` or `maas.tenants` is set but no cluster runs RHOAI 3.5 (the tenant era): it has no effect";
     OidcNotApplied = "W131", "`maas.oidc` is set but a RHOAI 3.3 cluster cannot take it: its operator owns maas-api's AuthPolicy and its ModelsAsService has no OIDC setting";
     AutoscalingPrerequisites = "W135", "an autoscaled model on a cluster where maasc does not turn on user-workload monitoring (it owns no `cluster-monitoring-config`): the autoscaler reads vLLM's metrics from Thanos, which has them only with it";
     ScalingMaxExceedsPool = "W136", "a model's `scaling.maxReplicas` replicas need more GPUs than its pool can ever have: the extra replicas stay Pending";

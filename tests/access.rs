@@ -45,11 +45,23 @@ fn declared_grants(loaded: &maasc::Loaded, api: Option<MaasApi>) -> BTreeSet<Gra
 
 /// `ns/name` of every external model.
 fn external_models(loaded: &maasc::Loaded) -> BTreeSet<String> {
+    model_ids(loaded, |m| m.serving.external().is_some())
+}
+
+/// `ns/name` of every model bound to an era: external models (RHOAI 3.4+)
+/// and models of additional tenants (3.5).
+fn era_bound_models(loaded: &maasc::Loaded) -> BTreeSet<String> {
+    model_ids(loaded, |m| {
+        m.serving.external().is_some() || m.tenant.is_some()
+    })
+}
+
+fn model_ids(loaded: &maasc::Loaded, keep: fn(&maasc::model::Model) -> bool) -> BTreeSet<String> {
     loaded
         .platform
         .models
         .iter()
-        .filter(|m| m.serving.external().is_some())
+        .filter(|m| keep(m))
         .map(|m| format!("{}/{}", m.namespace, m.name))
         .collect()
 }
@@ -61,8 +73,9 @@ fn both_eras_grant_exactly_what_maas_yaml_declares() {
         let declared = declared_grants(&loaded, None);
         assert!(!declared.is_empty(), "{example} declares access");
         // Served models are granted alike in every era; external ones only
-        // where the era has ExternalModel.
-        let external = external_models(&loaded);
+        // where the era has ExternalModel, an additional tenant's only where
+        // it has AITenant.
+        let external = era_bound_models(&loaded);
         let served = |grants: &BTreeSet<Grant>| -> BTreeSet<Grant> {
             grants
                 .iter()
@@ -180,14 +193,19 @@ fn external_models_are_granted_like_served_ones_in_the_subscription_era_only() {
 #[test]
 fn every_version_grants_the_same_access_to_served_models() {
     for example in EXAMPLES {
-        let external = external_models(&load(&example_path(example)));
+        let loaded = load(&example_path(example));
+        let external = external_models(&loaded);
+        let era_bound = era_bound_models(&loaded);
+        let tenants = !loaded.platform.tenants.is_empty();
         let mut by_version: Vec<(RhoaiVersion, BTreeSet<Grant>)> = Vec::new();
         for v in RhoaiVersion::ALL {
             let loaded = match load_at(example, v) {
                 Ok(loaded) => loaded,
-                // External models cannot run the tier era (E061): that
-                // refusal is tested in bad_inputs; drop them here.
+                // External models cannot run the tier era (E061), an
+                // additional tenant's models no era before 3.5 (E066):
+                // those refusals are tested in bad_inputs; drop them here.
                 Err(_) if !external.is_empty() && v.era().api() == MaasApi::Tiers => continue,
+                Err(_) if tenants && v != RhoaiVersion::V3_5 => continue,
                 Err(e) => panic!("{example} at {v}:\n{}", e.render()),
             };
             let tree = maasc::tree::GeneratedTree::from(maasc::build_tree(&loaded, None).unwrap());
@@ -195,7 +213,7 @@ fn every_version_grants_the_same_access_to_served_models() {
             assert_eq!(grants, declared_grants(&loaded, None), "{example} at {v}");
             let served: BTreeSet<Grant> = grants
                 .into_iter()
-                .filter(|g| !external.contains(&g.3))
+                .filter(|g| !era_bound.contains(&g.3))
                 .collect();
             assert!(!served.is_empty(), "{example} at {v}");
             by_version.push((v, served));
@@ -206,8 +224,13 @@ fn every_version_grants_the_same_access_to_served_models() {
         }
         // Every version, but the tier era's three for an example with
         // external models (its tier-era clusters as written are covered by
-        // `both_eras_grant_exactly_what_maas_yaml_declares`).
-        let expected = if external.is_empty() { 5 } else { 2 };
+        // `both_eras_grant_exactly_what_maas_yaml_declares`), and only 3.5
+        // for one with additional tenants.
+        let expected = match (tenants, external.is_empty()) {
+            (true, _) => 1,
+            (false, true) => 5,
+            (false, false) => 2,
+        };
         assert_eq!(by_version.len(), expected, "{example}: versions covered");
     }
 }

@@ -374,7 +374,7 @@ fn five_thousand_mutated_inputs_neither_panic_nor_break_validate_implies_generat
     std::panic::set_hook(Box::new(|_| {}));
     // Mostly the smallest example: the fastest, so that the normal suite
     // stays quick; the long run weighs every example the same.
-    run(5_000, 13, &[1, 1, 6, 1, 1, 1, 1]);
+    run(5_000, 13, &[1, 1, 6, 1, 1, 1, 1, 1]);
 }
 
 #[test]

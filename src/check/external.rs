@@ -4,6 +4,7 @@
 //! subscription era has.
 
 use super::Checker;
+use super::models::EraNeed;
 use crate::diagnostic::Code;
 use crate::input::{ExternalInput, ModelInput};
 use crate::model::{Cluster, ClusterName, ExternalSource, MaasApi};
@@ -130,9 +131,7 @@ pub(crate) fn missing_source(c: &mut Checker<'_>, m: &Sp<ModelInput>) {
     );
 }
 
-/// An external model runs only on subscription-era clusters: by default on
-/// every one it would otherwise be deployed on; a listed tier-era cluster,
-/// or no subscription-era cluster at all, is an error.
+/// An external model runs only on subscription-era clusters.
 pub(crate) fn subscription_clusters(
     c: &mut Checker<'_>,
     m: &Sp<ModelInput>,
@@ -140,45 +139,15 @@ pub(crate) fn subscription_clusters(
     deployed: Vec<ClusterName>,
     clusters: &[Cluster],
 ) -> Vec<ClusterName> {
-    let era = |name: &ClusterName| clusters.iter().find(|c| &c.name == name).map(|c| c.api);
-    let mut out = Vec::new();
-    for name in deployed {
-        match era(&name) {
-            Some(MaasApi::Subscriptions) => out.push(name),
-            Some(MaasApi::Tiers) if m.clusters.is_some() => {
-                let span = m
-                    .clusters
-                    .iter()
-                    .flatten()
-                    .find(|n| n.value == name.as_str())
-                    .map(|n| n.span)
-                    .unwrap_or(e.span);
-                c.error(
-                    Code::ExternalModelEra,
-                    span,
-                    format!(
-                        "external model `{}` cannot run on cluster `{name}`, which speaks the tier era (no ExternalModel before RHOAI 3.4)",
-                        m.name.value
-                    ),
-                    "remove the cluster from `clusters`, or move it to `maas.api: subscriptions` (RHOAI 3.4+)",
-                );
-            }
-            // Tier era, by default: not deployed there. Unknown: reported.
-            Some(MaasApi::Tiers) | None => {}
-        }
-    }
-    if out.is_empty() && m.clusters.is_none() && !clusters.is_empty() {
-        c.error(
-            Code::ExternalModelEra,
-            e.span,
-            format!(
-                "external model `{}` has no cluster to run on: every cluster speaks the tier era (no ExternalModel before RHOAI 3.4)",
-                m.name.value
-            ),
-            "move a cluster to `maas.api: subscriptions` (RHOAI 3.4+), or remove the model",
-        );
-    }
-    out
+    let need = EraNeed {
+        code: Code::ExternalModelEra,
+        what: format!("external model `{}`", m.name.value),
+        why: "speaks the tier era (no ExternalModel before RHOAI 3.4)",
+        listed_hint: "remove the cluster from `clusters`, or move it to `maas.api: subscriptions` (RHOAI 3.4+)",
+        none_hint: "move a cluster to `maas.api: subscriptions` (RHOAI 3.4+), or remove the model",
+        runs: |cl| cl.api == MaasApi::Subscriptions,
+    };
+    super::models::clusters_of_era(c, m, e.span, &need, deployed, clusters)
 }
 
 #[cfg(test)]

@@ -224,6 +224,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
     database::check(c, spec, &mut clusters);
     let oidc = tenant::oidc(c, spec, &clusters);
     let tenant_telemetry = tenant::check(c, spec, &clusters);
+    let tenants = tenant::additional(c, spec, &clusters, gateway.as_ref());
     observability::check(c, spec, &mut clusters);
     serving::autoscaling_prerequisites(c, spec, &models, &mut clusters);
     tiers::check_gateway_for_subscriptions(c, &era, spec.maas.gateway.as_ref());
@@ -239,6 +240,7 @@ fn check_platform(c: &mut Checker<'_>, input: &PlatformInput) -> Option<Platform
         authorino_tls: spec.maas.authorino_tls,
         oidc,
         tenant_telemetry,
+        tenants,
     })
 }
 
@@ -258,7 +260,7 @@ pub(crate) fn paired<'a>(
         .collect()
 }
 
-fn or_default(raw: &Option<Sp<String>>, default: &str) -> Sp<String> {
+pub(crate) fn or_default(raw: &Option<Sp<String>>, default: &str) -> Sp<String> {
     raw.clone()
         .unwrap_or_else(|| Sp::synthetic(default.to_string()))
 }
@@ -314,17 +316,29 @@ fn check_gitops(c: &mut Checker<'_>, g: &input::GitopsInput) -> Option<Gitops> {
     })
 }
 
+/// `maas.gateway`: the default tenant's Gateway.
 fn check_gateway(c: &mut Checker<'_>, g: Option<&input::GatewayInput>) -> Option<Gateway> {
+    gateway(c, g, "maas-default-gateway", "maas.{baseDomain}")
+}
+
+/// A Gateway's settings, with the name and hostname it has when maas.yaml
+/// gives none (`maas.gateway`, or an additional tenant's).
+pub(crate) fn gateway(
+    c: &mut Checker<'_>,
+    g: Option<&input::GatewayInput>,
+    default_name: &str,
+    default_hostname: &str,
+) -> Option<Gateway> {
     let default = input::GatewayInput::default();
     let g = g.unwrap_or(&default);
-    let name = or_default(&g.name, "maas-default-gateway");
+    let name = or_default(&g.name, default_name);
     let name_ok = c.name("gateway name", &name, PlatformName::parse).is_some();
     let namespace = c.name(
         "gateway namespace",
         &or_default(&g.namespace, "openshift-ingress"),
         NamespaceName::parse,
     );
-    let hostname = or_default(&g.hostname, "maas.{baseDomain}");
+    let hostname = or_default(&g.hostname, default_hostname);
     let probe = hostname.value.replace("{baseDomain}", "example.com");
     if check_dns_subdomain(&probe).is_err() {
         c.error(

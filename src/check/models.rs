@@ -15,6 +15,8 @@ pub(crate) struct Declared {
     /// Cluster name → its pool names.
     pub clusters: Vec<(String, Vec<String>)>,
     pub tiers: Vec<String>,
+    /// The additional tenants of `maas.tenants`.
+    pub tenants: Vec<String>,
 }
 
 impl Declared {
@@ -34,6 +36,12 @@ impl Declared {
                 })
                 .collect(),
             tiers: spec.tiers.iter().map(|t| t.name.value.clone()).collect(),
+            tenants: spec
+                .maas
+                .tenants
+                .iter()
+                .map(|t| t.name.value.clone())
+                .collect(),
         }
     }
 }
@@ -140,6 +148,11 @@ fn check_model(
     if let Some(e) = &m.external {
         deployed = super::external::subscription_clusters(c, m, e, deployed, clusters);
     }
+    let tenant = m.tenant.as_ref().map(|t| {
+        let name = super::tenant::of_model(c, m, t, &declared.tenants);
+        deployed = super::tenant::tenant_clusters(c, m, t, std::mem::take(&mut deployed), clusters);
+        name
+    });
     let parameters =
         m.parameters
             .as_ref()
@@ -220,7 +233,7 @@ fn check_model(
             "use e.g. registry.redhat.io/rhaii/vllm-cuda-rhel9:3.4.1",
         );
     }
-    if !tiers_ok || deployed.is_empty() {
+    if !tiers_ok || deployed.is_empty() || tenant.as_ref().is_some_and(Option::is_none) {
         return None;
     }
     let serving = match (external, runtime, pool) {
@@ -276,6 +289,7 @@ fn check_model(
         gpu_memory_utilization: knobs.gpu_memory_utilization,
         startup_seconds: knobs.startup_seconds,
         scaling: autoscale,
+        tenant: tenant.flatten(),
     })
 }
 
@@ -437,4 +451,69 @@ fn check_fit(c: &mut Checker<'_>, on: &serving::OnPool<'_>, pool: &MachinePool, 
         return;
     }
     serving::check_on_pool(c, on, pool, cluster);
+}
+
+/// What a model needs of the clusters it runs on (an era), and how to say
+/// that a cluster lacks it.
+pub(crate) struct EraNeed {
+    pub(crate) code: Code,
+    /// The model, as messages name it.
+    pub(crate) what: String,
+    /// What a cluster that cannot run it does instead.
+    pub(crate) why: &'static str,
+    pub(crate) listed_hint: &'static str,
+    pub(crate) none_hint: &'static str,
+    pub(crate) runs: fn(&Cluster) -> bool,
+}
+
+/// The deployed clusters that can run the model: by default every one it
+/// would otherwise run on that meets `need`; a listed cluster that does
+/// not, or no cluster that does, is an error at `span` (or at the listed
+/// name).
+pub(crate) fn clusters_of_era(
+    c: &mut Checker<'_>,
+    m: &Sp<ModelInput>,
+    span: crate::source::Span,
+    need: &EraNeed,
+    deployed: Vec<ClusterName>,
+    clusters: &[Cluster],
+) -> Vec<ClusterName> {
+    let runs = |name: &ClusterName| clusters.iter().find(|cl| &cl.name == name).map(need.runs);
+    let mut out = Vec::new();
+    for name in deployed {
+        match runs(&name) {
+            Some(true) => out.push(name),
+            Some(false) if m.clusters.is_some() => {
+                let at = m
+                    .clusters
+                    .iter()
+                    .flatten()
+                    .find(|n| n.value == name.as_str())
+                    .map_or(span, |n| n.span);
+                c.error(
+                    need.code,
+                    at,
+                    format!(
+                        "{} cannot run on cluster `{name}`, which {}",
+                        need.what, need.why
+                    ),
+                    need.listed_hint,
+                );
+            }
+            // Not there, by default. Unknown: reported.
+            Some(false) | None => {}
+        }
+    }
+    if out.is_empty() && m.clusters.is_none() && !clusters.is_empty() {
+        c.error(
+            need.code,
+            span,
+            format!(
+                "{} has no cluster to run on: every cluster it could run on {}",
+                need.what, need.why
+            ),
+            need.none_hint,
+        );
+    }
+    out
 }

@@ -3,12 +3,19 @@
 //! CRDs (`Tenant.spec.externalOIDC`, `AITenant.spec.oidc`: `issuerUrl`
 //! `^https://\S+$`, 9–2048 characters; `clientId` `^\S+$`, 1–256; `ttl` ≥ 30).
 
+use std::collections::BTreeMap;
+
 use super::Checker;
+use super::models::EraNeed;
 use crate::catalog::versions::{Era, RhoaiVersion};
 use crate::diagnostic::Code;
-use crate::input::SpecInput;
-use crate::model::{Cluster, Oidc};
-use crate::source::Sp;
+use crate::input::{GatewayInput, ModelInput, SpecInput};
+use crate::model::{Cluster, ClusterName, Gateway, Oidc, Tenant, TenantName};
+use crate::source::{Sp, Span};
+
+/// Where maas-controller looks for an AITenant's Gateway (RHOAI 3.5:
+/// ai-gateway-operator sets `GATEWAY_NAMESPACE=openshift-ingress`).
+const GATEWAY_NAMESPACE: &str = "openshift-ingress";
 
 /// A `maas.oidc` string field against the CRDs' pattern and lengths;
 /// `https` for the issuer's `^https://` prefix.
@@ -139,4 +146,184 @@ pub(crate) fn check(c: &mut Checker<'_>, spec: &SpecInput, clusters: &[Cluster])
         );
     }
     tenant.value.telemetry
+}
+
+/// `maas.tenants`: the additional AITenants, each with a Gateway of its own
+/// in `openshift-ingress` (models-as-a-service v0.2.x: maas-controller
+/// looks the AITenant's Gateway up in its gateway namespace, and its
+/// admission webhook allows one AITenant per Gateway).
+pub(crate) fn additional(
+    c: &mut Checker<'_>,
+    spec: &SpecInput,
+    clusters: &[Cluster],
+    default_gateway: Option<&Gateway>,
+) -> Vec<Tenant> {
+    let list = &spec.maas.tenants;
+    let Some(first) = list.first() else {
+        return Vec::new();
+    };
+    if !clusters.iter().any(|cl| cl.version.era() == Era::Tenants) {
+        c.warning(
+            Code::TenantUnused,
+            first.span,
+            "`maas.tenants` defines RHOAI 3.5 tenants, and no cluster runs 3.5",
+            "remove `maas.tenants`, or move a cluster to `openshiftAI: {version: \"3.5\"}`",
+        );
+    }
+    c.unique(
+        "tenant",
+        list.iter().map(|t| (t.name.value.clone(), t.name.span)),
+    );
+    // Gateway name and hostname → where maas.yaml took them (`None`: the
+    // default tenant's, by default), so that a second claim points at the
+    // first.
+    let mut names: BTreeMap<String, Option<Span>> = BTreeMap::new();
+    let mut hosts: BTreeMap<String, Option<Span>> = BTreeMap::new();
+    if let Some(g) = default_gateway {
+        let given = spec.maas.gateway.as_ref();
+        let span = |f: fn(&GatewayInput) -> Option<&Sp<String>>| given.and_then(f).map(|v| v.span);
+        names.insert(g.name.clone(), span(|g| g.name.as_ref()));
+        hosts.insert(g.hostname_template.clone(), span(|g| g.hostname.as_ref()));
+    }
+    let mut out = Vec::new();
+    for t in list {
+        let name = match TenantName::parse(&t.name.value) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                c.error(
+                    Code::TenantDefinition,
+                    t.name.span,
+                    format!("tenant name `{}` {e}", t.name.value),
+                    "name the tenant with a DNS label of at most 41 characters; `models-as-a-service` is the default tenant, which needs no entry",
+                );
+                None
+            }
+        };
+        let default_host = format!("{}-maas.{{baseDomain}}", t.name.value);
+        let Some(gw) = super::gateway(c, t.gateway.as_ref(), &t.name.value, &default_host) else {
+            continue;
+        };
+        let input = t.gateway.as_ref();
+        let span_of = |f: fn(&GatewayInput) -> Option<&Sp<String>>| {
+            input.and_then(f).map_or(t.name.span, |v| v.span)
+        };
+        if gw.namespace.as_str() != GATEWAY_NAMESPACE {
+            c.error(
+                Code::TenantDefinition,
+                span_of(|g| g.namespace.as_ref()),
+                format!(
+                    "tenant `{}`'s Gateway is in `{}`: maas-controller looks an AITenant's Gateway up in `{GATEWAY_NAMESPACE}` only",
+                    t.name.value, gw.namespace
+                ),
+                format!("leave out `namespace`, or set `namespace: {GATEWAY_NAMESPACE}`"),
+            );
+            continue;
+        }
+        let claims = [
+            (
+                &mut names,
+                gw.name.clone(),
+                span_of(|g| g.name.as_ref()),
+                "Gateway",
+                "one AITenant per Gateway: name another, e.g. the tenant's own name",
+            ),
+            (
+                &mut hosts,
+                gw.hostname_template.clone(),
+                span_of(|g| g.hostname.as_ref()),
+                "hostname",
+                "two Gateways cannot serve one hostname: give the tenant its own, e.g. `<tenant>-maas.{baseDomain}`",
+            ),
+        ];
+        let mut free = true;
+        for (taken, key, span, what, hint) in claims {
+            if let Some(first) = taken.get(&key) {
+                let by = if first.is_some() {
+                    ""
+                } else {
+                    " by the default tenant"
+                };
+                let mut d = crate::diagnostic::Diagnostic::error(
+                    Code::TenantDefinition,
+                    c.file,
+                    span,
+                    format!(
+                        "tenant `{}` takes {what} `{key}`, which is already taken{by}",
+                        t.name.value
+                    ),
+                )
+                .with_label("taken again here")
+                .with_hint(hint);
+                if let Some(first) = first {
+                    d = d.with_secondary(c.file, *first, "taken first here");
+                }
+                c.diags.push(d);
+                free = false;
+            } else {
+                taken.insert(key, Some(span));
+            }
+        }
+        if let (Some(name), true) = (name, free) {
+            out.push(Tenant { name, gateway: gw });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// The additional tenant a model names, if it is defined (else an error
+/// with did-you-mean).
+pub(crate) fn of_model(
+    c: &mut Checker<'_>,
+    m: &Sp<ModelInput>,
+    tenant: &Sp<String>,
+    declared: &[String],
+) -> Option<TenantName> {
+    if !declared.contains(&tenant.value) {
+        c.error(
+            Code::UnknownReference,
+            tenant.span,
+            format!(
+                "model `{}` names tenant `{}`, which `maas.tenants` does not define",
+                m.name.value, tenant.value
+            ),
+            super::suggest::hint_for(&tenant.value, "tenant", declared.iter().map(String::as_str)),
+        );
+        return None;
+    }
+    TenantName::parse(&tenant.value).ok()
+}
+
+/// A model of an additional tenant runs only on RHOAI 3.5 clusters, and
+/// only served ones: upstream supports external models for the default
+/// tenant only (models-as-a-service `multi-tenant-setup.md`, known
+/// limitations).
+pub(crate) fn tenant_clusters(
+    c: &mut Checker<'_>,
+    m: &Sp<ModelInput>,
+    tenant: &Sp<String>,
+    deployed: Vec<ClusterName>,
+    clusters: &[Cluster],
+) -> Vec<ClusterName> {
+    if m.external.is_some() {
+        c.error(
+            Code::TenantEra,
+            tenant.span,
+            format!(
+                "external model `{}` names tenant `{}`: RHOAI 3.5 serves external models through the default tenant only",
+                m.name.value, tenant.value
+            ),
+            "leave out `tenant` for an external model",
+        );
+        return Vec::new();
+    }
+    let need = EraNeed {
+        code: Code::TenantEra,
+        what: format!("model `{}` of tenant `{}`", m.name.value, tenant.value),
+        why: "runs an OpenShift AI version before 3.5 (AITenants exist from 3.5)",
+        listed_hint: "remove the cluster from the model's `clusters`, or move it to `openshiftAI: {version: \"3.5\"}`",
+        none_hint: "move a cluster to `openshiftAI: {version: \"3.5\"}`, or leave out `tenant`",
+        runs: |cl| cl.version.era() == Era::Tenants,
+    };
+    super::models::clusters_of_era(c, m, tenant.span, &need, deployed, clusters)
 }

@@ -139,6 +139,26 @@ pub struct MaasInput {
     pub oidc: Option<Sp<OidcInput>>,
     /// Tenant era (RHOAI 3.5): the default AITenant and its MaasTenantConfig.
     pub tenant: Option<Sp<TenantInput>>,
+    /// Tenant era (RHOAI 3.5): additional tenants, each with a Gateway of
+    /// its own, its own maas-api and its own subscriptions. A model joins
+    /// one with `tenant:`; the others belong to the default tenant.
+    #[serde(default)]
+    pub tenants: Vec<Sp<AdditionalTenantInput>>,
+}
+
+/// RHOAI 3.5: an AITenant besides the default one (models-as-a-service
+/// v0.2.x `multi-tenant-setup.md`).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AdditionalTenantInput {
+    /// The AITenant's name: a DNS-1123 label of at most 41 characters, not
+    /// `models-as-a-service` (the default tenant). Its namespace for
+    /// subscriptions is `ai-tenant-<name>`.
+    pub name: Sp<String>,
+    /// The tenant's own Gateway, in `openshift-ingress` (one AITenant per
+    /// Gateway). Defaults: name = the tenant's name, hostname
+    /// `<name>-maas.{baseDomain}`; the other settings as `maas.gateway`'s.
+    pub gateway: Option<GatewayInput>,
 }
 
 /// RHOAI 3.5: settings of the default tenant.
@@ -730,6 +750,10 @@ pub struct ModelInput {
     pub tiers: Option<Sp<Vec<Sp<String>>>>,
     /// Clusters it is deployed on (default: every cluster that has its pool).
     pub clusters: Option<Vec<Sp<String>>>,
+    /// RHOAI 3.5: the additional tenant (`maas.tenants`) the model belongs
+    /// to, reached through that tenant's Gateway and subscriptions (default:
+    /// the default tenant).
+    pub tenant: Option<Sp<String>>,
     /// Tensor, pipeline and data parallelism (default: tensor over all `gpus`).
     pub parallelism: Option<Sp<ParallelismInput>>,
     /// Secrets for gated `hf://` models and private images (never a token value).

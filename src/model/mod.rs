@@ -120,6 +120,16 @@ pub struct Platform {
     pub oidc: Option<Oidc>,
     /// Tenant era: maas-api usage telemetry (`maas.tenant.telemetry`).
     pub tenant_telemetry: bool,
+    /// Tenant era: the AITenants besides the default one (`maas.tenants`),
+    /// by name.
+    pub tenants: Vec<Tenant>,
+}
+
+/// RHOAI 3.5: an additional AITenant and the Gateway it alone serves.
+#[derive(Clone, Debug)]
+pub struct Tenant {
+    pub name: TenantName,
+    pub gateway: Gateway,
 }
 
 /// The external OIDC issuer and client of `maas.oidc`, checked against the
@@ -249,6 +259,13 @@ pub struct InClusterDatabase {
 }
 
 impl Cluster {
+    /// Whether the cluster runs the tenant era (RHOAI 3.5) and speaks its
+    /// subscription API (a platform whose eras were changed after check
+    /// may say otherwise).
+    pub fn runs_tenants(&self) -> bool {
+        self.version.era() == Era::Tenants && self.api == MaasApi::Subscriptions
+    }
+
     pub fn pool(&self, name: &PoolName) -> Option<&MachinePool> {
         self.pools.iter().find(|p| &p.name == name)
     }
@@ -498,6 +515,9 @@ pub struct Model {
     /// OpenShift AI 3.4+ (check refuses it before). A fixed `scaling`
     /// (min == max) is `replicas`.
     pub scaling: Option<(u32, u32)>,
+    /// The additional tenant the model belongs to (RHOAI 3.5 only);
+    /// `None`: the default tenant.
+    pub tenant: Option<TenantName>,
 }
 
 /// How a model is served, and on which nodes.
@@ -567,18 +587,35 @@ impl Platform {
 
     /// Models deployed on `cluster`, in (namespace, name) order. An
     /// external model exists only where the cluster speaks the
-    /// subscription era (check refuses the others; a platform whose eras
-    /// were changed after check just leaves it out).
+    /// subscription era, a model of an additional tenant only where it
+    /// runs the tenant era (check refuses the others; a platform whose eras
+    /// were changed after check just leaves them out).
     pub fn models_on<'a>(
         &'a self,
         cluster: &'a ClusterName,
     ) -> impl Iterator<Item = &'a Model> + 'a {
-        let external_ok = self
-            .cluster(cluster)
-            .is_some_and(|c| c.api == MaasApi::Subscriptions);
+        let on = self.cluster(cluster);
+        let external_ok = on.is_some_and(|c| c.api == MaasApi::Subscriptions);
+        let tenants_ok = on.is_some_and(Cluster::runs_tenants);
         self.models.iter().filter(move |m| {
-            m.clusters.contains(cluster) && (external_ok || m.serving.external().is_none())
+            m.clusters.contains(cluster)
+                && (external_ok || m.serving.external().is_none())
+                && (tenants_ok || m.tenant.is_none())
         })
+    }
+
+    /// The additional tenant `name`.
+    pub fn tenant(&self, name: &TenantName) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| &t.name == name)
+    }
+
+    /// The Gateway `model` is reached through: its tenant's, or the default.
+    pub fn gateway_of(&self, model: &Model) -> &Gateway {
+        model
+            .tenant
+            .as_ref()
+            .and_then(|t| self.tenant(t))
+            .map_or(&self.gateway, |t| &t.gateway)
     }
 
     /// The limits of `tier` on `cluster`, overrides applied.

@@ -48,6 +48,26 @@ pub fn check_dns_label(s: &str) -> Result<(), NameError> {
     Ok(())
 }
 
+/// The default AITenant maas-controller creates (RHOAI 3.5).
+pub const DEFAULT_TENANT_NAME: &str = "models-as-a-service";
+
+/// An additional AITenant's name: a DNS label of at most 41 characters
+/// (the AITenant CRD's CEL rule: `ai-tenant-<name>` and the per-tenant
+/// object names must stay labels), and not the default tenant.
+pub fn check_tenant_name(s: &str) -> Result<(), NameError> {
+    check_dns_label(s)?;
+    if s.len() > 41 {
+        return Err(err(format!(
+            "is {} characters long, at most 41 are allowed for an AITenant",
+            s.len()
+        )));
+    }
+    if s == DEFAULT_TENANT_NAME {
+        return Err(err("is the default tenant's name"));
+    }
+    Ok(())
+}
+
 /// RFC 1123 subdomain: dot-separated labels, at most 253 characters.
 pub fn check_dns_subdomain(s: &str) -> Result<(), NameError> {
     if s.len() > 253 {
@@ -123,6 +143,10 @@ name_type!(
 name_type!(
     /// A model: the LLMInferenceService name.
     ModelName, check_dns_label);
+name_type!(
+    /// An additional AITenant (RHOAI 3.5): a DNS label of at most 41
+    /// characters (its CRD's rule), not the default tenant's name.
+    TenantName, check_tenant_name);
 name_type!(
     /// A Kubernetes namespace.
     NamespaceName, check_dns_label);

@@ -562,10 +562,38 @@ fn gateway_service(gateway: &str) -> String {
 }
 
 /// Gateway API v1 (OCP 4.19+ `openshift-default` class, OSSM 3 / Istio
-/// 1.24+): HTTPS only unless asked; on platforms without cloud load
-/// balancers a ClusterIP gateway behind a re-encrypt Route.
+/// 1.24+): the default tenant's Gateway and, on RHOAI 3.5, each additional
+/// tenant's (maas-controller never creates one: "the Gateway must be
+/// created by a network or cluster administrator", models-as-a-service
+/// v0.2.1 `aitenant_controller.go`).
 fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
-    let gw = &platform.gateway;
+    let mut objects = vec![PlannedObject::cluster(
+        "openshift-default",
+        o::GatewayClass {},
+    )];
+    objects.extend(gateway_objects(&platform.gateway, cluster, None));
+    if cluster.runs_tenants() {
+        for t in &platform.tenants {
+            objects.extend(gateway_objects(&t.gateway, cluster, Some(&t.name)));
+        }
+    }
+    // Wave 15: the Gateway must exist before MaaS is enabled in the DSC (gotcha 19).
+    Component::new(
+        "platform/maas-gateway",
+        15,
+        Some(platform.gateway.namespace.as_str()),
+        objects,
+    )
+}
+
+/// One Gateway, of the default tenant or of `tenant`: HTTPS only unless
+/// asked; on platforms without cloud load balancers a ClusterIP gateway
+/// behind a re-encrypt Route.
+fn gateway_objects(
+    gw: &Gateway,
+    cluster: &Cluster,
+    tenant: Option<&TenantName>,
+) -> Vec<PlannedObject> {
     let ns = gw.namespace.as_str();
     let hostname = gw
         .hostname_template
@@ -620,20 +648,17 @@ fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
         GatewayHttp::Redirect => Some("redirect".to_string()),
         GatewayHttp::Plain => Some("plain".to_string()),
     };
-    let mut objects = vec![
-        PlannedObject::cluster("openshift-default", o::GatewayClass {}),
-        PlannedObject::namespaced(
-            ns,
-            &gw.name,
-            o::Gateway {
-                hostname: hostname.clone(),
-                tls_secret,
-                http,
-                parameters_ref: (!options.is_empty()).then(|| options_name.clone()),
-                route_namespace_labels: super::tenant_era::route_namespace_labels(cluster),
-            },
-        ),
-    ];
+    let mut objects = vec![PlannedObject::namespaced(
+        ns,
+        &gw.name,
+        o::Gateway {
+            hostname: hostname.clone(),
+            tls_secret,
+            http,
+            parameters_ref: (!options.is_empty()).then(|| options_name.clone()),
+            route_namespace_labels: super::tenant_era::route_namespace_labels(cluster, tenant),
+        },
+    )];
     if !options.is_empty() {
         objects.push(PlannedObject::namespaced(
             ns,
@@ -664,8 +689,7 @@ fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
             },
         ));
     }
-    // Wave 15: the Gateway must exist before MaaS is enabled in the DSC (gotcha 19).
-    Component::new("platform/maas-gateway", 15, Some(ns), objects)
+    objects
 }
 
 /// A YAML overlay as Istio reads it from its options ConfigMap.
@@ -799,53 +823,24 @@ fn tier_policies(platform: &Platform, cluster: &Cluster) -> Component {
 /// Subscription era: per tier, who may call its models (MaaSAuthPolicy) and
 /// with what token quota (MaaSSubscription). A tier with no groups or no
 /// model on this cluster grants nothing, so it gets neither (both kinds
-/// require at least one subject and one model).
+/// require at least one subject and one model). On RHOAI 3.5 each
+/// additional tenant gets its own, in its namespace and naming only its
+/// models: its maas-api watches that namespace alone (models-as-a-service
+/// v0.2.x `multi-tenant-setup.md`).
 fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
     // The API-key policy, where maas.yaml sets one.
     let mut objects: Vec<PlannedObject> = super::tenant::tenant(platform, cluster)
         .into_iter()
         .collect();
-    for t in &platform.tiers {
-        let models: Vec<o::ModelRef> = platform
-            .models_on(&cluster.name)
-            .filter(|m| m.tiers.contains(&t.name))
-            .map(|m| o::ModelRef {
-                name: m.name.to_string(),
-                namespace: m.namespace.to_string(),
-            })
-            .collect();
-        if t.groups.is_empty() || models.is_empty() {
-            continue;
+    let tenants = std::iter::once(None).chain(platform.tenants.iter().map(|t| Some(&t.name)));
+    for tenant in tenants {
+        let namespace = tenant.map_or_else(
+            || MAAS_SUBSCRIPTION_NAMESPACE.to_string(),
+            super::tenant_era::tenant_namespace,
+        );
+        for t in &platform.tiers {
+            objects.extend(tier_subscription(platform, cluster, t, tenant, &namespace));
         }
-        // Check refused quotas the API cannot express on this era's clusters.
-        let Some(quota) = platform.limits_on(t, cluster).subscription else {
-            continue;
-        };
-        let mut annotations = display_annotations(&t.display_name, &t.description);
-        annotations.insert(o::SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
-        objects.push(PlannedObject::namespaced(
-            MAAS_SUBSCRIPTION_NAMESPACE,
-            &format!("{}-access", t.name),
-            o::MaasAuthPolicy {
-                tier: t.name.to_string(),
-                annotations: annotations.clone(),
-                models: models.clone(),
-                groups: t.groups.clone(),
-            },
-        ));
-        objects.push(PlannedObject::namespaced(
-            MAAS_SUBSCRIPTION_NAMESPACE,
-            &format!("{}-subscription", t.name),
-            o::MaasSubscription {
-                tier: t.name.to_string(),
-                annotations,
-                groups: t.groups.clone(),
-                models,
-                limit: quota.limit(),
-                window: quota.window().to_string(),
-                priority: t.level,
-            },
-        ));
     }
     if objects.is_empty() {
         return None;
@@ -859,6 +854,59 @@ fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
     );
     c.create_namespace = true;
     Some(c)
+}
+
+/// A tier's MaaSAuthPolicy and MaaSSubscription for the models of `tenant`
+/// (`None`: the default tenant) on `cluster`, in `namespace`.
+fn tier_subscription(
+    platform: &Platform,
+    cluster: &Cluster,
+    t: &Tier,
+    tenant: Option<&TenantName>,
+    namespace: &str,
+) -> Vec<PlannedObject> {
+    let models: Vec<o::ModelRef> = platform
+        .models_on(&cluster.name)
+        .filter(|m| m.tiers.contains(&t.name) && m.tenant.as_ref() == tenant)
+        .map(|m| o::ModelRef {
+            name: m.name.to_string(),
+            namespace: m.namespace.to_string(),
+        })
+        .collect();
+    if t.groups.is_empty() || models.is_empty() {
+        return Vec::new();
+    }
+    // Check refused quotas the API cannot express on this era's clusters.
+    let Some(quota) = platform.limits_on(t, cluster).subscription else {
+        return Vec::new();
+    };
+    let mut annotations = display_annotations(&t.display_name, &t.description);
+    annotations.insert(o::SYNC_OPTIONS.into(), SKIP_DRY_RUN.into());
+    vec![
+        PlannedObject::namespaced(
+            namespace,
+            &format!("{}-access", t.name),
+            o::MaasAuthPolicy {
+                tier: t.name.to_string(),
+                annotations: annotations.clone(),
+                models: models.clone(),
+                groups: t.groups.clone(),
+            },
+        ),
+        PlannedObject::namespaced(
+            namespace,
+            &format!("{}-subscription", t.name),
+            o::MaasSubscription {
+                tier: t.name.to_string(),
+                annotations,
+                groups: t.groups.clone(),
+                models,
+                limit: quota.limit(),
+                window: quota.window().to_string(),
+                priority: t.level,
+            },
+        ),
+    ]
 }
 
 fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
@@ -877,9 +925,15 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
             if models.iter().all(|m| m.serving.external().is_some()) {
                 labels.insert("istio-injection".to_string(), "enabled".to_string());
             }
-            // On RHOAI 3.5 the Gateway admits routes only from labelled
-            // namespaces, and maas-controller labels only its own.
-            labels.extend(super::tenant_era::route_namespace_labels(cluster).unwrap_or_default());
+            // On RHOAI 3.5 a Gateway admits routes only from namespaces
+            // with its label, and maas-controller labels only its own: the
+            // label of each tenant a model here belongs to.
+            for m in &models {
+                labels.extend(
+                    super::tenant_era::route_namespace_labels(cluster, m.tenant.as_ref())
+                        .unwrap_or_default(),
+                );
+            }
             let mut objects = vec![
                 PlannedObject::cluster(ns.as_str(), o::Namespace { labels }),
                 PlannedObject::namespaced(
@@ -927,6 +981,7 @@ fn model_ref(m: &Model, kind: &str) -> PlannedObject {
         o::MaasModelRef {
             annotations,
             model_kind: kind.to_string(),
+            tenant: m.tenant.as_ref().map(ToString::to_string),
         },
     )
 }

@@ -653,6 +653,10 @@ context! {
         pub annotations: StringMap,
         /// `LLMInferenceService` or `ExternalModel`, of the same name.
         pub model_kind: String,
+        /// `spec.tenantRef` (RHOAI 3.5): the additional AITenant whose
+        /// Gateway the model is reached through; `None`: the default one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub tenant: Option<String>,
     }
 }
 

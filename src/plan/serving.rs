@@ -238,9 +238,12 @@ pub(super) fn inference_service(
         served_name: m.served_name.clone(),
         replicas,
         scaling,
-        gateway: o::ModelRef {
-            name: platform.gateway.name.clone(),
-            namespace: platform.gateway.namespace.to_string(),
+        gateway: {
+            let gw = platform.gateway_of(m);
+            o::ModelRef {
+                name: gw.name.clone(),
+                namespace: gw.namespace.to_string(),
+            }
         },
         scheduler: matches!(m.serving, Serving::Gpu { .. }),
         storage_initializer: !simulator || !facts.storage_initializer,

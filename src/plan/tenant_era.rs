@@ -17,25 +17,44 @@ use super::components::{Component, MAAS_SUBSCRIPTION_NAMESPACE};
 use super::objects::{self as o, CO_OWNED, PlannedObject, SKIP_DRY_RUN, StringMap};
 use super::tenant::DEFAULT_TENANT;
 use crate::catalog::versions::Era;
-use crate::model::{Cluster, Platform};
+use crate::model::{Cluster, Platform, TenantName};
 
 /// Namespace every AITenant must live in (3.5 admission webhook).
 pub(super) const AI_TENANTS_NAMESPACE: &str = "ai-tenants";
 /// The default AITenant maas-controller creates.
-pub(super) const DEFAULT_AI_TENANT: &str = "models-as-a-service";
+pub(super) const DEFAULT_AI_TENANT: &str = crate::model::DEFAULT_TENANT_NAME;
 /// The only allowed name of the cluster `Config`.
 pub(super) const CONFIG_NAME: &str = "default";
 /// The label the 3.5 routes' Gateway listeners select namespaces by
 /// (models-as-a-service `gateway-patterns.md`).
 pub(super) const GATEWAY_ACCESS_LABEL: &str = "maas.opendatahub.io/gateway-access";
 
-/// The labels a namespace needs for its HTTPRoutes to attach to the MaaS
-/// Gateway, on clusters whose Gateway selects them (RHOAI 3.5: the listeners
-/// admit `from: Selector`, models-as-a-service `gateway-patterns.md`, rather
-/// than every namespace of a shared cluster).
-pub(super) fn route_namespace_labels(cluster: &Cluster) -> Option<StringMap> {
-    (cluster.version.era() == Era::Tenants)
-        .then(|| StringMap::from([(GATEWAY_ACCESS_LABEL.to_string(), "true".to_string())]))
+/// The labels a namespace needs for its HTTPRoutes to attach to the
+/// Gateway of `tenant` (`None`: the default tenant's), on clusters whose
+/// Gateways select them (RHOAI 3.5: the listeners admit `from: Selector`,
+/// models-as-a-service `gateway-patterns.md`, rather than every namespace
+/// of a shared cluster). An additional tenant's Gateway selects its own
+/// `-<tenant>` label (`multi-tenant-setup.md`): maas-controller puts the
+/// shared one on every tenant's namespace.
+pub(super) fn route_namespace_labels(
+    cluster: &Cluster,
+    tenant: Option<&TenantName>,
+) -> Option<StringMap> {
+    let label = match tenant {
+        None => GATEWAY_ACCESS_LABEL.to_string(),
+        Some(t) => format!("{GATEWAY_ACCESS_LABEL}-{t}"),
+    };
+    (cluster.version.era() == Era::Tenants).then(|| StringMap::from([(label, "true".to_string())]))
+}
+
+/// The label maas-controller puts on an additional tenant's namespace,
+/// naming the tenant (v0.2.1 `applyAITenantMetadata`).
+const TENANT_NAME_LABEL: &str = "maas.opendatahub.io/tenant-name";
+
+/// The namespace maas-controller creates for an additional tenant, where
+/// its MaasTenantConfig, MaaSAuthPolicies and MaaSSubscriptions live.
+pub(super) fn tenant_namespace(tenant: &TenantName) -> String {
+    format!("ai-tenant-{tenant}")
 }
 
 /// A label-only Namespace: server-side applied, never pruned or deleted
@@ -60,7 +79,12 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
         return None;
     }
     let gw = &platform.gateway;
-    let objects = vec![
+    let tenant_config = || o::MaasTenantConfig {
+        annotations: co_owned(),
+        max_expiration_days: cluster.api_key_max_days,
+        telemetry: super::tenant::telemetry(platform, cluster),
+    };
+    let mut objects = vec![
         PlannedObject::namespaced(
             AI_TENANTS_NAMESPACE,
             DEFAULT_AI_TENANT,
@@ -70,15 +94,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
                 oidc: super::tenant::external_oidc(platform),
             },
         ),
-        PlannedObject::namespaced(
-            MAAS_SUBSCRIPTION_NAMESPACE,
-            DEFAULT_TENANT,
-            o::MaasTenantConfig {
-                annotations: co_owned(),
-                max_expiration_days: cluster.api_key_max_days,
-                telemetry: super::tenant::telemetry(platform, cluster),
-            },
-        ),
+        PlannedObject::namespaced(MAAS_SUBSCRIPTION_NAMESPACE, DEFAULT_TENANT, tenant_config()),
         PlannedObject::cluster(
             CONFIG_NAME,
             o::MaasConfig {
@@ -88,15 +104,47 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
         // The gateway namespace is usually `openshift-ingress`, which
         // OpenShift owns: a whole Namespace object would replace its
         // labels and annotations and, pruned, delete it. Server-side
-        // applied, this partial object owns only the one label. The infra
-        // namespace (maas-api's route) is the operator's: maas-controller
-        // labels it itself only from after v0.2.1 (#1332), so say it here.
-        namespace_label(gw.namespace.as_str(), route_namespace_labels(cluster)?),
+        // applied, this partial object owns only the one label.
         namespace_label(
-            Era::Tenants.maas_api_namespace(),
-            route_namespace_labels(cluster)?,
+            gw.namespace.as_str(),
+            route_namespace_labels(cluster, None)?,
         ),
     ];
+    // The infra namespace holds maas-api's routes, one per tenant, each
+    // attached to its tenant's Gateway; it is the operator's: maas-controller
+    // labels it itself only from after v0.2.1 (#1332, #1370), so say it here.
+    let mut infra = route_namespace_labels(cluster, None)?;
+    for t in &platform.tenants {
+        infra.extend(route_namespace_labels(cluster, Some(&t.name))?);
+        // An additional tenant is all ours: maasc creates it, and removing
+        // it from maas.yaml deletes it (maas-controller then revokes its
+        // API keys and removes its maas-api). Its namespace and
+        // MaasTenantConfig are maas-controller's, co-owned like the
+        // default tenant's.
+        objects.push(PlannedObject::namespaced(
+            AI_TENANTS_NAMESPACE,
+            t.name.as_str(),
+            o::AiTenant {
+                annotations: o::sync_options(SKIP_DRY_RUN),
+                gateway: t.gateway.name.clone(),
+                oidc: super::tenant::external_oidc(platform),
+            },
+        ));
+        // maas-controller creates `ai-tenant-<name>` once the AITenant is
+        // active, and adopts one that exists: stating it here lets ArgoCD's
+        // dry run of the MaasTenantConfig in it pass in the same sync.
+        let namespace = tenant_namespace(&t.name);
+        objects.push(namespace_label(
+            &namespace,
+            StringMap::from([(TENANT_NAME_LABEL.to_string(), t.name.to_string())]),
+        ));
+        objects.push(PlannedObject::namespaced(
+            &namespace,
+            DEFAULT_TENANT,
+            tenant_config(),
+        ));
+    }
+    objects.push(namespace_label(Era::Tenants.maas_api_namespace(), infra));
     // Wave 20: after the Gateway (15) the AITenant names, before the
     // subscriptions (45) and models.
     let mut c = Component::new("platform/maas-tenant", 20, None, objects);

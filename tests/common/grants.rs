@@ -112,37 +112,41 @@ pub fn subscription_era_grants(
     objects: &[TreeObject],
     grants: &mut BTreeSet<Grant>,
 ) {
-    // Tenant era (RHOAI 3.5): maas-controller serves the Gateways its
-    // AITenants name; a model routed through any other is not reached.
-    let tenant_gateways: Option<BTreeSet<String>> =
+    // Tenant era (RHOAI 3.5): maas-controller serves the Gateway each
+    // AITenant names (AITenant → Gateway); a model is reached only through
+    // its own tenant's (`spec.tenantRef`, else the default tenant's).
+    let tenant_gateways: Option<BTreeMap<String, String>> =
         objects.iter().any(|o| o.kind() == "AITenant").then(|| {
             objects
                 .iter()
                 .filter(|o| o.kind() == "AITenant")
                 .map(|t| {
-                    t.value["spec"]["gateway"]["name"]
-                        .as_str()
-                        .unwrap()
-                        .to_string()
+                    let gateway = t.value["spec"]["gateway"]["name"].as_str().unwrap();
+                    (t.name().to_string(), gateway.to_string())
                 })
                 .collect()
         });
-    let exposed: BTreeSet<String> = objects
+    // Exposed model → the tenant it belongs to.
+    let exposed: BTreeMap<String, String> = objects
         .iter()
         .filter(|o| o.kind() == "MaaSModelRef")
-        .filter(|r| {
+        .filter_map(|r| {
+            let tenant = r.value["spec"]["tenantRef"]
+                .as_str()
+                .unwrap_or(DEFAULT_TENANT)
+                .to_string();
             // A served model (LLMInferenceService) or an external one
             // (ExternalModel with a provider, endpoint and credentials).
             let target = r.value["spec"]["modelRef"]["name"].as_str().unwrap();
             let kind = r.value["spec"]["modelRef"]["kind"].as_str().unwrap();
-            objects.iter().any(|o| {
+            let reached = objects.iter().any(|o| {
                 o.kind() == kind
                     && o.namespace() == r.namespace()
                     && o.name() == target
                     && match kind {
-                        "LLMInferenceService" => tenant_gateways
-                            .as_ref()
-                            .is_none_or(|gws| routes_through(o, gws)),
+                        "LLMInferenceService" => tenant_gateways.as_ref().is_none_or(|gws| {
+                            gws.get(&tenant).is_some_and(|gw| routes_through(o, gw))
+                        }),
                         "ExternalModel" => {
                             ["provider", "endpoint", "targetModel"]
                                 .iter()
@@ -151,26 +155,32 @@ pub fn subscription_era_grants(
                         }
                         _ => false,
                     }
-            })
+            });
+            reached.then(|| (format!("{}/{}", r.namespace(), r.name()), tenant))
         })
-        .map(|r| format!("{}/{}", r.namespace(), r.name()))
-        .collect();
-    let subscriptions: Vec<&TreeObject> = objects
-        .iter()
-        .filter(|o| o.kind() == "MaaSSubscription")
         .collect();
     for policy in objects.iter().filter(|o| o.kind() == "MaaSAuthPolicy") {
         let tier = policy.name().strip_suffix("-access").unwrap();
         let groups = group_names(&policy.value["spec"]["subjects"]["groups"]);
+        // A tenant's policies live in its namespace (maas-api-<tenant>
+        // watches only that one), beside its subscriptions.
+        let tenant = tenant_of_namespace(policy.namespace());
+        let subscriptions: Vec<&TreeObject> = objects
+            .iter()
+            .filter(|o| o.kind() == "MaaSSubscription" && o.namespace() == policy.namespace())
+            .collect();
         for m in policy.value["spec"]["modelRefs"].as_array().unwrap() {
             let model = format!(
                 "{}/{}",
                 m["namespace"].as_str().unwrap(),
                 m["name"].as_str().unwrap()
             );
-            assert!(
-                exposed.contains(&model),
-                "{cluster}: {model} has no MaaSModelRef"
+            let owner = exposed
+                .get(&model)
+                .unwrap_or_else(|| panic!("{cluster}: {model} has no MaaSModelRef"));
+            assert_eq!(
+                *owner, tenant,
+                "{cluster}: {model} of tenant {owner} is granted by a policy of tenant {tenant}"
             );
             let subscribed = subscriptions
                 .iter()
@@ -197,14 +207,26 @@ pub fn subscription_era_grants(
     }
 }
 
-/// Whether an LLMInferenceService attaches to one of `gateways`.
-fn routes_through(isvc: &TreeObject, gateways: &BTreeSet<String>) -> bool {
+/// The default AITenant (and the tenant of the subscription era's objects).
+const DEFAULT_TENANT: &str = "models-as-a-service";
+
+/// The tenant whose MaaSAuthPolicies and MaaSSubscriptions `namespace` holds:
+/// the default tenant's `models-as-a-service`, or `ai-tenant-<name>`.
+fn tenant_of_namespace(namespace: &str) -> String {
+    match namespace.strip_prefix("ai-tenant-") {
+        Some(t) => t.to_string(),
+        None => {
+            assert_eq!(namespace, DEFAULT_TENANT, "a policy outside every tenant");
+            DEFAULT_TENANT.to_string()
+        }
+    }
+}
+
+/// Whether an LLMInferenceService attaches to `gateway`.
+fn routes_through(isvc: &TreeObject, gateway: &str) -> bool {
     isvc.value["spec"]["router"]["gateway"]["refs"]
         .as_array()
-        .is_some_and(|refs| {
-            refs.iter()
-                .any(|r| r["name"].as_str().is_some_and(|n| gateways.contains(n)))
-        })
+        .is_some_and(|refs| refs.iter().any(|r| r["name"].as_str() == Some(gateway)))
 }
 
 pub fn grants_of(tree: &GeneratedTree) -> BTreeSet<Grant> {

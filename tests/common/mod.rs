@@ -19,6 +19,7 @@ pub const EXAMPLES: &[&str] = &[
     "versions",
     "escape-hatch",
     "in-cluster-db",
+    "tenants",
 ];
 
 pub fn example_path(name: &str) -> PathBuf {
