@@ -199,3 +199,44 @@ fn tenants_reach_no_cluster_before_3_5() {
         }
     }
 }
+
+#[test]
+fn a_model_namespace_admits_the_gateways_of_all_its_tenants() {
+    // The default Gateway moved out of openshift-ingress (W103): `llm`
+    // holds a default-tenant model and one of `research`, whose Gateway
+    // stays in openshift-ingress, so its NetworkPolicy admits both.
+    let loaded = load_example_with("tenants", |t| {
+        t.replace(
+            "  maas:\n",
+            "  maas:\n    gateway: {namespace: maas-gateway}\n",
+        )
+    })
+    .unwrap_or_else(|e| panic!("{}", e.render()));
+    let tree = maasc::tree::GeneratedTree::from(maasc::build_tree(&loaded, None).unwrap());
+    let objects = objects_by_cluster(&tree).remove("shared").unwrap();
+    let admitted = |ns: &str| -> BTreeSet<String> {
+        let policy = find(
+            &objects,
+            "NetworkPolicy",
+            ns,
+            "allow-gateway-and-monitoring",
+        );
+        policy.value["spec"]["ingress"][0]["from"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| {
+                f["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"].as_str()
+            })
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        admitted("llm"),
+        BTreeSet::from(["maas-gateway".to_string(), "openshift-ingress".to_string()])
+    );
+    assert_eq!(
+        admitted("research"),
+        BTreeSet::from(["openshift-ingress".to_string()])
+    );
+}

@@ -940,7 +940,12 @@ fn models(platform: &Platform, cluster: &Cluster) -> Vec<Component> {
                     ns.as_str(),
                     "allow-gateway-and-monitoring",
                     o::ModelsNetworkPolicy {
-                        gateway_namespace: platform.gateway.namespace.to_string(),
+                        gateway_namespaces: models
+                            .iter()
+                            .map(|m| platform.gateway_of(m).namespace.to_string())
+                            .collect::<std::collections::BTreeSet<_>>()
+                            .into_iter()
+                            .collect(),
                     },
                 ),
             ];

@@ -771,7 +771,10 @@ context! {
 context! {
     /// Models accept their namespace, the gateway and monitoring.
     pub struct ModelsNetworkPolicy {
-        pub gateway_namespace: String,
+        /// The namespaces of the Gateways the namespace's models are
+        /// reached through (the default tenant's, additional tenants'),
+        /// sorted and distinct.
+        pub gateway_namespaces: Vec<String>,
     }
 }
 

@@ -112,13 +112,19 @@ pub fn run_with_stdin(command: &mut std::process::Command, input: &[u8]) -> std:
 pub fn load_minimal_with(
     edit: impl FnOnce(String) -> String,
 ) -> Result<maasc::Loaded, maasc::LoadError> {
+    load_example_with("minimal", edit)
+}
+
+/// Loads `example` after `edit` changed its maas.yaml text (the files
+/// beside it copied into a scratch folder).
+pub fn load_example_with(
+    example: &str,
+    edit: impl FnOnce(String) -> String,
+) -> Result<maasc::Loaded, maasc::LoadError> {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        "examples/minimal/users.htpasswd",
-        dir.path().join("users.htpasswd"),
-    )
-    .unwrap();
-    let text = edit(std::fs::read_to_string("examples/minimal/maas.yaml").unwrap());
+    let src = example_path(example);
+    copy_dir(src.parent().unwrap(), dir.path());
+    let text = edit(std::fs::read_to_string(&src).unwrap());
     let path = dir.path().join("maas.yaml");
     std::fs::write(&path, text).unwrap();
     maasc::load(&path)
