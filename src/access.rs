@@ -73,8 +73,11 @@ pub struct ModelColumn {
     pub served_name: String,
     /// Served with `--task=embed`: called on `/v1/embeddings`.
     pub embeddings: bool,
-    /// `https://<gateway host>/<namespace>/<name>/v1`: the Gateway of the
-    /// model's tenant.
+    /// The hostname of the Gateway the model answers on: its tenant's.
+    /// Not in the JSON, where `base_url` says it.
+    #[serde(skip)]
+    pub host: String,
+    /// `https://<host>/<namespace>/<name>/v1`.
     pub base_url: String,
     /// The additional tenant (RHOAI 3.5) the model belongs to: reached
     /// through that tenant's Gateway with an API key of that tenant's
@@ -95,14 +98,6 @@ pub struct ClusterAccess {
     pub models: Vec<ModelColumn>,
     /// By tier (as `tiers`), then model.
     pub grants: Vec<Grant>,
-}
-
-impl ModelColumn {
-    /// The hostname of the Gateway the model answers on.
-    pub fn host(&self) -> &str {
-        let rest = self.base_url.trim_start_matches("https://");
-        rest.split('/').next().unwrap_or(rest)
-    }
 }
 
 impl ClusterAccess {
@@ -202,19 +197,18 @@ pub fn cluster_access(platform: &Platform, cluster: &Cluster) -> ClusterAccess {
     let models: Vec<&Model> = platform.models_on(&cluster.name).collect();
     let columns = models
         .iter()
-        .map(|m| ModelColumn {
-            id: format!("{}/{}", m.namespace, m.name),
-            namespace: m.namespace.to_string(),
-            name: m.name.to_string(),
-            served_name: m.served_name.clone(),
-            embeddings: is_embedding(m),
-            base_url: format!(
-                "https://{}/{}/{}/v1",
-                gateway_host(platform.gateway_of(m), cluster),
-                m.namespace,
-                m.name
-            ),
-            tenant: m.tenant.as_ref().map(ToString::to_string),
+        .map(|m| {
+            let host = gateway_host(platform.gateway_of(m), cluster);
+            ModelColumn {
+                id: format!("{}/{}", m.namespace, m.name),
+                namespace: m.namespace.to_string(),
+                name: m.name.to_string(),
+                served_name: m.served_name.clone(),
+                embeddings: is_embedding(m),
+                base_url: format!("https://{host}/{}/{}/v1", m.namespace, m.name),
+                host,
+                tenant: m.tenant.as_ref().map(ToString::to_string),
+            }
         })
         .collect();
     let mut grants = Vec::new();

@@ -124,7 +124,7 @@ fn model_section(a: &ClusterAccess, m: &ModelColumn, out: &mut String) {
         let _ = writeln!(
             out,
             "- tenant `{t}`: its own Gateway and maas-api; get the API key from `https://{}/maas-api/v1/api-keys`, not from the default one",
-            m.host()
+            m.host
         );
     }
     let grants: Vec<_> = a.grants.iter().filter(|g| g.model == m.id).collect();

@@ -86,6 +86,7 @@ codes! {
     InClusterDatabase = "E065", "`maas.database.inCluster` is not what a CloudNativePG Cluster takes (`storage` a Kubernetes quantity above zero, `storageClass` a DNS subdomain, `instances` at least 1)";
     TenantEra = "E066", "a model of an additional tenant (`tenant:`) on a cluster before RHOAI 3.5 (AITenants exist from 3.5), or an external one (external models belong to the default tenant)";
     TenantDefinition = "E067", "an additional tenant (`maas.tenants`) is not what RHOAI 3.5 takes: its name (a DNS label of at most 41 characters, not `models-as-a-service`), or its Gateway (in `openshift-ingress`, its own: not the default one, not another tenant's, not another's hostname)";
+    TenantNamespace = "E068", "a model in a namespace maas-controller owns on RHOAI 3.5 (`ai-tenants`, `ai-tenant-<name>`): models live in namespaces of their own";
     Oidc = "E070", "`maas.oidc` is not what the eras' CRDs take (`issuerUrl` https://, `clientId` without whitespace, within the CRDs' lengths, `ttl` at least 30, claims as plain names)";
     ScaleToZero = "E075", "a model's `scaling.minReplicas` is 0: no OpenShift AI version scales an LLMInferenceService to zero (`minReplicas` ≥ 1)";
     AutoscalingNeedsVersion = "E076", "a model autoscales (`minReplicas` < `maxReplicas`) on a cluster before OpenShift AI 3.4, whose LLMInferenceService has no `spec.scaling`";

@@ -176,8 +176,7 @@ fn a_tenant_model_is_routed_and_granted_through_its_tenant_only() {
 
 #[test]
 fn tenants_reach_no_cluster_before_3_5() {
-    // The same platform at 3.4: its tenants' models are refused (E066), and
-    // without them nothing of a tenant is emitted anywhere.
+    // The same platform at 3.4: its tenants' models are refused (E066).
     let err = load_at("tenants", maasc::model::RhoaiVersion::V3_4)
         .err()
         .expect("a tenant's model on 3.4 is refused");
@@ -186,17 +185,46 @@ fn tenants_reach_no_cluster_before_3_5() {
             .iter()
             .any(|d| d.code == maasc::diagnostic::Code::TenantEra)
     );
-    for example in EXAMPLES.iter().filter(|e| **e != "tenants") {
-        let tree = grants::tree_in_era(example, None);
-        for objects in objects_by_cluster(&tree).values() {
-            assert!(
-                objects.iter().all(|o| {
-                    let extra_tenant = o.kind() == "AITenant" && o.name() != "models-as-a-service";
-                    !(o.namespace().starts_with("ai-tenant-") || extra_tenant)
-                }),
-                "{example}"
-            );
-        }
+    // Beside a 3.4 cluster (a migration): the tenants' models stay on the
+    // 3.5 one by default, and nothing of a tenant reaches the 3.4 one.
+    let loaded = load_example_with("tenants", |t| {
+        t.replace(
+            "  clusters:\n",
+            "  clusters:\n    - name: old\n      baseDomain: apps.old.example.com\n      platform: {type: baremetal}\n      operators: {openshiftAI: {version: \"3.4\"}}\n",
+        )
+    })
+    .unwrap_or_else(|e| panic!("{}", e.render()));
+    let tree = maasc::tree::GeneratedTree::from(maasc::build_tree(&loaded, None).unwrap());
+    let clusters = objects_by_cluster(&tree);
+    let tenant_models = |cluster: &str| -> BTreeSet<String> {
+        clusters[cluster]
+            .iter()
+            .filter(|o| o.kind() == "MaaSModelRef" && o.value["spec"]["tenantRef"].is_string())
+            .map(|o| o.name().to_string())
+            .collect()
+    };
+    assert_eq!(tenant_models("shared").len(), 3);
+    assert!(tenant_models("old").is_empty());
+    let old = &clusters["old"];
+    assert!(
+        old.iter()
+            .any(|o| o.kind() == "LLMInferenceService" && o.name() == "assistant")
+    );
+    for o in old {
+        let tenant_label = labels(o)
+            .iter()
+            .any(|l| l.starts_with(&format!("{ACCESS}-")));
+        assert!(
+            !(o.kind() == "AITenant"
+                || o.namespace().starts_with("ai-tenant-")
+                || o.name().starts_with("ai-tenant-")
+                || (o.kind() == "Gateway" && o.name() != "maas-default-gateway")
+                || tenant_label),
+            "old (3.4) has {} {}/{}",
+            o.kind(),
+            o.namespace(),
+            o.name()
+        );
     }
 }
 

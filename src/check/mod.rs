@@ -103,21 +103,48 @@ impl Checker<'_> {
 
     /// Reports every name that appears twice in `items` (keyed by `key`).
     pub(crate) fn unique(&mut self, what: &str, items: impl IntoIterator<Item = (String, Span)>) {
-        let mut seen: std::collections::BTreeMap<String, Span> = std::collections::BTreeMap::new();
+        let mut seen = Claims::new();
         for (key, span) in items {
-            if let Some(first) = seen.get(&key) {
-                let d = Diagnostic::error(
-                    Code::DuplicateName,
-                    self.file,
-                    span,
-                    format!("{what} `{key}` is defined twice"),
-                )
-                .with_label("defined again here")
-                .with_secondary(self.file, *first, "first defined here")
-                .with_hint("names must be unique");
+            let message = format!("{what} `{key}` is defined twice");
+            self.claim(
+                &mut seen,
+                key,
+                span,
+                Clash {
+                    code: Code::DuplicateName,
+                    message,
+                    labels: ("defined again here", "first defined here"),
+                    hint: "names must be unique",
+                },
+            );
+        }
+    }
+
+    /// Claims `key` (something two definitions must not share) for `span`.
+    /// When it is taken, reports `clash` at `span`, pointing at the first
+    /// claim where maas.yaml made it. Whether the claim was free.
+    pub(crate) fn claim(
+        &mut self,
+        taken: &mut Claims,
+        key: String,
+        span: Span,
+        clash: Clash<'_>,
+    ) -> bool {
+        match taken.get(&key) {
+            Some(first) => {
+                let (again, first_label) = clash.labels;
+                let mut d = Diagnostic::error(clash.code, self.file, span, clash.message)
+                    .with_label(again)
+                    .with_hint(clash.hint);
+                if let Some(first) = first {
+                    d = d.with_secondary(self.file, *first, first_label);
+                }
                 self.diags.push(d);
-            } else {
-                seen.insert(key, span);
+                false
+            }
+            None => {
+                taken.insert(key, Some(span));
+                true
             }
         }
     }
@@ -151,6 +178,19 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// Keys claimed so far (names, hostnames) and where maas.yaml claimed each
+/// (`None`: a default claimed it, which has no place in the file).
+pub(crate) type Claims = std::collections::BTreeMap<String, Option<Span>>;
+
+/// What a second claim of a key reports.
+pub(crate) struct Clash<'a> {
+    pub(crate) code: Code,
+    pub(crate) message: String,
+    /// Labels of the second claim and of the first.
+    pub(crate) labels: (&'a str, &'a str),
+    pub(crate) hint: &'a str,
 }
 
 /// The result of checking: the platform when there were no errors, and
@@ -260,7 +300,7 @@ pub(crate) fn paired<'a>(
         .collect()
 }
 
-pub(crate) fn or_default(raw: &Option<Sp<String>>, default: &str) -> Sp<String> {
+fn or_default(raw: &Option<Sp<String>>, default: &str) -> Sp<String> {
     raw.clone()
         .unwrap_or_else(|| Sp::synthetic(default.to_string()))
 }

@@ -91,7 +91,9 @@ fn check_model(
 ) -> Option<Model> {
     let name = c.name("model name", &m.name, ModelName::parse);
     let namespace = match &m.namespace {
-        Some(ns) => c.name("namespace", ns, NamespaceName::parse),
+        Some(ns) => c
+            .name("namespace", ns, NamespaceName::parse)
+            .filter(|_| super::tenant::model_namespace(c, ns)),
         None => NamespaceName::parse(DEFAULT_NAMESPACE).ok(),
     };
     let external = match (&m.uri, &m.external) {
@@ -148,6 +150,7 @@ fn check_model(
     if let Some(e) = &m.external {
         deployed = super::external::subscription_clusters(c, m, e, deployed, clusters);
     }
+    // `Some(None)`: the model names a tenant that is not defined.
     let tenant = m.tenant.as_ref().map(|t| {
         let name = super::tenant::of_model(c, m, t, &declared.tenants);
         deployed = super::tenant::tenant_clusters(c, m, t, std::mem::take(&mut deployed), clusters);
@@ -233,7 +236,8 @@ fn check_model(
             "use e.g. registry.redhat.io/rhaii/vllm-cuda-rhel9:3.4.1",
         );
     }
-    if !tiers_ok || deployed.is_empty() || tenant.as_ref().is_some_and(Option::is_none) {
+    let tenant_unresolved = tenant.as_ref().is_some_and(Option::is_none);
+    if !tiers_ok || deployed.is_empty() || tenant_unresolved {
         return None;
     }
     let serving = match (external, runtime, pool) {

@@ -3,15 +3,16 @@
 //! CRDs (`Tenant.spec.externalOIDC`, `AITenant.spec.oidc`: `issuerUrl`
 //! `^https://\S+$`, 9–2048 characters; `clientId` `^\S+$`, 1–256; `ttl` ≥ 30).
 
-use std::collections::BTreeMap;
-
-use super::Checker;
 use super::models::EraNeed;
+use super::{Checker, Claims, Clash};
 use crate::catalog::versions::{Era, RhoaiVersion};
 use crate::diagnostic::Code;
 use crate::input::{GatewayInput, ModelInput, SpecInput};
-use crate::model::{Cluster, ClusterName, Gateway, Oidc, Tenant, TenantName};
-use crate::source::{Sp, Span};
+use crate::model::{
+    AI_TENANTS_NAMESPACE, Cluster, ClusterName, Gateway, Oidc, TENANT_NAMESPACE_PREFIX, Tenant,
+    TenantName,
+};
+use crate::source::Sp;
 
 /// Where maas-controller looks for an AITenant's Gateway (RHOAI 3.5:
 /// ai-gateway-operator sets `GATEWAY_NAMESPACE=openshift-ingress`).
@@ -174,33 +175,49 @@ pub(crate) fn additional(
         "tenant",
         list.iter().map(|t| (t.name.value.clone(), t.name.span)),
     );
-    // Gateway name and hostname → where maas.yaml took them (`None`: the
-    // default tenant's, by default), so that a second claim points at the
-    // first.
-    let mut names: BTreeMap<String, Option<Span>> = BTreeMap::new();
-    let mut hosts: BTreeMap<String, Option<Span>> = BTreeMap::new();
+    // Hostnames are compared as each 3.5 cluster resolves them.
+    let on: Vec<&Cluster> = clusters
+        .iter()
+        .filter(|cl| cl.version.era() == Era::Tenants)
+        .collect();
+    let resolved = |template: &str| -> Vec<String> {
+        on.iter()
+            .map(|cl| template.replace("{baseDomain}", &cl.base_domain))
+            .collect()
+    };
+    let mut names = Claims::new();
+    let mut hosts = Claims::new();
     if let Some(g) = default_gateway {
         let given = spec.maas.gateway.as_ref();
         let span = |f: fn(&GatewayInput) -> Option<&Sp<String>>| given.and_then(f).map(|v| v.span);
         names.insert(g.name.clone(), span(|g| g.name.as_ref()));
-        hosts.insert(g.hostname_template.clone(), span(|g| g.hostname.as_ref()));
+        for host in resolved(&g.hostname_template) {
+            hosts.insert(host, span(|g| g.hostname.as_ref()));
+        }
     }
+    let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for t in list {
+        // A duplicate is reported once, by `unique` above.
+        if !seen.insert(t.name.value.as_str()) {
+            continue;
+        }
         let name = match TenantName::parse(&t.name.value) {
-            Ok(n) => Some(n),
+            Ok(n) => n,
             Err(e) => {
+                // The Gateway's defaults derive from the name: nothing more
+                // to check until it is valid.
                 c.error(
                     Code::TenantDefinition,
                     t.name.span,
                     format!("tenant name `{}` {e}", t.name.value),
                     "name the tenant with a DNS label of at most 41 characters; `models-as-a-service` is the default tenant, which needs no entry",
                 );
-                None
+                continue;
             }
         };
-        let default_host = format!("{}-maas.{{baseDomain}}", t.name.value);
-        let Some(gw) = super::gateway(c, t.gateway.as_ref(), &t.name.value, &default_host) else {
+        let default_host = format!("{name}-maas.{{baseDomain}}");
+        let Some(gw) = super::gateway(c, t.gateway.as_ref(), name.as_str(), &default_host) else {
             continue;
         };
         let input = t.gateway.as_ref();
@@ -212,58 +229,58 @@ pub(crate) fn additional(
                 Code::TenantDefinition,
                 span_of(|g| g.namespace.as_ref()),
                 format!(
-                    "tenant `{}`'s Gateway is in `{}`: maas-controller looks an AITenant's Gateway up in `{GATEWAY_NAMESPACE}` only",
-                    t.name.value, gw.namespace
+                    "tenant `{name}`'s Gateway is in `{}`: maas-controller looks an AITenant's Gateway up in `{GATEWAY_NAMESPACE}` only",
+                    gw.namespace
                 ),
                 format!("leave out `namespace`, or set `namespace: {GATEWAY_NAMESPACE}`"),
             );
             continue;
         }
-        let claims = [
-            (
+        let by = |taken: &Claims, key: &str| match taken.get(key) {
+            Some(None) => " by the default tenant",
+            _ => "",
+        };
+        let gateway_free = {
+            let key = gw.name.clone();
+            let message = format!(
+                "tenant `{name}` takes Gateway `{key}`, which is already taken{}",
+                by(&names, &key)
+            );
+            c.claim(
                 &mut names,
-                gw.name.clone(),
+                key,
                 span_of(|g| g.name.as_ref()),
-                "Gateway",
-                "one AITenant per Gateway: name another, e.g. the tenant's own name",
-            ),
-            (
+                Clash {
+                    code: Code::TenantDefinition,
+                    message,
+                    labels: ("taken again here", "taken first here"),
+                    hint: "one AITenant per Gateway: give this tenant a Gateway of its own with `gateway: {name: …}`",
+                },
+            )
+        };
+        let mut hosts_free = true;
+        for (host, cluster) in resolved(&gw.hostname_template).into_iter().zip(&on) {
+            let message = format!(
+                "tenant `{name}` takes hostname `{host}` on cluster `{}`, which is already taken{}",
+                cluster.name,
+                by(&hosts, &host)
+            );
+            hosts_free &= c.claim(
                 &mut hosts,
-                gw.hostname_template.clone(),
+                host,
                 span_of(|g| g.hostname.as_ref()),
-                "hostname",
-                "two Gateways cannot serve one hostname: give the tenant its own, e.g. `<tenant>-maas.{baseDomain}`",
-            ),
-        ];
-        let mut free = true;
-        for (taken, key, span, what, hint) in claims {
-            if let Some(first) = taken.get(&key) {
-                let by = if first.is_some() {
-                    ""
-                } else {
-                    " by the default tenant"
-                };
-                let mut d = crate::diagnostic::Diagnostic::error(
-                    Code::TenantDefinition,
-                    c.file,
-                    span,
-                    format!(
-                        "tenant `{}` takes {what} `{key}`, which is already taken{by}",
-                        t.name.value
-                    ),
-                )
-                .with_label("taken again here")
-                .with_hint(hint);
-                if let Some(first) = first {
-                    d = d.with_secondary(c.file, *first, "taken first here");
-                }
-                c.diags.push(d);
-                free = false;
-            } else {
-                taken.insert(key, Some(span));
+                Clash {
+                    code: Code::TenantDefinition,
+                    message,
+                    labels: ("taken again here", "taken first here"),
+                    hint: "two Gateways cannot serve one hostname: give the tenant its own, e.g. `<tenant>-maas.{baseDomain}`",
+                },
+            );
+            if !hosts_free {
+                break;
             }
         }
-        if let (Some(name), true) = (name, free) {
+        if gateway_free && hosts_free {
             out.push(Tenant { name, gateway: gw });
         }
     }
@@ -326,4 +343,24 @@ pub(crate) fn tenant_clusters(
         runs: |cl| cl.version.era() == Era::Tenants,
     };
     super::models::clusters_of_era(c, m, tenant.span, &need, deployed, clusters)
+}
+
+/// A model's namespace must not be one maas-controller owns on RHOAI 3.5:
+/// `ai-tenants` (the AITenants) or `ai-tenant-<name>` (a tenant's
+/// configuration and subscriptions, which maasc states as a partial
+/// Namespace). A models Application would own it wholly and prune it.
+pub(crate) fn model_namespace(c: &mut Checker<'_>, ns: &Sp<String>) -> bool {
+    let owned = ns.value == AI_TENANTS_NAMESPACE || ns.value.starts_with(TENANT_NAMESPACE_PREFIX);
+    if owned {
+        c.error(
+            Code::TenantNamespace,
+            ns.span,
+            format!(
+                "namespace `{}` is maas-controller's on RHOAI 3.5 (`{AI_TENANTS_NAMESPACE}`, `{TENANT_NAMESPACE_PREFIX}<name>`)",
+                ns.value
+            ),
+            "put the model in a namespace of its own; `tenant: <name>` makes it a tenant's",
+        );
+    }
+    !owned
 }

@@ -156,8 +156,8 @@ pub struct AdditionalTenantInput {
     /// subscriptions is `ai-tenant-<name>`.
     pub name: Sp<String>,
     /// The tenant's own Gateway, in `openshift-ingress` (one AITenant per
-    /// Gateway). Defaults: name = the tenant's name, hostname
-    /// `<name>-maas.{baseDomain}`; the other settings as `maas.gateway`'s.
+    /// Gateway): the same fields as `maas.gateway`, with their defaults but
+    /// for name (the tenant's name) and hostname (`<name>-maas.{baseDomain}`).
     pub gateway: Option<GatewayInput>,
 }
 

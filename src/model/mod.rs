@@ -609,13 +609,28 @@ impl Platform {
         self.tenants.iter().find(|t| &t.name == name)
     }
 
+    /// The additional tenants `cluster` serves: all of them where it runs
+    /// the tenant era, none elsewhere (as [`Platform::models_on`] leaves
+    /// their models out).
+    pub fn tenants_on(&self, cluster: &Cluster) -> &[Tenant] {
+        if cluster.runs_tenants() {
+            &self.tenants
+        } else {
+            &[]
+        }
+    }
+
     /// The Gateway `model` is reached through: its tenant's, or the default.
     pub fn gateway_of(&self, model: &Model) -> &Gateway {
-        model
-            .tenant
-            .as_ref()
-            .and_then(|t| self.tenant(t))
-            .map_or(&self.gateway, |t| &t.gateway)
+        match &model.tenant {
+            None => &self.gateway,
+            Some(t) => {
+                &self
+                    .tenant(t)
+                    .expect("check resolves every model's tenant")
+                    .gateway
+            }
+        }
     }
 
     /// The limits of `tier` on `cluster`, overrides applied.

@@ -50,6 +50,11 @@ pub fn check_dns_label(s: &str) -> Result<(), NameError> {
 
 /// The default AITenant maas-controller creates (RHOAI 3.5).
 pub const DEFAULT_TENANT_NAME: &str = "models-as-a-service";
+/// Where every AITenant lives (RHOAI 3.5 admission webhook).
+pub const AI_TENANTS_NAMESPACE: &str = "ai-tenants";
+/// maas-controller's namespace of an additional tenant is this prefix and
+/// its name: its MaasTenantConfig, MaaSAuthPolicies and MaaSSubscriptions.
+pub const TENANT_NAMESPACE_PREFIX: &str = "ai-tenant-";
 
 /// An additional AITenant's name: a DNS label of at most 41 characters
 /// (the AITenant CRD's CEL rule: `ai-tenant-<name>` and the per-tenant
@@ -159,6 +164,13 @@ name_type!(
 name_type!(
     /// An OpenShift group that maasc defines.
     GroupName, check_dns_subdomain);
+
+impl TenantName {
+    /// The namespace maas-controller creates for the tenant.
+    pub fn namespace(&self) -> String {
+        format!("{TENANT_NAMESPACE_PREFIX}{}", self.0)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -572,10 +572,8 @@ fn maas_gateway(platform: &Platform, cluster: &Cluster) -> Component {
         o::GatewayClass {},
     )];
     objects.extend(gateway_objects(&platform.gateway, cluster, None));
-    if cluster.runs_tenants() {
-        for t in &platform.tenants {
-            objects.extend(gateway_objects(&t.gateway, cluster, Some(&t.name)));
-        }
+    for t in platform.tenants_on(cluster) {
+        objects.extend(gateway_objects(&t.gateway, cluster, Some(&t.name)));
     }
     // Wave 15: the Gateway must exist before MaaS is enabled in the DSC (gotcha 19).
     Component::new(
@@ -832,11 +830,12 @@ fn subscriptions(platform: &Platform, cluster: &Cluster) -> Option<Component> {
     let mut objects: Vec<PlannedObject> = super::tenant::tenant(platform, cluster)
         .into_iter()
         .collect();
-    let tenants = std::iter::once(None).chain(platform.tenants.iter().map(|t| Some(&t.name)));
+    let tenants =
+        std::iter::once(None).chain(platform.tenants_on(cluster).iter().map(|t| Some(&t.name)));
     for tenant in tenants {
         let namespace = tenant.map_or_else(
             || MAAS_SUBSCRIPTION_NAMESPACE.to_string(),
-            super::tenant_era::tenant_namespace,
+            TenantName::namespace,
         );
         for t in &platform.tiers {
             objects.extend(tier_subscription(platform, cluster, t, tenant, &namespace));

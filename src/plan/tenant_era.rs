@@ -17,10 +17,8 @@ use super::components::{Component, MAAS_SUBSCRIPTION_NAMESPACE};
 use super::objects::{self as o, CO_OWNED, PlannedObject, SKIP_DRY_RUN, StringMap};
 use super::tenant::DEFAULT_TENANT;
 use crate::catalog::versions::Era;
-use crate::model::{Cluster, Platform, TenantName};
+use crate::model::{AI_TENANTS_NAMESPACE, Cluster, Platform, TenantName};
 
-/// Namespace every AITenant must live in (3.5 admission webhook).
-pub(super) const AI_TENANTS_NAMESPACE: &str = "ai-tenants";
 /// The default AITenant maas-controller creates.
 pub(super) const DEFAULT_AI_TENANT: &str = crate::model::DEFAULT_TENANT_NAME;
 /// The only allowed name of the cluster `Config`.
@@ -50,12 +48,6 @@ pub(super) fn route_namespace_labels(
 /// The label maas-controller puts on an additional tenant's namespace,
 /// naming the tenant (v0.2.1 `applyAITenantMetadata`).
 const TENANT_NAME_LABEL: &str = "maas.opendatahub.io/tenant-name";
-
-/// The namespace maas-controller creates for an additional tenant, where
-/// its MaasTenantConfig, MaaSAuthPolicies and MaaSSubscriptions live.
-pub(super) fn tenant_namespace(tenant: &TenantName) -> String {
-    format!("ai-tenant-{tenant}")
-}
 
 /// A label-only Namespace: server-side applied, never pruned or deleted
 /// (OpenShift or an operator owns the namespace itself).
@@ -114,7 +106,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
     // attached to its tenant's Gateway; it is the operator's: maas-controller
     // labels it itself only from after v0.2.1 (#1332, #1370), so say it here.
     let mut infra = route_namespace_labels(cluster, None)?;
-    for t in &platform.tenants {
+    for t in platform.tenants_on(cluster) {
         infra.extend(route_namespace_labels(cluster, Some(&t.name))?);
         // An additional tenant is all ours: maasc creates it, and removing
         // it from maas.yaml deletes it (maas-controller then revokes its
@@ -133,7 +125,7 @@ pub(super) fn component(platform: &Platform, cluster: &Cluster) -> Option<Compon
         // maas-controller creates `ai-tenant-<name>` once the AITenant is
         // active, and adopts one that exists: stating it here lets ArgoCD's
         // dry run of the MaasTenantConfig in it pass in the same sync.
-        let namespace = tenant_namespace(&t.name);
+        let namespace = t.name.namespace();
         objects.push(namespace_label(
             &namespace,
             StringMap::from([(TENANT_NAME_LABEL.to_string(), t.name.to_string())]),
