@@ -348,10 +348,9 @@ fn plain_string(s: &str) -> bool {
         && !s.ends_with([' ', ':'])
         && !s.contains(": ")
         && !s.contains(" #")
-        && !matches!(
-            rest.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null"
-        )
+        && !["true", "false", "yes", "no", "on", "off", "y", "n", "null"]
+            .iter()
+            .any(|w| rest.eq_ignore_ascii_case(w))
 }
 
 /// `0`, `42`, `-7` (no sign on zero, no leading zeros, no `+`, `_` or base).
