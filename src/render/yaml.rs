@@ -11,25 +11,18 @@ const RESERVED_WORDS: [&str; 12] = [
     "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".inf", ".nan",
 ];
 
-/// Whether `s` can be written as a plain scalar and read back as the same string.
-///
-/// Called for every key and scalar the templates write and `maasc krm`
-/// reads back (tens of thousands a run), so it looks at bytes and
-/// allocates nothing.
-pub(super) fn plain_ok(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    let Some(&first) = bytes.first() else {
-        return false;
-    };
-    if !(first.is_ascii_alphanumeric() || matches!(first, b'/' | b'_' | b'.')) {
-        return false;
-    }
-    // Printable ASCII of this set only: no `#` (so no ` #` comment), no
-    // quote, bracket or other indicator, no whitespace but the space.
-    if !bytes.iter().all(|&b| {
-        b.is_ascii_alphanumeric()
+/// The bytes a plain scalar may hold: printable ASCII of this set only, so
+/// no `#` (no ` #` comment), no quote, bracket or other indicator, and no
+/// whitespace but the space. A table: [`plain_ok`] looks up every byte of
+/// every key and scalar a run writes and reads back.
+const PLAIN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric()
             || matches!(
-                b,
+                byte,
                 b' ' | b'_'
                     | b'.'
                     | b'/'
@@ -43,8 +36,26 @@ pub(super) fn plain_ok(s: &str) -> bool {
                     | b','
                     | b'$'
                     | b'*'
-            )
-    }) {
+            );
+        b += 1;
+    }
+    table
+};
+
+/// Whether `s` can be written as a plain scalar and read back as the same string.
+///
+/// Called for every key and scalar the templates write and `maasc krm`
+/// reads back (tens of thousands a run), so it looks at bytes and
+/// allocates nothing.
+pub(super) fn plain_ok(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return false;
+    };
+    if !(first.is_ascii_alphanumeric() || matches!(first, b'/' | b'_' | b'.')) {
+        return false;
+    }
+    if !bytes.iter().all(|&b| PLAIN_BYTES[usize::from(b)]) {
         return false;
     }
     // The first byte is no space, so a trailing one is the only way to
@@ -177,9 +188,11 @@ fn literal_safe(s: &str) -> bool {
         (c.is_control() && c != '\n' && c != '\t')
             || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
     };
-    // ASCII text (the dashboards' JSON, kilobytes each) is checked by byte.
+    // ASCII text (the dashboards' JSON, kilobytes each) is checked by byte:
+    // its control characters are the ASCII ones, without a Unicode lookup.
     let clean = if s.is_ascii() {
-        !s.bytes().any(|b| breaks_a_block(char::from(b)))
+        !s.bytes()
+            .any(|b| b.is_ascii_control() && b != b'\n' && b != b'\t')
     } else {
         !s.chars().any(breaks_a_block)
     };
