@@ -28,6 +28,7 @@ use serde_json::{Value, json};
 use crate::diagnostic::Severity;
 use crate::pipeline::load_text;
 use crate::render::Renderer;
+use crate::render::read::Node;
 use crate::source::{Span, field_path_at};
 use crate::stream::{self, StreamObject};
 
@@ -81,8 +82,8 @@ impl Serialize for Items<'_> {
             seq.serialize_element(item)?;
         }
         for object in self.generated {
-            match object.value(self.sync_waves) {
-                Ok(value) => seq.serialize_element(&with_path_annotations(value, &object.path))?,
+            match object.node(self.sync_waves) {
+                Ok(node) => seq.serialize_element(&with_path_annotations(node, &object.path))?,
                 Err(e) => {
                     let error = S::Error::custom(&e.message);
                     *self.unreadable.borrow_mut() = Some(e.message);
@@ -470,25 +471,19 @@ fn report(
 }
 
 /// A generated object, annotated with the tree file it belongs to.
-fn with_path_annotations(mut object: Value, path: &str) -> Value {
+fn with_path_annotations<'a>(mut object: Node<'a>, path: &'a str) -> Node<'a> {
     let annotations = object
-        .as_object_mut()
+        .entry("metadata", || Node::Map(Vec::new()))
         .expect("generated objects are mappings")
-        .entry("metadata")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-        .expect("metadata is a mapping")
-        .entry("annotations")
-        .or_insert_with(|| json!({}));
-    if let Some(a) = annotations.as_object_mut() {
-        for (key, value) in [
-            ("config.kubernetes.io/path", path),
-            ("config.kubernetes.io/index", "0"),
-            ("internal.config.kubernetes.io/path", path),
-            ("internal.config.kubernetes.io/index", "0"),
-        ] {
-            a.insert(key.to_string(), Value::String(value.to_string()));
-        }
+        .entry("annotations", || Node::Map(Vec::new()))
+        .expect("metadata is a mapping");
+    for (key, value) in [
+        ("config.kubernetes.io/path", path),
+        ("config.kubernetes.io/index", "0"),
+        ("internal.config.kubernetes.io/path", path),
+        ("internal.config.kubernetes.io/index", "0"),
+    ] {
+        annotations.insert(key, Node::String(value.into()));
     }
     object
 }
