@@ -19,14 +19,18 @@
 
 use std::path::Path;
 
+use std::cell::RefCell;
+
 use serde::Serialize;
+use serde::ser::{Error as _, SerializeSeq, Serializer};
 use serde_json::{Value, json};
 
 use crate::diagnostic::Severity;
 use crate::pipeline::load_text;
 use crate::render::Renderer;
+use crate::render::read::Node;
 use crate::source::{Span, field_path_at};
-use crate::stream;
+use crate::stream::{self, StreamObject};
 
 /// Annotation selecting the cluster to generate.
 pub(crate) const CLUSTER_ANNOTATION: &str = "maasc.io/cluster";
@@ -48,11 +52,58 @@ pub(crate) const MAX_RESOURCE_LIST_BYTES: usize = 64 * 1024 * 1024;
 struct ResourceListOut<'a> {
     api_version: &'a str,
     kind: &'a str,
-    items: Vec<Value>,
+    items: Items<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     function_config: Option<&'a Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     results: Vec<Value>,
+}
+
+/// The answer's items: the input's, unchanged, then the generated objects,
+/// each with its path annotations.
+///
+/// A generated object is read back from its YAML text as it is written,
+/// and its value tree dropped right after: one object's tree is in memory
+/// at a time. Holding all of them made most of `maasc krm`'s peak heap (a
+/// serde_json map takes a B-tree node of about 600 bytes however few keys
+/// it has), and every fresh page of it costs a page fault.
+struct Items<'a> {
+    input: Vec<Value>,
+    generated: &'a [StreamObject],
+    sync_waves: bool,
+    /// The message of the first generated object that did not read back.
+    unreadable: RefCell<Option<String>>,
+}
+
+impl Serialize for Items<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.input.len() + self.generated.len()))?;
+        for item in &self.input {
+            seq.serialize_element(item)?;
+        }
+        for object in self.generated {
+            match object.node(self.sync_waves) {
+                Ok(node) => seq.serialize_element(&with_path_annotations(node, &object.path))?,
+                Err(e) => {
+                    let error = S::Error::custom(&e.message);
+                    *self.unreadable.borrow_mut() = Some(e.message);
+                    return Err(error);
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
+impl Items<'_> {
+    fn input_only(input: Vec<Value>) -> Items<'static> {
+        Items {
+            input,
+            generated: &[],
+            sync_waves: false,
+            unreadable: RefCell::new(None),
+        }
+    }
 }
 
 /// What the function writes and how it exits.
@@ -78,7 +129,7 @@ pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> Kr
         Ok(v) => v,
         Err(e) => return unreadable(e),
     };
-    let Some(list) = list.as_object() else {
+    let Value::Object(mut list) = list else {
         return unreadable("the document is not a mapping".into());
     };
     if list.get("kind").and_then(Value::as_str) != Some("ResourceList") {
@@ -90,9 +141,10 @@ pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> Kr
     ) {
         return unreadable("`apiVersion` must be config.kubernetes.io/v1".into());
     }
-    let mut items: Vec<Value> = match list.get("items") {
+    // Moved out, not copied: they go back unchanged, and may be large.
+    let items: Vec<Value> = match list.remove("items") {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.clone(),
+        Some(Value::Array(items)) => items,
         Some(_) => return unreadable("`items` must be a list".into()),
     };
     if let Some(i) = items.iter().position(|item| {
@@ -104,17 +156,11 @@ pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> Kr
         ));
     }
     let mut results = Vec::new();
-    if let Some(function_config) = list.get("functionConfig").filter(|v| v.is_object()) {
-        if let Some(generated) =
-            generate(function_config, &items, cluster_flag, workdir, &mut results)
-        {
-            items.extend(generated);
-        }
-        // Every problem is about the functionConfig: say so, as kyaml does.
-        let reference = resource_ref(function_config);
-        for r in &mut results {
-            r["resourceRef"] = reference.clone();
-        }
+    let function_config = list.get("functionConfig").filter(|v| v.is_object());
+    let generated = if let Some(function_config) = function_config {
+        let generated = generate(function_config, &items, cluster_flag, workdir, &mut results);
+        about(function_config, &mut results);
+        generated
     } else {
         results.push(result(
             "error",
@@ -123,25 +169,41 @@ pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> Kr
             None,
             None,
         ));
-    }
-    let failed = results.iter().any(|r| r["severity"] == "error");
-    let out = ResourceListOut {
+        None
+    };
+    let (objects, sync_waves) = generated
+        .as_ref()
+        .map_or((&[][..], false), |g| (g.objects.as_slice(), g.sync_waves));
+    // Sized once for the answer (the input, which it repeats, and the
+    // generated objects, about twice their YAML as indented JSON): no
+    // copying as it grows, and no fresh pages touched twice.
+    let capacity = 2 * input.len() + 2 * objects.iter().map(|o| o.text.len()).sum::<usize>();
+    let mut out = ResourceListOut {
         api_version: list
             .get("apiVersion")
             .and_then(Value::as_str)
             .unwrap_or("config.kubernetes.io/v1"),
         kind: "ResourceList",
-        items,
+        items: Items {
+            generated: objects,
+            sync_waves,
+            ..Items::input_only(items)
+        },
         function_config: list.get("functionConfig"),
         results,
     };
-    let written = if json {
-        serde_json::to_string_pretty(&out)
-            .map(|s| s + "\n")
-            .map_err(|e| e.to_string())
-    } else {
-        serde_saphyr::to_string(&out).map_err(|e| e.to_string())
-    };
+    let mut written = write(&out, json, capacity);
+    let unreadable = out.items.unreadable.take();
+    if let (Some(message), Some(function_config)) = (unreadable, function_config) {
+        // A generated object did not read back: the answer is that error,
+        // without the generated objects, like any failure to generate.
+        let mut error = vec![result("error", message, None, source_path(function_config))];
+        about(function_config, &mut error);
+        out.results.extend(error);
+        out.items.generated = &[];
+        written = write(&out, json, capacity);
+    }
+    let failed = out.results.iter().any(|r| r["severity"] == "error");
     let stdout = match written {
         Ok(text) => text,
         Err(e) => {
@@ -159,6 +221,29 @@ pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> Kr
     }
 }
 
+/// Every problem is about the functionConfig: says so in each result, as
+/// kyaml does.
+fn about(function_config: &Value, results: &mut [Value]) {
+    let reference = resource_ref(function_config);
+    for r in results {
+        r["resourceRef"] = reference.clone();
+    }
+}
+
+/// The ResourceList as text, in the syntax of the input; JSON into a
+/// buffer of `capacity` bytes.
+fn write(out: &ResourceListOut<'_>, json: bool, capacity: usize) -> Result<String, String> {
+    if json {
+        let mut buffer = Vec::with_capacity(capacity);
+        serde_json::to_writer_pretty(&mut buffer, out)
+            .map_err(|e| e.to_string())
+            .and_then(|()| String::from_utf8(buffer).map_err(|e| e.to_string()))
+            .map(|s| s + "\n")
+    } else {
+        serde_saphyr::to_string(out).map_err(|e| e.to_string())
+    }
+}
+
 /// The answer to input that is not a ResourceList: an empty one whose only
 /// result is the error, in the syntax the input seemed to use.
 pub(crate) fn unreadable_list(why: &str, json: bool) -> KrmOutcome {
@@ -166,7 +251,7 @@ pub(crate) fn unreadable_list(why: &str, json: bool) -> KrmOutcome {
     let out = ResourceListOut {
         api_version: "config.kubernetes.io/v1",
         kind: "ResourceList",
-        items: Vec::new(),
+        items: Items::input_only(Vec::new()),
         function_config: None,
         results: vec![result("error", message.clone(), None, None)],
     };
@@ -219,6 +304,13 @@ fn source_path(object: &Value) -> Option<&str> {
         .or_else(|| annotation(object, "config.kubernetes.io/path"))
 }
 
+/// The objects [`generate`] made, as rendered, and whether each gets its
+/// component's sync wave.
+struct Generated {
+    objects: Vec<StreamObject>,
+    sync_waves: bool,
+}
+
 /// Checks the functionConfig and generates the cluster's objects; problems
 /// go to `results`.
 fn generate(
@@ -227,7 +319,7 @@ fn generate(
     cluster_flag: Option<&str>,
     workdir: &Path,
     results: &mut Vec<Value>,
-) -> Option<Vec<Value>> {
+) -> Option<Generated> {
     let file = source_path(function_config);
     let htpasswd = match htpasswd(function_config, items) {
         Ok(h) => h,
@@ -299,21 +391,12 @@ fn generate(
             return None;
         }
     };
-    // One thread: reading the objects back costs a few microseconds each,
-    // less than starting threads (and their allocator arenas) would.
+    // Read back as data when the answer is written (see [`Items`]).
     let sync_waves = annotation(function_config, SYNC_WAVES_ANNOTATION) == Some("true");
-    let items = objects.iter().map(|o| {
-        o.value(sync_waves)
-            .map(|value| with_path_annotations(value, &o.path))
-            .map_err(|e| e.message)
-    });
-    match items.collect::<Result<Vec<_>, _>>() {
-        Ok(items) => Some(items),
-        Err(e) => {
-            results.push(result("error", e, None, file));
-            None
-        }
-    }
+    Some(Generated {
+        objects,
+        sync_waves,
+    })
 }
 
 /// The htpasswd content from the inline annotation or a Secret in items;
@@ -388,21 +471,19 @@ fn report(
 }
 
 /// A generated object, annotated with the tree file it belongs to.
-fn with_path_annotations(mut object: Value, path: &str) -> Value {
+fn with_path_annotations<'a>(mut object: Node<'a>, path: &'a str) -> Node<'a> {
     let annotations = object
-        .as_object_mut()
+        .entry("metadata", || Node::Map(Vec::new()))
         .expect("generated objects are mappings")
-        .entry("metadata")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-        .expect("metadata is a mapping")
-        .entry("annotations")
-        .or_insert_with(|| json!({}));
-    if let Some(a) = annotations.as_object_mut() {
-        for prefix in ["config.kubernetes.io", "internal.config.kubernetes.io"] {
-            a.insert(format!("{prefix}/path"), json!(path));
-            a.insert(format!("{prefix}/index"), json!("0"));
-        }
+        .entry("annotations", || Node::Map(Vec::new()))
+        .expect("metadata is a mapping");
+    for (key, value) in [
+        ("config.kubernetes.io/path", path),
+        ("config.kubernetes.io/index", "0"),
+        ("internal.config.kubernetes.io/path", path),
+        ("internal.config.kubernetes.io/index", "0"),
+    ] {
+        annotations.insert(key, Node::String(value.into()));
     }
     object
 }

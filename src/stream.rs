@@ -12,6 +12,7 @@ use std::fmt;
 use crate::model::{Cluster, Platform};
 use crate::order::legacy_order;
 use crate::plan::{PlannedContent, PlannedFile, plan_cluster};
+use crate::render::read::Node;
 use crate::render::{RenderError, Renderer};
 use crate::suggest;
 
@@ -87,41 +88,43 @@ pub const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
 /// one Application applies a whole cluster (the plugin, a KRM generator),
 /// waves order operators before the resources their CRDs define, as the
 /// App-of-Apps does with one Application per component.
-fn add_sync_wave(object: &mut serde_json::Value, wave: i32) {
-    let Some(metadata) = object
-        .get_mut("metadata")
-        .and_then(serde_json::Value::as_object_mut)
-    else {
+fn add_sync_wave(object: &mut Node<'_>, wave: i32) {
+    let Some(metadata @ Node::Map(_)) = object.get_mut("metadata") else {
         return;
     };
     let annotations = metadata
-        .entry("annotations")
-        .or_insert_with(|| serde_json::json!({}));
-    if let Some(map) = annotations.as_object_mut() {
-        map.entry(SYNC_WAVE)
-            .or_insert_with(|| serde_json::json!(wave.to_string()));
-    }
+        .entry("annotations", || Node::Map(Vec::new()))
+        .expect("metadata is a mapping");
+    annotations.entry(SYNC_WAVE, || Node::String(wave.to_string().into()));
 }
 
 impl StreamObject {
     /// The object as data, with its component's sync wave when asked.
+    pub fn value(&self, sync_wave: bool) -> Result<serde_json::Value, StreamError> {
+        self.node(sync_wave).map(Node::into_value)
+    }
+
+    /// The object as data borrowing its text, with its component's sync
+    /// wave when asked.
     ///
-    /// Read by [`crate::render::read::document`], which knows the YAML the
+    /// Read by [`crate::render::read::node`], which knows the YAML the
     /// built-in templates write, at a fraction of a general parser's cost;
     /// anything else (an overridden template's text) goes to serde-saphyr.
-    pub fn value(&self, sync_wave: bool) -> Result<serde_json::Value, StreamError> {
-        let mut value = match crate::render::read::document(&self.text) {
-            Some(value) => value,
-            None => serde_saphyr::from_str(&self.text).map_err(|e| StreamError {
-                message: format!("{}: {e}", self.path),
-                hint: "check the --templates folder".into(),
-                templates: true,
-            })?,
+    pub fn node(&self, sync_wave: bool) -> Result<Node<'_>, StreamError> {
+        let mut node = match crate::render::read::node(&self.text) {
+            Some(node) => node,
+            None => serde_saphyr::from_str(&self.text)
+                .map(Node::from_value)
+                .map_err(|e| StreamError {
+                    message: format!("{}: {e}", self.path),
+                    hint: "check the --templates folder".into(),
+                    templates: true,
+                })?,
         };
         if sync_wave {
-            add_sync_wave(&mut value, self.wave);
+            add_sync_wave(&mut node, self.wave);
         }
-        Ok(value)
+        Ok(node)
     }
 }
 
@@ -272,8 +275,8 @@ pub(crate) fn cluster_stream(
     for object in objects_of(renderer, platform, cluster, component)? {
         out.push_str("---\n");
         if sync_waves {
-            let value = object.value(true)?;
-            let text = serde_saphyr::to_string(&value).map_err(|e| StreamError {
+            let node = object.node(true)?;
+            let text = serde_saphyr::to_string(&node).map_err(|e| StreamError {
                 message: format!("{}: {e}", object.path),
                 hint: "this is a bug in maasc; please report it".into(),
                 templates: true,

@@ -22,7 +22,7 @@ pub(super) fn run(cluster: Option<&str>) -> Result<Outcome, Error> {
             e.as_bytes().first() == Some(&b'{'),
         ),
     };
-    crate::stdout::out!("{}", outcome.stdout);
+    crate::stdout::write(&outcome.stdout);
     eprint!("{}", outcome.stderr);
     Ok(if outcome.failed {
         Outcome::Findings

@@ -29,6 +29,7 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
 use serde_json::json;
 
 use super::components::{Component, MAAS_API_NAMESPACE};
@@ -688,52 +689,127 @@ fn uid(name: &str) -> String {
 
 /// Grafana dashboard JSON (schema 39, `timeseries` panels, which the
 /// OpenShift console reads as graphs).
+///
+/// Written from typed structs, not a `serde_json::Value` tree: a cluster's
+/// dashboards are most of `maasc krm`'s plan time otherwise. The fields are
+/// declared in alphabetical order, the order `serde_json` writes a map's
+/// keys in, so the text is the one a map of the same data gives.
 fn grafana_json(d: &Dashboard) -> String {
-    let panels: Vec<serde_json::Value> = d
+    let panels = d
         .panels
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            let targets: Vec<serde_json::Value> = p
+        .map(|(i, p)| GrafanaPanel {
+            description: p.description.as_deref(),
+            field_config: FieldConfig {
+                defaults: Unit { unit: p.unit },
+                overrides: [],
+            },
+            grid_pos: GridPos {
+                h: 8,
+                w: 12,
+                x: (i % 2) * 12,
+                y: (i / 2) * 8,
+            },
+            id: i + 1,
+            targets: p
                 .queries
                 .iter()
                 .enumerate()
-                .map(|(j, (expr, legend))| {
-                    json!({
-                        "expr": expr,
-                        "legendFormat": legend,
-                        "refId": char::from(b'A' + j as u8).to_string(),
-                    })
+                .map(|(j, (expr, legend))| GrafanaTarget {
+                    expr,
+                    legend_format: legend,
+                    ref_id: char::from(b'A' + j as u8),
                 })
-                .collect();
-            let mut panel = json!({
-                "id": i + 1,
-                "type": "graph",
-                "title": p.title,
-                "gridPos": {"h": 8, "w": 12, "x": (i % 2) * 12, "y": (i / 2) * 8},
-                "targets": targets,
-                "yaxes": [{"format": p.unit}, {"format": "short"}],
-                "fieldConfig": {"defaults": {"unit": p.unit}, "overrides": []},
-            });
-            if let Some(desc) = &p.description {
-                panel["description"] = desc.clone().into();
-            }
-            panel
+                .collect(),
+            title: &p.title,
+            kind: "graph",
+            yaxes: [Axis { format: p.unit }, Axis { format: "short" }],
         })
         .collect();
-    let doc = json!({
-        "uid": uid(&d.name),
-        "title": d.title,
-        "tags": ["maas"],
-        "editable": false,
-        "schemaVersion": 39,
-        "time": {"from": "now-6h", "to": "now"},
-        "refresh": "1m",
-        "panels": panels,
-    });
-    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+    let doc = GrafanaDashboard {
+        editable: false,
+        panels,
+        refresh: "1m",
+        schema_version: 39,
+        tags: ["maas"],
+        time: TimeRange {
+            from: "now-6h",
+            to: "now",
+        },
+        title: &d.title,
+        uid: uid(&d.name),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).expect("dashboards serialise");
     text.push('\n');
     text
+}
+
+/// A Grafana dashboard; fields in alphabetical order (see [`grafana_json`]).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GrafanaDashboard<'a> {
+    editable: bool,
+    panels: Vec<GrafanaPanel<'a>>,
+    refresh: &'static str,
+    schema_version: u32,
+    tags: [&'static str; 1],
+    time: TimeRange,
+    title: &'a str,
+    uid: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GrafanaPanel<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    field_config: FieldConfig,
+    grid_pos: GridPos,
+    id: usize,
+    targets: Vec<GrafanaTarget<'a>>,
+    title: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    yaxes: [Axis; 2],
+}
+
+#[derive(Serialize)]
+struct FieldConfig {
+    defaults: Unit,
+    overrides: [(); 0],
+}
+
+#[derive(Serialize)]
+struct Unit {
+    unit: &'static str,
+}
+
+#[derive(Serialize)]
+struct GridPos {
+    h: usize,
+    w: usize,
+    x: usize,
+    y: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GrafanaTarget<'a> {
+    expr: &'a str,
+    legend_format: &'a str,
+    ref_id: char,
+}
+
+#[derive(Serialize)]
+struct Axis {
+    format: &'static str,
+}
+
+#[derive(Serialize)]
+struct TimeRange {
+    from: &'static str,
+    to: &'static str,
 }
 
 /// A Perses dashboard spec (Perses v0.5x dashboard model: `TimeSeriesChart`

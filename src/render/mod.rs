@@ -17,6 +17,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use minijinja::value::ValueKind;
 use minijinja::{Environment, UndefinedBehavior, Value as JValue, context};
 
 use crate::plan::{Kustomization, ObjectTemplate, Plan, PlannedContent, PlannedFile};
@@ -139,6 +140,12 @@ fn environment() -> Environment<'static> {
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
     env.add_filter("y", |v: JValue| -> Result<String, minijinja::Error> {
+        // Strings, most of what the templates write, without a JSON copy.
+        if v.kind() == ValueKind::String
+            && let Some(s) = v.as_str()
+        {
+            return Ok(yaml::string(s));
+        }
         Ok(yaml::scalar(&to_json(&v)?))
     });
     env.add_filter(

@@ -15,13 +15,134 @@
 //! gives; the tests check that on every object of every example and on the
 //! writer's output for thousands of hostile strings.
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Number, Value};
 
 use super::yaml::plain_ok;
 
 /// The document `text` as data, or `None` when it is not in the subset
 /// this reader knows (read it with a general YAML parser then).
 pub fn document(text: &str) -> Option<Value> {
+    node(text).map(Node::into_value)
+}
+
+/// A document read back, borrowing its text where it can.
+///
+/// It serialises exactly as the `serde_json::Value` of the same data
+/// ([`Node::into_value`]) does: mappings in key order, numbers as
+/// `serde_json::Number`. `maasc krm` writes its answer from it: no key or
+/// plain scalar is copied, and a mapping is a vector instead of a B-tree
+/// node of about 600 bytes, however few keys it has.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'a, str>),
+    Seq(Vec<Node<'a>>),
+    /// Entries sorted by key, each key once.
+    Map(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+impl<'a> Node<'a> {
+    /// The node of a value (a document the general parser read).
+    pub fn from_value(value: Value) -> Node<'static> {
+        match value {
+            Value::Null => Node::Null,
+            Value::Bool(b) => Node::Bool(b),
+            Value::Number(n) => Node::Number(n),
+            Value::String(s) => Node::String(Cow::Owned(s)),
+            Value::Array(items) => Node::Seq(items.into_iter().map(Node::from_value).collect()),
+            // A serde_json map iterates in key order already.
+            Value::Object(map) => Node::Map(
+                map.into_iter()
+                    .map(|(k, v)| (Cow::Owned(k), Node::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    pub fn into_value(self) -> Value {
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(b),
+            Node::Number(n) => Value::Number(n),
+            Node::String(s) => Value::String(s.into_owned()),
+            Node::Seq(items) => Value::Array(items.into_iter().map(Node::into_value).collect()),
+            Node::Map(entries) => Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The value of `key` in a mapping; `None` for a missing key or a node
+    /// that is no mapping.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node<'a>> {
+        let Node::Map(entries) = self else {
+            return None;
+        };
+        let i = entries
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
+            .ok()?;
+        Some(&mut entries[i].1)
+    }
+
+    /// The value of `key` in a mapping, `default()` inserted when missing;
+    /// `None` for a node that is no mapping.
+    pub fn entry(
+        &mut self,
+        key: &'static str,
+        default: impl FnOnce() -> Node<'a>,
+    ) -> Option<&mut Node<'a>> {
+        let Node::Map(entries) = self else {
+            return None;
+        };
+        let i = match entries.binary_search_by(|(k, _)| k.as_ref().cmp(key)) {
+            Ok(i) => i,
+            Err(i) => {
+                entries.insert(i, (Cow::Borrowed(key), default()));
+                i
+            }
+        };
+        Some(&mut entries[i].1)
+    }
+
+    /// Sets `key` of a mapping to `value`; nothing for a node that is no mapping.
+    pub fn insert(&mut self, key: &'static str, value: Node<'a>) {
+        if let Some(slot) = self.entry(key, || Node::Null) {
+            *slot = value;
+        }
+    }
+}
+
+impl Serialize for Node<'_> {
+    /// As `serde_json::Value` serialises (see [`Node`]).
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Null => serializer.serialize_unit(),
+            Node::Bool(b) => serializer.serialize_bool(*b),
+            Node::Number(n) => n.serialize(serializer),
+            Node::String(s) => serializer.serialize_str(s),
+            Node::Seq(items) => items.serialize(serializer),
+            Node::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// The document `text` as a [`Node`], or `None` when it is not in the
+/// subset this reader knows (read it with a general YAML parser then).
+pub fn node(text: &str) -> Option<Node<'_>> {
     if text.contains('\r') {
         return None;
     }
@@ -94,7 +215,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The block node starting at the current line, indented by `indent`.
-    fn block(&mut self, indent: usize) -> Option<Value> {
+    fn block(&mut self, indent: usize) -> Option<Node<'a>> {
         let l = self.line()?;
         if is_entry(l.rest) {
             self.seq(indent)
@@ -112,8 +233,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn map(&mut self, indent: usize) -> Option<Value> {
-        let mut map = Map::new();
+    fn map(&mut self, indent: usize) -> Option<Node<'a>> {
+        let mut entries = Vec::new();
         loop {
             self.skip()?;
             let Some(l) = self.line() else { break };
@@ -126,14 +247,17 @@ impl<'a> Reader<'a> {
             let (key, after) = split_key(l.rest)??;
             self.pos += 1;
             let value = self.value_after(after, indent, true)?;
-            if map.insert(key, value).is_some() {
-                return None;
-            }
+            entries.push((key, value));
         }
-        Some(Value::Object(map))
+        // In key order, as a serde_json map; a key twice is outside the subset.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        if entries.windows(2).any(|w| w[0].0 == w[1].0) {
+            return None;
+        }
+        Some(Node::Map(entries))
     }
 
-    fn seq(&mut self, indent: usize) -> Option<Value> {
+    fn seq(&mut self, indent: usize) -> Option<Node<'a>> {
         let mut items = Vec::new();
         loop {
             self.skip()?;
@@ -168,13 +292,13 @@ impl<'a> Reader<'a> {
             };
             items.push(value);
         }
-        Some(Value::Array(items))
+        Some(Node::Seq(items))
     }
 
     /// The value after `key:` or `-` (`after`, without leading spaces) of a
     /// node indented by `indent`; `in_map`: a sequence may then start at
     /// the key's own indentation.
-    fn value_after(&mut self, after: &str, indent: usize, in_map: bool) -> Option<Value> {
+    fn value_after(&mut self, after: &'a str, indent: usize, in_map: bool) -> Option<Node<'a>> {
         if after.is_empty() || after.starts_with('#') {
             self.skip()?;
             return match self.line() {
@@ -182,11 +306,13 @@ impl<'a> Reader<'a> {
                 Some(next) if in_map && next.indent == indent && is_entry(next.rest) => {
                     self.seq(indent)
                 }
-                _ => Some(Value::Null),
+                _ => Some(Node::Null),
             };
         }
         if after.starts_with('|') {
-            return self.literal(after, indent).map(Value::String);
+            return self
+                .literal(after, indent)
+                .map(|text| Node::String(Cow::Owned(text)));
         }
         scalar(after)
     }
@@ -249,7 +375,7 @@ enum Chomp {
 
 /// `Some(Some((key, rest after ": ")))` for a mapping entry,
 /// `Some(None)` for a line that is not one, `None` outside the subset.
-fn split_key(rest: &str) -> Option<Option<(String, &str)>> {
+fn split_key(rest: &str) -> Option<Option<(Cow<'_, str>, &str)>> {
     let (key, after) = if rest.starts_with(['"', '\'']) {
         let (key, len) = quoted(rest)?;
         let Some(after) = rest[len..].strip_prefix(':') else {
@@ -258,11 +384,10 @@ fn split_key(rest: &str) -> Option<Option<(String, &str)>> {
         if !(after.is_empty() || after.starts_with(' ')) {
             return None;
         }
-        (key, after)
+        (Cow::Owned(key), after)
     } else {
-        let Some(colon) = rest
-            .find(": ")
-            .or_else(|| rest.ends_with(':').then(|| rest.len() - 1))
+        let Some(colon) =
+            find_pair(rest, b':', b' ').or_else(|| rest.ends_with(':').then(|| rest.len() - 1))
         else {
             return Some(None);
         };
@@ -270,9 +395,24 @@ fn split_key(rest: &str) -> Option<Option<(String, &str)>> {
         if !plain_ok(key) {
             return None;
         }
-        (key.to_string(), &rest[colon + 1..])
+        (Cow::Borrowed(key), &rest[colon + 1..])
     };
     Some(Some((key, after.trim_start_matches(' '))))
+}
+
+/// Where the two ASCII bytes `first`, `second` first occur together in
+/// `s`. `str::find` of a two-byte string sets up a substring searcher on
+/// every call, a cost on every line read; this scans for the second byte.
+fn find_pair(s: &str, first: u8, second: u8) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    loop {
+        let at = from + bytes[from..].iter().position(|&b| b == second)?;
+        if at > 0 && bytes[at - 1] == first {
+            return Some(at - 1);
+        }
+        from = at + 1;
+    }
 }
 
 /// A single-line quoted scalar at the start of `s`, and its length in `s`.
@@ -305,29 +445,33 @@ fn quoted(s: &str) -> Option<(String, usize)> {
 }
 
 /// One JSON flow collection filling the rest of the line.
-fn flow(s: &str) -> Option<Value> {
-    serde_json::from_str(s.trim_end_matches(' ')).ok()
+fn flow(s: &str) -> Option<Node<'static>> {
+    serde_json::from_str(s.trim_end_matches(' '))
+        .ok()
+        .map(Node::from_value)
 }
 
 /// A scalar (or one-line flow collection) after `key: ` or `- `.
-fn scalar(s: &str) -> Option<Value> {
+fn scalar(s: &str) -> Option<Node<'_>> {
     if s.starts_with(['"', '\'']) {
         let (v, len) = quoted(s)?;
         let tail = s[len..].trim_start_matches(' ');
         return (tail.is_empty() || (tail.starts_with('#') && len < s.len() - tail.len()))
-            .then_some(Value::String(v));
+            .then_some(Node::String(Cow::Owned(v)));
     }
     if s.starts_with(['{', '[']) {
         return flow(s);
     }
     // `plain_ok` strings never hold ` #`: the first one starts a comment.
-    let s = s.find(" #").map_or(s, |i| &s[..i]).trim_end_matches(' ');
+    let s = find_pair(s, b' ', b'#')
+        .map_or(s, |i| &s[..i])
+        .trim_end_matches(' ');
     match s {
-        "null" => Some(Value::Null),
-        "true" => Some(Value::Bool(true)),
-        "false" => Some(Value::Bool(false)),
-        _ if is_decimal_integer(s) => s.parse::<i64>().ok().map(Value::from),
-        _ if plain_string(s) => Some(Value::String(s.to_string())),
+        "null" => Some(Node::Null),
+        "true" => Some(Node::Bool(true)),
+        "false" => Some(Node::Bool(false)),
+        _ if is_decimal_integer(s) => s.parse::<i64>().ok().map(|n| Node::Number(n.into())),
+        _ if plain_string(s) => Some(Node::String(Cow::Borrowed(s))),
         _ => None,
     }
 }
@@ -348,10 +492,9 @@ fn plain_string(s: &str) -> bool {
         && !s.ends_with([' ', ':'])
         && !s.contains(": ")
         && !s.contains(" #")
-        && !matches!(
-            rest.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null"
-        )
+        && !["true", "false", "yes", "no", "on", "off", "y", "n", "null"]
+            .iter()
+            .any(|w| rest.eq_ignore_ascii_case(w))
 }
 
 /// `0`, `42`, `-7` (no sign on zero, no leading zeros, no `+`, `_` or base).
@@ -379,45 +522,82 @@ mod tests {
         fast
     }
 
+    /// What the templates write: every construct of the subset.
+    const TEMPLATE_LIKE: &str = concat!(
+        "apiVersion: v1\n",
+        "kind: Job\n",
+        "metadata:\n",
+        "  name: approver  # a comment\n",
+        "  annotations:\n",
+        "    # Owned by GitOps\n",
+        "    opendatahub.io/managed: \"false\"\n",
+        "    x: '{ \"a\": b }'\n",
+        "spec:\n",
+        "  replicas: 1\n",
+        "  negative: -3\n",
+        "  enabled: true\n",
+        "  empty:\n",
+        "  nothing: null\n",
+        "  flow: {}\n",
+        "  list: [\"a\", 1]\n",
+        "  containers:\n",
+        "    - name: c\n",
+        "      args:\n",
+        "      - --x\n",
+        "      - \"--y=1\"\n",
+        "      script: |\n",
+        "        set -e\n",
+        "\n",
+        "          indented # not a comment\n",
+        "      keep: |+\n",
+        "        a\n",
+        "\n",
+        "      strip: |-\n",
+        "        b\n",
+        "    -\n",
+        "      name: d\n",
+        "    - plain\n",
+        "status: {}\n",
+    );
+
     #[test]
     fn reads_what_the_templates_write() {
-        let v = same(concat!(
-            "apiVersion: v1\n",
-            "kind: Job\n",
-            "metadata:\n",
-            "  name: approver  # a comment\n",
-            "  annotations:\n",
-            "    # Owned by GitOps\n",
-            "    opendatahub.io/managed: \"false\"\n",
-            "    x: '{ \"a\": b }'\n",
-            "spec:\n",
-            "  replicas: 1\n",
-            "  negative: -3\n",
-            "  enabled: true\n",
-            "  empty:\n",
-            "  nothing: null\n",
-            "  flow: {}\n",
-            "  list: [\"a\", 1]\n",
-            "  containers:\n",
-            "    - name: c\n",
-            "      args:\n",
-            "      - --x\n",
-            "      - \"--y=1\"\n",
-            "      script: |\n",
-            "        set -e\n",
-            "\n",
-            "          indented # not a comment\n",
-            "      keep: |+\n",
-            "        a\n",
-            "\n",
-            "      strip: |-\n",
-            "        b\n",
-            "    -\n",
-            "      name: d\n",
-            "    - plain\n",
-            "status: {}\n",
-        ));
+        let v = same(TEMPLATE_LIKE);
         assert_eq!(v["spec"]["containers"][0]["args"], json!(["--x", "--y=1"]));
+    }
+
+    /// `maasc krm` writes its answer from nodes: a node must write exactly
+    /// as the value of the same data, as JSON and as YAML, also after the
+    /// edits krm and `render --sync-waves` make.
+    #[test]
+    fn a_node_writes_as_its_value() {
+        let mut node = super::node(TEMPLATE_LIKE).unwrap();
+        let check = |node: &super::Node<'_>| {
+            let value = node.clone().into_value();
+            assert_eq!(
+                serde_json::to_string_pretty(node).unwrap(),
+                serde_json::to_string_pretty(&value).unwrap()
+            );
+            assert_eq!(
+                serde_saphyr::to_string(node).unwrap(),
+                serde_saphyr::to_string(&value).unwrap()
+            );
+        };
+        check(&node);
+        let annotations = node
+            .entry("metadata", || super::Node::Map(Vec::new()))
+            .unwrap()
+            .entry("annotations", || super::Node::Map(Vec::new()))
+            .unwrap();
+        annotations.insert("a/first", super::Node::String("1".into()));
+        annotations.insert("x", super::Node::Null);
+        annotations.insert("zz/last", super::Node::Bool(true));
+        check(&node);
+        assert_eq!(
+            node.clone().into_value()["metadata"]["annotations"],
+            json!({"a/first": "1", "opendatahub.io/managed": "false", "x": null, "zz/last": true})
+        );
+        assert_eq!(super::Node::from_value(node.clone().into_value()), node);
     }
 
     /// Any plain scalar the reader takes, from hostile pieces, reads as the

@@ -6,39 +6,75 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+/// Words YAML reads as a boolean, null or special float, in any case.
+const RESERVED_WORDS: [&str; 12] = [
+    "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".inf", ".nan",
+];
+
+/// The bytes a plain scalar may hold: printable ASCII of this set only, so
+/// no `#` (no ` #` comment), no quote, bracket or other indicator, and no
+/// whitespace but the space. A table: [`plain_ok`] looks up every byte of
+/// every key and scalar a run writes and reads back.
+const PLAIN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b' ' | b'_'
+                    | b'.'
+                    | b'/'
+                    | b'@'
+                    | b'+'
+                    | b'='
+                    | b'-'
+                    | b':'
+                    | b'('
+                    | b')'
+                    | b','
+                    | b'$'
+                    | b'*'
+            );
+        b += 1;
+    }
+    table
+};
+
 /// Whether `s` can be written as a plain scalar and read back as the same string.
+///
+/// Called for every key and scalar the templates write and `maasc krm`
+/// reads back (tens of thousands a run), so it looks at bytes and
+/// allocates nothing.
 pub(super) fn plain_ok(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    let bytes = s.as_bytes();
+    let Some(&first) = bytes.first() else {
         return false;
     };
-    if s.trim() != s || s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+    if !(first.is_ascii_alphanumeric() || matches!(first, b'/' | b'_' | b'.')) {
         return false;
     }
-    if !(first.is_ascii_alphanumeric() || matches!(first, '/' | '_' | '.')) {
+    if !bytes.iter().all(|&b| PLAIN_BYTES[usize::from(b)]) {
         return false;
     }
-    if !s.chars().all(|c| {
-        c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                ' ' | '_' | '.' | '/' | '@' | '+' | '=' | '-' | ':' | '(' | ')' | ',' | '$' | '*'
-            )
-    }) {
+    // The first byte is no space, so a trailing one is the only way to
+    // lose whitespace at the ends.
+    if s.ends_with([' ', ':']) || s.contains(": ") {
         return false;
     }
-    let lower = s.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~" | ".inf" | ".nan"
-    ) {
+    if RESERVED_WORDS.iter().any(|w| s.eq_ignore_ascii_case(w)) {
         return false;
     }
     // Anything that starts like a number and has only number-ish letters
     // (exponents, hex, octal, binary) could be read as a number or a date.
-    if first.is_ascii_digit() || first == '.' {
-        let numberish = s.chars().all(|c| {
-            c.is_ascii_hexdigit()
-                || matches!(c, '.' | '-' | '+' | ':' | '_' | 'x' | 'X' | 'o' | 'O' | ' ')
+    if first.is_ascii_digit() || first == b'.' {
+        let numberish = bytes.iter().all(|&b| {
+            b.is_ascii_hexdigit()
+                || matches!(
+                    b,
+                    b'.' | b'-' | b'+' | b':' | b'_' | b'x' | b'X' | b'o' | b'O' | b' '
+                )
         });
         if numberish {
             return false;
@@ -53,18 +89,24 @@ pub fn scalar(value: &Value) -> String {
         Value::Null => "null".to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) if plain_ok(s) => s.clone(),
-        // Single quotes keep JSON-in-a-string (the tiers annotation) readable.
-        Value::String(s)
-            if s.contains('"')
-                && !s.contains('\'')
-                && !s.contains('\\')
-                && !s.chars().any(char::is_control) =>
-        {
-            format!("'{s}'")
-        }
-        Value::String(s) => serde_json::to_string(s).expect("strings serialize"),
+        Value::String(s) => string(s),
         other => serde_json::to_string(other).expect("values serialize"),
+    }
+}
+
+/// One string as a YAML scalar: plain when it reads back as itself.
+pub fn string(s: &str) -> String {
+    if plain_ok(s) {
+        s.to_string()
+    } else if s.contains('"')
+        && !s.contains('\'')
+        && !s.contains('\\')
+        && !s.chars().any(char::is_control)
+    {
+        // Single quotes keep JSON-in-a-string (the tiers annotation) readable.
+        format!("'{s}'")
+    } else {
+        serde_json::to_string(s).expect("strings serialize")
     }
 }
 
@@ -85,7 +127,7 @@ fn write_block(out: &mut String, value: &Value, indent: usize) {
         Value::Object(map) if map.values().any(|v| !v.is_null()) => {
             // Null entries are left out: Kubernetes schemas rarely allow them.
             for (k, v) in map.iter().filter(|(_, v)| !v.is_null()) {
-                let key = scalar(&Value::String(k.clone()));
+                let key = string(k);
                 write_entry(out, &format!("{pad}{key}:"), v, indent + 2, indent);
             }
         }
@@ -142,18 +184,26 @@ fn scalar_or_literal(v: &Value, indent: usize) -> String {
 /// Anything else is written double-quoted, which holds every string.
 fn literal_safe(s: &str) -> bool {
     let first = s.chars().next();
-    first.is_some_and(|c| !c.is_whitespace())
-        && !s.chars().any(|c| {
-            (c.is_control() && c != '\n' && c != '\t')
-                || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
-        })
+    let breaks_a_block = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+    };
+    // ASCII text (the dashboards' JSON, kilobytes each) is checked by byte:
+    // its control characters are the ASCII ones, without a Unicode lookup.
+    let clean = if s.is_ascii() {
+        !s.bytes()
+            .any(|b| b.is_ascii_control() && b != b'\n' && b != b'\t')
+    } else {
+        !s.chars().any(breaks_a_block)
+    };
+    first.is_some_and(|c| !c.is_whitespace()) && clean
 }
 
 /// A literal block scalar (`|`, `|-` or `|+`) whose lines are indented by
 /// `indent`; a double-quoted scalar for strings a block cannot hold.
 pub fn literal(s: &str, indent: usize) -> String {
     if !literal_safe(s) {
-        return scalar(&Value::String(s.to_string()));
+        return string(s);
     }
     let pad = " ".repeat(indent);
     let chomp = if s.ends_with("\n\n") {
@@ -163,7 +213,10 @@ pub fn literal(s: &str, indent: usize) -> String {
     } else {
         "-"
     };
-    let mut out = format!("|{chomp}");
+    let lines = s.bytes().filter(|&b| b == b'\n').count() + 1;
+    let mut out = String::with_capacity(2 + s.len() + lines * (indent + 1));
+    out.push('|');
+    out.push_str(chomp);
     for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
         out.push('\n');
         if !line.is_empty() {
