@@ -192,7 +192,22 @@ pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> Kr
         function_config: list.get("functionConfig"),
         results,
     };
-    let mut written = write(&out, json, capacity);
+    let mut written = if json || sync_waves {
+        write(&out, json, capacity)
+    } else {
+        // YAML: the generated objects go in as their rendered text.
+        out.items.generated = &[];
+        write(&out, false, capacity).and_then(|answer| {
+            crate::krm_yaml::splice(&answer, objects, |object| {
+                let node = object.node(false).map_err(|e| {
+                    *out.items.unreadable.borrow_mut() = Some(e.message.clone());
+                    e.message
+                })?;
+                serde_saphyr::to_string(&with_path_annotations(node, &object.path))
+                    .map_err(|e| e.to_string())
+            })
+        })
+    };
     let unreadable = out.items.unreadable.take();
     if let (Some(message), Some(function_config)) = (unreadable, function_config) {
         // A generated object did not read back: the answer is that error,

@@ -64,6 +64,7 @@ pub mod fs_safety;
 pub mod input;
 mod krm;
 pub mod krm_input;
+mod krm_yaml;
 pub mod model;
 mod order;
 mod parallel;
