@@ -398,7 +398,7 @@ fn generate(
     };
     let objects = Renderer::new(None)
         .map_err(stream::StreamError::from)
-        .and_then(|renderer| stream::clusters_objects(&renderer, platform, &clusters));
+        .and_then(|mut renderer| stream::clusters_objects(&mut renderer, platform, &clusters));
     let objects = match objects {
         Ok(o) => o,
         Err(e) => {

@@ -388,8 +388,14 @@ impl Loaded {
         component: Option<&str>,
         sync_waves: bool,
     ) -> Result<String, StreamError> {
-        let renderer = Renderer::new(templates)?;
-        stream::cluster_stream(&renderer, &self.platform, cluster, component, sync_waves)
+        let mut renderer = Renderer::new(templates)?;
+        stream::cluster_stream(
+            &mut renderer,
+            &self.platform,
+            cluster,
+            component,
+            sync_waves,
+        )
     }
 
     /// Every object of one cluster, in stream order, with its path and wave.
@@ -398,7 +404,7 @@ impl Loaded {
         templates: Option<&Path>,
         cluster: &str,
     ) -> Result<Vec<stream::StreamObject>, StreamError> {
-        let renderer = Renderer::new(templates)?;
-        stream::cluster_objects(&renderer, &self.platform, cluster, None)
+        let mut renderer = Renderer::new(templates)?;
+        stream::cluster_objects(&mut renderer, &self.platform, cluster, None)
     }
 }

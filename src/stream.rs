@@ -132,33 +132,38 @@ impl StreamObject {
 /// given, as `<component>` or `<cluster>/<component>`), in stream order:
 /// components by sync wave then folder, objects in kustomize's order.
 pub(crate) fn cluster_objects(
-    renderer: &Renderer,
+    renderer: &mut Renderer,
     platform: &Platform,
     cluster: &str,
     component: Option<&str>,
 ) -> Result<Vec<StreamObject>, StreamError> {
-    objects_of(renderer, platform, cluster, component)
+    objects_of(renderer, platform, cluster, component, true)
 }
 
 /// Every object of each of `clusters`, one cluster after the other, with
 /// the templates compiled once.
 pub(crate) fn clusters_objects(
-    renderer: &Renderer,
+    renderer: &mut Renderer,
     platform: &Platform,
     clusters: &[&str],
 ) -> Result<Vec<StreamObject>, StreamError> {
     let mut out = Vec::new();
-    for cluster in clusters {
-        out.extend(objects_of(renderer, platform, cluster, None)?);
+    for (i, cluster) in clusters.iter().enumerate() {
+        // Compiled templates are kept for the next cluster.
+        let last = i + 1 == clusters.len();
+        out.extend(objects_of(renderer, platform, cluster, None, last)?);
     }
     Ok(out)
 }
 
+/// The objects of `cluster` (or one component of it); with `release`, each
+/// compiled template is dropped after its last use here.
 fn objects_of(
-    renderer: &Renderer,
+    renderer: &mut Renderer,
     platform: &Platform,
     cluster: &str,
     component: Option<&str>,
+    release: bool,
 ) -> Result<Vec<StreamObject>, StreamError> {
     let the_cluster = select_cluster(platform, Some(cluster))?;
     let mut components = plan_cluster(platform, the_cluster);
@@ -176,10 +181,21 @@ fn objects_of(
         }
         components.retain(|c| c.dir == wanted);
     }
+    // Each template's last use in this cluster: its compiled form is
+    // released right after, and the next template compiled takes its
+    // memory instead of fresh pages (issue 12: page faults are much of a
+    // `krm` run). Compilation order, and so override errors, are unchanged.
+    let mut last_use: std::collections::HashMap<&'static str, usize> =
+        std::collections::HashMap::new();
+    for (i, (_, object)) in components.iter().flat_map(|c| c.files.iter()).enumerate() {
+        last_use.insert(object.template, i);
+    }
+    let mut index = 0;
     let mut out = Vec::new();
     for c in components {
         let mut rendered = Vec::with_capacity(c.files.len());
         for (name, object) in c.files {
+            let template = object.template;
             let key = legacy_order(
                 object.api_version,
                 object.kind,
@@ -190,6 +206,10 @@ fn objects_of(
                 path: format!("{cluster}/{}/{name}", c.dir),
                 content: PlannedContent::Object(object),
             })?;
+            if release && last_use.get(template) == Some(&index) {
+                renderer.release(template);
+            }
+            index += 1;
             rendered.push((
                 key,
                 StreamObject {
@@ -265,14 +285,14 @@ fn component_hint<'a>(wanted: &str, components: impl Iterator<Item = &'a str> + 
 /// The cluster's objects as one YAML stream, documents separated by `---`;
 /// with `sync_waves`, each object carries its component's wave.
 pub(crate) fn cluster_stream(
-    renderer: &Renderer,
+    renderer: &mut Renderer,
     platform: &Platform,
     cluster: &str,
     component: Option<&str>,
     sync_waves: bool,
 ) -> Result<String, StreamError> {
     let mut out = String::new();
-    for object in objects_of(renderer, platform, cluster, component)? {
+    for object in objects_of(renderer, platform, cluster, component, true)? {
         out.push_str("---\n");
         if sync_waves {
             let node = object.node(true)?;

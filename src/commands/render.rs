@@ -34,9 +34,9 @@ pub(super) fn run(
     let loaded = super::load(input, None)?;
     let platform = &loaded.platform;
     let the_cluster = stream::select_cluster(platform, cluster.as_deref())?;
-    let renderer = Renderer::new(templates).map_err(StreamError::from)?;
+    let mut renderer = Renderer::new(templates).map_err(StreamError::from)?;
     let text = stream::cluster_stream(
-        &renderer,
+        &mut renderer,
         platform,
         the_cluster.name.as_str(),
         component.as_deref(),

@@ -205,6 +205,14 @@ impl Renderer {
             .map_err(|e| err(e.clone()))
     }
 
+    /// Drops the compiled form of `template`, for a caller that has
+    /// rendered its last object of it; a later use compiles it again.
+    pub(crate) fn release(&mut self, template: &str) {
+        if let Some(i) = TEMPLATES.iter().position(|(n, _)| *n == template) {
+            self.compiled[i].take();
+        }
+    }
+
     fn render_template(
         &self,
         name: &'static str,

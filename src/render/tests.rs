@@ -71,3 +71,29 @@ fn every_template_has_a_fixture() {
         assert!(found, "template {name} has no fixture in {}", dir.display());
     }
 }
+
+#[test]
+fn a_released_template_compiles_again_on_its_next_use() {
+    let mut renderer = Renderer::new(None).unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/templates/maas-model-ref@tenants-maasmodelref-embedder.yaml"),
+    )
+    .unwrap();
+    let file = || PlannedFile {
+        path: "fixture.yaml".to_string(),
+        content: planned(serde_saphyr::from_str(&text).unwrap()),
+    };
+    let first = renderer.render_file(&file()).unwrap().content;
+    renderer.release("maas-model-ref.yaml");
+    assert!(renderer.compiled.iter().all(|c| c.get().is_none()));
+    assert_eq!(renderer.render_file(&file()).unwrap().content, first);
+    assert_eq!(
+        renderer
+            .compiled
+            .iter()
+            .filter(|c| c.get().is_some())
+            .count(),
+        1
+    );
+}
