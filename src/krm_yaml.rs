@@ -123,16 +123,13 @@ pub(crate) fn splice(
     generated: &[StreamObject],
     fallback: impl Fn(&StreamObject) -> Result<String, String>,
 ) -> Result<String, String> {
-    let mut entries = String::with_capacity(generated.iter().map(|o| o.text.len() + 256).sum());
-    for object in generated {
-        if entry(object, &mut entries).is_none() {
-            as_entry(&fallback(object)?, &mut entries);
-        }
-    }
-    if entries.is_empty() {
+    if generated.is_empty() {
         return Ok(answer.to_string());
     }
-    let mut out = String::with_capacity(answer.len() + entries.len() + 16);
+    // Written straight into the answer, sized once: no second buffer of
+    // the entries, no fresh pages touched twice.
+    let entries: usize = generated.iter().map(|o| o.text.len() + 256).sum();
+    let mut out = String::with_capacity(answer.len() + entries);
     // The top-level keys are at column 0; item lines never are, but for
     // their `- `.
     let mut rest = answer;
@@ -157,7 +154,11 @@ pub(crate) fn splice(
         out.push_str(&rest[..end]);
         rest = &rest[end..];
     }
-    out.push_str(&entries);
+    for object in generated {
+        if entry(object, &mut out).is_none() {
+            as_entry(&fallback(object)?, &mut out);
+        }
+    }
     out.push_str(rest);
     Ok(out)
 }
