@@ -492,12 +492,7 @@ fn with_path_annotations<'a>(mut object: Node<'a>, path: &'a str) -> Node<'a> {
         .expect("generated objects are mappings")
         .entry("annotations", || Node::Map(Vec::new()))
         .expect("metadata is a mapping");
-    for (key, value) in [
-        ("config.kubernetes.io/path", path),
-        ("config.kubernetes.io/index", "0"),
-        ("internal.config.kubernetes.io/path", path),
-        ("internal.config.kubernetes.io/index", "0"),
-    ] {
+    for (key, value) in crate::krm_yaml::path_annotations(path) {
         annotations.insert(key, Node::String(value.into()));
     }
     object

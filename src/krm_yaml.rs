@@ -14,7 +14,7 @@ use crate::render::yaml;
 use crate::stream::StreamObject;
 
 /// The path annotations kustomize reads from every generated object.
-fn path_annotations(path: &str) -> [(&'static str, &str); 4] {
+pub(crate) fn path_annotations(path: &str) -> [(&'static str, &str); 4] {
     [
         ("config.kubernetes.io/path", path),
         ("config.kubernetes.io/index", "0"),
@@ -39,16 +39,7 @@ fn entry(object: &StreamObject, out: &mut String) -> Option<()> {
         return None;
     }
     let mut first = true;
-    let mut push = |out: &mut String, line: &str| {
-        if first {
-            out.push_str("- ");
-            first = false;
-        } else if !line.is_empty() {
-            out.push_str("  ");
-        }
-        out.push_str(line);
-        out.push('\n');
-    };
+    let mut push = |out: &mut String, line: &str| push_line(out, line, &mut first);
     let mut annotated = false;
     let start = out.len();
     while let Some(line) = lines.next() {
@@ -102,16 +93,25 @@ fn add(out: &mut String, object: &StreamObject, with_key: bool) {
     }
 }
 
+/// One line of a document as a line of a top-level list's entry: `- `
+/// before the first, two spaces before the others (blank lines stay blank,
+/// which keeps block scalars' blank lines).
+fn push_line(out: &mut String, line: &str, first: &mut bool) {
+    if *first {
+        out.push_str("- ");
+        *first = false;
+    } else if !line.is_empty() {
+        out.push_str("  ");
+    }
+    out.push_str(line);
+    out.push('\n');
+}
+
 /// `text` (a YAML document) as an entry of a top-level list.
 fn as_entry(text: &str, out: &mut String) {
-    for (i, line) in text.lines().enumerate() {
-        if i == 0 {
-            out.push_str("- ");
-        } else if !line.is_empty() {
-            out.push_str("  ");
-        }
-        out.push_str(line);
-        out.push('\n');
+    let mut first = true;
+    for line in text.lines() {
+        push_line(out, line, &mut first);
     }
 }
 
