@@ -250,12 +250,10 @@ pub(crate) fn additional(
                 &mut names,
                 key,
                 span_of(|g| g.name.as_ref()),
-                Clash {
-                    code: Code::TenantDefinition,
+                taken(
                     message,
-                    labels: ("taken again here", "taken first here"),
-                    hint: "one AITenant per Gateway: give this tenant a Gateway of its own with `gateway: {name: …}`",
-                },
+                    "one AITenant per Gateway: give this tenant a Gateway of its own with `gateway: {name: …}`",
+                ),
             )
         };
         let mut hosts_free = true;
@@ -269,12 +267,10 @@ pub(crate) fn additional(
                 &mut hosts,
                 host,
                 span_of(|g| g.hostname.as_ref()),
-                Clash {
-                    code: Code::TenantDefinition,
+                taken(
                     message,
-                    labels: ("taken again here", "taken first here"),
-                    hint: "two Gateways cannot serve one hostname: give the tenant its own, e.g. `<tenant>-maas.{baseDomain}`",
-                },
+                    "two Gateways cannot serve one hostname: give the tenant its own, e.g. `<tenant>-maas.{baseDomain}`",
+                ),
             );
             if !hosts_free {
                 break;
@@ -286,6 +282,16 @@ pub(crate) fn additional(
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
+}
+
+/// A tenant's claim of a Gateway name or hostname that is already taken.
+fn taken(message: String, hint: &'static str) -> Clash<'static> {
+    Clash {
+        code: Code::TenantDefinition,
+        message,
+        labels: ("taken again here", "taken first here"),
+        hint,
+    }
 }
 
 /// The additional tenant a model names, if it is defined (else an error
