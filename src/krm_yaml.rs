@@ -58,7 +58,17 @@ fn entry(object: &StreamObject, out: &mut String) -> Option<()> {
             if !(next.is_empty() || next.starts_with(' ') || next.starts_with('#')) {
                 break;
             }
-            if next.starts_with("  annotations:") && next != "  annotations:" {
+            let block_map = || {
+                // The first entry under `annotations:` must be a mapping
+                // key indented further: anything else (a list, as a patch
+                // may leave it, or nothing) is not a block mapping to add to.
+                lines
+                    .clone()
+                    .skip(1)
+                    .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                    .is_some_and(|l| l.starts_with("    ") && !l.trim_start().starts_with('-'))
+            };
+            if next.starts_with("  annotations:") && (next != "  annotations:" || !block_map()) {
                 out.truncate(start);
                 return None;
             }
@@ -228,6 +238,10 @@ mod tests {
             "apiVersion: v1\nkind: A\nmetadata:\n  annotations: {}\n",
             "apiVersion: v1\nkind: A\n",
             "apiVersion: v1\nkind: A\nmetadata:\n  annotations:\n    config.kubernetes.io/path: x\n",
+            // A patch may leave annotations a list, or empty.
+            "apiVersion: v1\nkind: A\nmetadata:\n  annotations:\n  - a: b\n  name: a\n",
+            "apiVersion: v1\nkind: A\nmetadata:\n  annotations:\n    - a\n",
+            "apiVersion: v1\nkind: A\nmetadata:\n  annotations:\n  name: a\n",
         ] {
             let mut out = String::new();
             assert!(entry(&object(odd), &mut out).is_none(), "{odd}");
