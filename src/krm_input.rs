@@ -44,6 +44,9 @@ pub fn read(input: &str, max_bytes: usize) -> Result<(Value, bool), String> {
     if let Some(b) = options.budget.as_mut() {
         b.max_nodes = MAX_NODES;
     }
+    // YAML 1.2 booleans, as kyaml reads them: `y`, `yes`, `on` in an item
+    // stay strings, so items come back as they came.
+    options.strict_booleans = true;
     serde_saphyr::from_str_with_options::<Root>(input, options)
         .map(|v| (v.0, false))
         .map_err(|e| clean(&e.to_string()))

@@ -214,3 +214,17 @@ fn stdin_that_is_not_utf8_gets_an_error_result() {
     let message = list["results"][0]["message"].as_str().unwrap();
     assert!(message.contains("UTF-8"), "{message}");
 }
+
+#[test]
+fn input_items_keep_yaml_1_1_words_as_strings() {
+    // kyaml reads YAML 1.2: `y`, `yes`, `on`, `off` are strings, and an
+    // item comes back as it came (the Functions Specification).
+    let (list, _) = krm(&format!(
+        "{HEAD}items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: a}}\n  data: {{a: y, b: yes, c: on, d: off, e: true}}\n"
+    ));
+    let data = &list["items"][0]["data"];
+    for (key, word) in [("a", "y"), ("b", "yes"), ("c", "on"), ("d", "off")] {
+        assert_eq!(data[key], word, "{key}");
+    }
+    assert_eq!(data["e"], true);
+}
