@@ -38,17 +38,34 @@ pub(crate) fn has_list(patch: &Value) -> bool {
 /// list a JSON 6902 patch. The error says which operation failed and why.
 pub(crate) fn apply(object: &mut Value, patch: &Value) -> Result<(), String> {
     match patch {
-        Value::Object(_) => {
-            merge(object, patch);
-            Ok(())
-        }
+        Value::Object(_) => merge(object, patch),
         Value::Array(ops) => ops.iter().enumerate().try_for_each(|(i, op)| {
             json6902(object, op).map_err(|e| format!("operation {}: {e}", i + 1))
-        }),
+        })?,
         _ => {
-            Err("a patch is a mapping (strategic merge) or a list of operations (JSON 6902)".into())
+            return Err(
+                "a patch is a mapping (strategic merge) or a list of operations (JSON 6902)".into(),
+            );
         }
     }
+    string_maps(object)
+}
+
+/// Kubernetes takes labels and annotations as mappings of strings only;
+/// kustomize and the KRM answer add their own annotations there.
+fn string_maps(object: &Value) -> Result<(), String> {
+    for field in ["labels", "annotations"] {
+        match object.pointer(&format!("/metadata/{field}")) {
+            None => {}
+            Some(Value::Object(m)) if m.values().all(Value::is_string) => {}
+            Some(_) => {
+                return Err(format!(
+                    "it leaves `metadata.{field}` other than a mapping of strings, which Kubernetes refuses"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether `object` is the one a patch target names (no namespace: any).
@@ -272,6 +289,22 @@ mod tests {
         }
         assert!(has_list(&json!({"a": {"b": [1]}})));
         assert!(!has_list(&json!({"a": {"b": 1}})));
+    }
+
+    #[test]
+    fn labels_and_annotations_stay_mappings_of_strings() {
+        let object = json!({"kind": "A", "metadata": {"name": "a", "annotations": {"x": "1"}}});
+        for patch in [
+            json!([{"op": "add", "path": "/metadata/annotations", "value": [{"a": "b"}]}]),
+            json!([{"op": "replace", "path": "/metadata/annotations", "value": "s"}]),
+            json!({"metadata": {"labels": {"n": 1}}}),
+        ] {
+            let mut o = object.clone();
+            let e = apply(&mut o, &patch).unwrap_err();
+            assert!(e.contains("mapping of strings"), "{e}");
+        }
+        let mut o = object.clone();
+        apply(&mut o, &json!({"metadata": {"labels": {"n": "1"}}})).unwrap();
     }
 
     #[test]
