@@ -181,16 +181,15 @@ fn objects_of(
         }
         components.retain(|c| c.dir == wanted);
     }
-    // Each template's last use in this cluster: its compiled form is
-    // released right after, and the next template compiled takes its
+    // Each template's uses left in this cluster: its compiled form is
+    // released after the last, and the next template compiled takes its
     // memory instead of fresh pages (issue 12: page faults are much of a
     // `krm` run). Compilation order, and so override errors, are unchanged.
-    let mut last_use: std::collections::HashMap<&'static str, usize> =
+    let mut uses_left: std::collections::HashMap<&'static str, usize> =
         std::collections::HashMap::new();
-    for (i, (_, object)) in components.iter().flat_map(|c| c.files.iter()).enumerate() {
-        last_use.insert(object.template, i);
+    for (_, object) in components.iter().flat_map(|c| c.files.iter()) {
+        *uses_left.entry(object.template).or_default() += 1;
     }
-    let mut index = 0;
     let mut out = Vec::new();
     for c in components {
         let mut rendered = Vec::with_capacity(c.files.len());
@@ -206,10 +205,11 @@ fn objects_of(
                 path: format!("{cluster}/{}/{name}", c.dir),
                 content: PlannedContent::Object(object),
             })?;
-            if release && last_use.get(template) == Some(&index) {
+            let left = uses_left.get_mut(template).expect("counted above");
+            *left -= 1;
+            if release && *left == 0 {
                 renderer.release(template);
             }
-            index += 1;
             rendered.push((
                 key,
                 StreamObject {

@@ -132,6 +132,12 @@ pub struct Renderer {
     dir: Option<PathBuf>,
 }
 
+/// Where template `name` is in [`TEMPLATES`] (and in a renderer's sources
+/// and compiled environments).
+fn template_index(name: &str) -> Option<usize> {
+    TEMPLATES.iter().position(|(n, _)| *n == name)
+}
+
 /// An environment with the filters every template uses and no templates.
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
@@ -190,9 +196,7 @@ impl Renderer {
 
     /// The environment holding template `name`, compiled on first use.
     fn environment(&self, name: &str) -> Result<&Environment<'static>, RenderError> {
-        let index = TEMPLATES
-            .iter()
-            .position(|(n, _)| *n == name)
+        let index = template_index(name)
             .ok_or_else(|| err(format!("template {name}: no such template")))?;
         self.compiled[index]
             .get_or_init(|| {
@@ -208,7 +212,7 @@ impl Renderer {
     /// Drops the compiled form of `template`, for a caller that has
     /// rendered its last object of it; a later use compiles it again.
     pub(crate) fn release(&mut self, template: &str) {
-        if let Some(i) = TEMPLATES.iter().position(|(n, _)| *n == template) {
+        if let Some(i) = template_index(template) {
             self.compiled[i].take();
         }
     }
