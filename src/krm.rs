@@ -82,8 +82,8 @@ impl Serialize for Items<'_> {
             seq.serialize_element(item)?;
         }
         for object in self.generated {
-            match object.node(self.sync_waves) {
-                Ok(node) => seq.serialize_element(&with_path_annotations(node, &object.path))?,
+            match answer_item(object, self.sync_waves) {
+                Ok(node) => seq.serialize_element(&node)?,
                 Err(e) => {
                     let error = S::Error::custom(&e.message);
                     *self.unreadable.borrow_mut() = Some(e.message);
@@ -199,12 +199,11 @@ pub(crate) fn run(input: &str, cluster_flag: Option<&str>, workdir: &Path) -> Kr
         out.items.generated = &[];
         write(&out, false, capacity).and_then(|answer| {
             crate::krm_yaml::splice(&answer, objects, |object| {
-                let node = object.node(false).map_err(|e| {
+                let node = answer_item(object, false).map_err(|e| {
                     *out.items.unreadable.borrow_mut() = Some(e.message.clone());
                     e.message
                 })?;
-                serde_saphyr::to_string(&with_path_annotations(node, &object.path))
-                    .map_err(|e| e.to_string())
+                serde_saphyr::to_string(&node).map_err(|e| e.to_string())
             })
         })
     };
@@ -483,6 +482,14 @@ fn report(
         };
         results.push(result(severity, message, field, file.as_deref()));
     }
+}
+
+/// A generated object as an item of the answer: read back as data (with
+/// its sync wave when asked) and annotated with the tree file it belongs to.
+fn answer_item(object: &StreamObject, sync_waves: bool) -> Result<Node<'_>, stream::StreamError> {
+    object
+        .node(sync_waves)
+        .map(|node| with_path_annotations(node, &object.path))
 }
 
 /// A generated object, annotated with the tree file it belongs to.
