@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use common::grants::objects_by_cluster;
 use common::*;
@@ -20,6 +20,16 @@ fn shared() -> Vec<TreeObject> {
     objects_by_cluster(&grants::tree_in_era("tenants", None))
         .remove("shared")
         .expect("the tenants example has cluster `shared`")
+}
+
+/// The tenants example's objects by cluster, with `from` replaced by `to`
+/// in its maas.yaml.
+fn edited_tree(from: &str, to: &str) -> BTreeMap<String, Vec<TreeObject>> {
+    let loaded = load_example_with("tenants", |t| t.replace(from, to))
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    objects_by_cluster(&maasc::tree::GeneratedTree::from(
+        maasc::build_tree(&loaded, None).unwrap(),
+    ))
 }
 
 fn find<'a>(objects: &'a [TreeObject], kind: &str, ns: &str, name: &str) -> &'a TreeObject {
@@ -187,15 +197,10 @@ fn tenants_reach_no_cluster_before_3_5() {
     );
     // Beside a 3.4 cluster (a migration): the tenants' models stay on the
     // 3.5 one by default, and nothing of a tenant reaches the 3.4 one.
-    let loaded = load_example_with("tenants", |t| {
-        t.replace(
-            "  clusters:\n",
-            "  clusters:\n    - name: old\n      baseDomain: apps.old.example.com\n      platform: {type: baremetal}\n      operators: {openshiftAI: {version: \"3.4\"}}\n",
-        )
-    })
-    .unwrap_or_else(|e| panic!("{}", e.render()));
-    let tree = maasc::tree::GeneratedTree::from(maasc::build_tree(&loaded, None).unwrap());
-    let clusters = objects_by_cluster(&tree);
+    let clusters = edited_tree(
+        "  clusters:\n",
+        "  clusters:\n    - name: old\n      baseDomain: apps.old.example.com\n      platform: {type: baremetal}\n      operators: {openshiftAI: {version: \"3.4\"}}\n",
+    );
     let tenant_models = |cluster: &str| -> BTreeSet<String> {
         clusters[cluster]
             .iter()
@@ -233,15 +238,12 @@ fn a_model_namespace_admits_the_gateways_of_all_its_tenants() {
     // The default Gateway moved out of openshift-ingress (W103): `llm`
     // holds a default-tenant model and one of `research`, whose Gateway
     // stays in openshift-ingress, so its NetworkPolicy admits both.
-    let loaded = load_example_with("tenants", |t| {
-        t.replace(
-            "  maas:\n",
-            "  maas:\n    gateway: {namespace: maas-gateway}\n",
-        )
-    })
-    .unwrap_or_else(|e| panic!("{}", e.render()));
-    let tree = maasc::tree::GeneratedTree::from(maasc::build_tree(&loaded, None).unwrap());
-    let objects = objects_by_cluster(&tree).remove("shared").unwrap();
+    let objects = edited_tree(
+        "  maas:\n",
+        "  maas:\n    gateway: {namespace: maas-gateway}\n",
+    )
+    .remove("shared")
+    .unwrap();
     let admitted = |ns: &str| -> BTreeSet<String> {
         let policy = find(
             &objects,
